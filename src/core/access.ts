@@ -1,0 +1,52 @@
+/**
+ * Roles and permissions, shared by the server (which enforces them on every route)
+ * and the web app (which only uses them to hide what a role cannot reach).
+ */
+export const ROLES = ['admin', 'analyst', 'auditor', 'learner'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'posture:read',
+  'users:read',
+  'users:write',
+  'tokens:read-all',
+  'tokens:write-all',
+  'audit:read',
+  'findings:read',
+  'findings:write',
+  'metrics:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * What each role may do. Everyone may manage their own session, password and API tokens;
+ * those routes need authentication but no permission.
+ * - admin: everything.
+ * - analyst: works findings and reads the posture.
+ * - auditor: reads everything, changes nothing.
+ * - learner: an employee; only their own account (and, later, their learning path).
+ */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  admin: PERMISSIONS,
+  analyst: ['posture:read', 'findings:read', 'findings:write'],
+  auditor: ['posture:read', 'users:read', 'tokens:read-all', 'audit:read', 'findings:read', 'metrics:read'],
+  learner: [],
+};
+
+/** Permissions that change state; an auditor token can never carry one. */
+export function isWritePermission(permission: Permission): boolean {
+  return permission.endsWith(':write') || permission.endsWith(':write-all');
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/**
+ * Effective permissions: the role's, narrowed by an API token's scopes when the caller
+ * authenticates with a token (a token can never exceed its owner's role).
+ */
+export function effectivePermissions(role: Role, scopes?: readonly Permission[]): Permission[] {
+  const granted = ROLE_PERMISSIONS[role];
+  return scopes ? granted.filter((p) => scopes.includes(p)) : [...granted];
+}

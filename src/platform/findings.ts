@@ -1,0 +1,17 @@
+/** Recording findings from any module: validated against the core schema before they are stored. */
+import { type Clock, type Finding, type FindingInput, findingInputSchema, newId, VigieError } from '../core/index.js';
+import type { Store } from '../store/index.js';
+
+export function createFindings(store: Store, clock: Clock) {
+  return {
+    async record(input: FindingInput): Promise<Finding> {
+      const parsed = findingInputSchema.safeParse(input);
+      if (!parsed.success) {
+        throw new VigieError('VIGIE_ERR_VALIDATION', 'Invalid finding', { issues: parsed.error.issues });
+      }
+      const finding: Finding = { ...parsed.data, id: newId(), createdAt: clock().toISOString() };
+      await store.findings.insert(finding);
+      return finding;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/** @module platform — application services shared by the server and the CLI: identity, audit, posture, config. */
+export type { ActionContext, Actor } from './actor.js';
+export { actorLabel } from './actor.js';
+export type { AuditTrail } from './audit-trail.js';
+export type { BootstrapResult } from './bootstrap.js';
+export { bootstrapAdmin } from './bootstrap.js';
+export type { VigieConfig } from './config.js';
+export { configSchema, loadConfig } from './config.js';
+export { loadDemoData } from './demo.js';
+export type { Caller, Identity, IdentityPolicy, NewUser, PublicToken, PublicUser, SignIn, UserChanges } from './identity.js';
+export { checkPasswordStrength, DEFAULT_IDENTITY_POLICY, USERNAME_PATTERN } from './identity.js';
+export type { ModuleInfo } from './modules.js';
+export { MODULE_CATALOG } from './modules.js';
+export type { Platform, PlatformOptions } from './platform.js';
+export { createPlatform } from './platform.js';
+export type { Posture } from './posture.js';

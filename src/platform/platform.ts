@@ -1,0 +1,27 @@
+/** Wires the platform services over one store; the server and the CLI both start from here. */
+import { type Clock, systemClock } from '../core/index.js';
+import type { Store } from '../store/index.js';
+import { createAuditTrail } from './audit-trail.js';
+import { createFindings } from './findings.js';
+import { createIdentity, DEFAULT_IDENTITY_POLICY, type IdentityPolicy } from './identity.js';
+import { computePosture } from './posture.js';
+
+export interface PlatformOptions {
+  readonly clock?: Clock;
+  readonly identityPolicy?: Partial<IdentityPolicy>;
+}
+
+export function createPlatform(store: Store, options: PlatformOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const identity = createIdentity(store, clock, { ...DEFAULT_IDENTITY_POLICY, ...options.identityPolicy });
+  const auditTrail = createAuditTrail(store);
+  return {
+    store,
+    clock,
+    identity,
+    auditTrail,
+    findings: createFindings(store, clock),
+    posture: () => computePosture(store, auditTrail, clock),
+  };
+}
+export type Platform = ReturnType<typeof createPlatform>;

@@ -1,0 +1,120 @@
+/**
+ * Opens the database: SQLite (better-sqlite3) in the data directory by default, PostgreSQL
+ * when a postgres:// URL is given, and brings its schema up to date.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { VigieError } from '../core/index.js';
+import * as m0001 from './migrations/0001_platform.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseOptions {
+  /** `postgres://...` for PostgreSQL; otherwise SQLite in `dataDir`. */
+  readonly url?: string | undefined;
+  /** Folder of the SQLite file (created when missing). */
+  readonly dataDir?: string | undefined;
+  /** `:memory:` or a file path, to override the file in `dataDir` (tests). */
+  readonly sqliteFile?: string | undefined;
+  /** PostgreSQL schema to use instead of `public` (created when missing; tests isolate runs with it). */
+  readonly pgSchema?: string | undefined;
+}
+
+export interface OpenedDatabase {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** Where the data lives, for logs and the CLI (password removed from URLs). */
+  readonly location: string;
+}
+
+const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
+  '0001_platform': m0001,
+};
+
+export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {
+  const opened = options.url?.startsWith('postgres') ? await openPostgres(options) : openSqlite(options);
+  await migrate(opened.db, opened.dialect, options.url?.startsWith('postgres') ? options.pgSchema : undefined);
+  return opened;
+}
+
+function openSqlite(options: DatabaseOptions): OpenedDatabase {
+  let file = options.sqliteFile;
+  if (!file) {
+    const dir = options.dataDir ?? 'data';
+    mkdirSync(dir, { recursive: true });
+    file = join(dir, 'vigie.db');
+  }
+  let sqlite: SqliteDatabase.Database;
+  try {
+    sqlite = new SqliteDatabase(file);
+  } catch (cause) {
+    throw new VigieError('VIGIE_ERR_STORE_UNAVAILABLE', `Cannot open SQLite database ${file}: ${String(cause)}`);
+  }
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a transaction that returned is on disk, even if the machine loses power.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', location: file };
+}
+
+async function openPostgres(options: DatabaseOptions): Promise<OpenedDatabase> {
+  const url = options.url ?? '';
+  const schema = options.pgSchema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new VigieError('VIGIE_ERR_CONFIG', `Invalid PostgreSQL schema name: ${schema}`);
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  try {
+    const client = await pool.connect();
+    try {
+      if (schema) await client.query(`create schema if not exists ${schema}`);
+    } finally {
+      client.release();
+    }
+  } catch (cause) {
+    await pool.end().catch(() => undefined);
+    throw new VigieError('VIGIE_ERR_STORE_UNAVAILABLE', `Cannot connect to PostgreSQL: ${String(cause)}`);
+  }
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    dialect: 'postgres',
+    location: redactUrl(url) + (schema ? ` (schema ${schema})` : ''),
+  };
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparsable url)';
+  }
+}
+
+async function migrate(db: Kysely<Database>, dialect: Dialect, schema: string | undefined): Promise<void> {
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      const migrations: Record<string, Migration> = {};
+      for (const [name, migration] of Object.entries(MIGRATIONS)) {
+        migrations[name] = { up: (kdb) => migration.up(kdb, dialect) };
+      }
+      return migrations;
+    },
+  };
+  const { error, results } = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new VigieError('VIGIE_ERR_STORE_UNAVAILABLE', `Database migration ${failed} failed: ${String(error)}`);
+  }
+}

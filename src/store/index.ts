@@ -1,0 +1,9 @@
+/** @module store — persistence: migrations and repositories over SQLite or PostgreSQL. */
+export type { AuditAppend, AuditQuery } from './audit.js';
+export type { DatabaseOptions, Dialect } from './database.js';
+export type { LoginEvent } from './login-events.js';
+export type { SessionRecord } from './sessions.js';
+export type { Repositories, Store } from './store.js';
+export { openStore } from './store.js';
+export type { ApiTokenRecord } from './tokens.js';
+export type { UserPatch, UserRecord } from './users.js';
