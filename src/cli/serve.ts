@@ -1,0 +1,57 @@
+/** `vigie serve`: opens the store, creates the first administrator if needed, and listens. */
+import { join } from 'node:path';
+import { buildApp } from '../server/index.js';
+import { bootstrapAdmin, createPlatform, loadDemoData, type VigieConfig } from '../platform/index.js';
+import { openStore } from '../store/index.js';
+import { type CliIo, cliActor, identityPolicyFrom, PACKAGE_ROOT, packageVersion } from './context.js';
+
+export async function serve(config: VigieConfig, io: CliIo, options: { demo: boolean }): Promise<() => Promise<void>> {
+  const store = await openStore({ url: config.VIGIE_DATABASE_URL, dataDir: config.VIGIE_DATA_DIR });
+  const platform = createPlatform(store, { identityPolicy: identityPolicyFrom(config) });
+  const bootstrap = await bootstrapAdmin(platform.identity, await store.users.count(), {
+    username: config.VIGIE_ADMIN_USERNAME,
+    password: config.VIGIE_ADMIN_PASSWORD,
+  });
+  const demoUsers = options.demo ? await loadDemoData(platform.identity, cliActor()) : [];
+
+  const publicUrl = config.VIGIE_PUBLIC_URL;
+  const app = await buildApp({
+    platform,
+    version: packageVersion(),
+    logger: config.VIGIE_LOG_LEVEL === 'silent' ? false : { level: config.VIGIE_LOG_LEVEL },
+    bodyLimit: config.VIGIE_BODY_LIMIT,
+    secureCookies: config.VIGIE_SECURE_COOKIES ?? publicUrl?.startsWith('https://') ?? false,
+    trustProxy: config.VIGIE_TRUST_PROXY,
+    metricsPublic: config.VIGIE_METRICS_PUBLIC,
+    webRoot: join(PACKAGE_ROOT, 'web', 'dist'),
+  });
+  const address = await app.listen({ host: config.VIGIE_HOST, port: config.VIGIE_PORT });
+  const url = publicUrl ?? address.replace('://[::1]', '://localhost').replace('://127.0.0.1', '://localhost');
+
+  const lines = ['', `Vigie is running at ${url}`, `  database: ${store.location}`, `  API docs: ${url}/api/docs`];
+  if (bootstrap.created && bootstrap.generatedPassword) {
+    lines.push(
+      '',
+      'First run: an administrator account was created.',
+      `  user name: ${bootstrap.username}`,
+      `  password:  ${bootstrap.generatedPassword}`,
+      'This password is shown once and stored nowhere in clear: sign in and change it (My account).',
+    );
+  } else if (bootstrap.created) {
+    lines.push('', `First run: administrator "${bootstrap.username}" created with the password from VIGIE_ADMIN_PASSWORD.`);
+  }
+  if (demoUsers.length > 0) {
+    lines.push('', 'Demo team loaded (passwords shown once):');
+    for (const u of demoUsers) lines.push(`  ${u.username.padEnd(18)} ${u.role.padEnd(8)} ${u.password}`);
+  }
+  io.out(`${lines.join('\n')}\n\n`);
+
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= (async () => {
+      await app.close();
+      await store.close();
+    })();
+    return closing;
+  };
+}
