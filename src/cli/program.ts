@@ -202,7 +202,9 @@ export async function runCli(argv: string[], io: CliIo, onServe?: (stop: () => P
     }
     if (error instanceof VigieError) {
       io.err(`vigie: ${error.message} [${error.code}]\n`);
-      return error.code === 'VIGIE_ERR_CONFIG' || error.code === 'VIGIE_ERR_VALIDATION' ? 2 : 1;
+      // 2: the command was given something unusable (as for usage errors); 1: it failed.
+      const usage = ['VIGIE_ERR_CONFIG', 'VIGIE_ERR_VALIDATION', 'VIGIE_ERR_WEAK_PASSWORD'];
+      return usage.includes(error.code) ? 2 : 1;
     }
     io.err(`vigie: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;

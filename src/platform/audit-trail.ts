@@ -13,14 +13,19 @@ export function createAuditTrail(store: Store) {
 
     /** Walks the whole chain in order and names the first entry that breaks it. */
     async verify(): Promise<ChainVerdict> {
-      // Read the head first: entries appended during the walk then extend past it, which is fine.
-      const head = await store.audit.head();
+      // The head is read after the entries: an append commits its entry and the head together,
+      // so the head is never behind what was read, and entries past it were not written by Vigie.
+      // When appends land during the walk, the walk goes on to catch up with them.
       const verifier = createChainVerifier();
-      for await (const record of store.audit.scan()) {
-        if (head && record.seq > head.seq) break;
-        verifier.push(record);
+      let lastSeq = 0;
+      for (let round = 0; ; round++) {
+        for await (const record of store.audit.scan(lastSeq)) {
+          verifier.push(record);
+          lastSeq = record.seq;
+        }
+        const head = await store.audit.head();
+        if (!head || head.seq <= lastSeq || round >= 10) return verifier.finish(head);
       }
-      return verifier.finish(head);
     },
   };
 }

@@ -23,6 +23,16 @@ declare module 'fastify' {
   interface FastifyRequest {
     caller: Caller | undefined;
   }
+  interface FastifyInstance {
+    /** Every route with its declared access, for the route-walking access test and docs. */
+    routeCatalog: RouteEntry[];
+  }
+}
+
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access | undefined;
 }
 
 export const SESSION_COOKIE = 'vigie_session';
@@ -40,11 +50,16 @@ export function routeAccess(request: FastifyRequest): Access | undefined {
 
 export function registerAccessControl(app: FastifyInstance, platform: Platform, options: { metricsPublic: boolean }) {
   app.decorateRequest('caller', undefined);
+  const catalog: RouteEntry[] = [];
+  app.decorate('routeCatalog', catalog);
 
   app.addHook('onRoute', (route) => {
     const declared = (route.config as { access?: Access } | undefined)?.access;
     if (!declared && needsDeclaredAccess(route.url)) {
       throw new Error(`Route ${route.method} ${route.url} declares no access policy`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') catalog.push({ method, url: route.url, access: declared });
     }
   });
 

@@ -92,8 +92,8 @@ export function auditRepository(db: Kysely<Database>) {
     },
 
     /** Every entry in ascending order, page by page, for verification in constant memory. */
-    async *scan(pageSize = 1000): AsyncGenerator<AuditRecord> {
-      let after = Number.NEGATIVE_INFINITY;
+    async *scan(afterSeq = Number.NEGATIVE_INFINITY, pageSize = 1000): AsyncGenerator<AuditRecord> {
+      let after = afterSeq;
       for (;;) {
         let q = db.selectFrom('audit_log').selectAll();
         if (after !== Number.NEGATIVE_INFINITY) q = q.where('seq', '>', after);

@@ -126,7 +126,7 @@ for (const database of testDatabases()) {
         ),
       );
       const records = [];
-      for await (const r of store.audit.scan(7)) records.push(r);
+      for await (const r of store.audit.scan(Number.NEGATIVE_INFINITY, 7)) records.push(r);
       expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
       expect(verifyChain(records, await store.audit.head())).toMatchObject({ ok: true, checked: 40 });
       expect((await store.audit.list({ limit: 5, before: 10 })).map((r) => r.seq)).toEqual([9, 8, 7, 6, 5]);

@@ -1,0 +1,145 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type CliIo, runCli } from './index.js';
+
+function harness(env: Record<string, string> = {}, stdin = '') {
+  const output = { out: '', err: '' };
+  const io: CliIo = {
+    out: (s) => {
+      output.out += s;
+    },
+    err: (s) => {
+      output.err += s;
+    },
+    env,
+    readStdin: async () => stdin,
+  };
+  return { io, output };
+}
+
+describe('vigie CLI', () => {
+  let dataDir: string;
+  const run = async (args: string[], stdin = '') => {
+    const { io, output } = harness({ VIGIE_DATA_DIR: dataDir }, stdin);
+    const code = await runCli(args, io);
+    return { code, ...output };
+  };
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'vigie-cli-'));
+  });
+
+  it('prints its version', async () => {
+    const res = await run(['--version']);
+    expect(res).toMatchObject({ code: 0 });
+    expect(res.out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it.each([
+    [[]],
+    [['serve']],
+    [['user']],
+    [['user', 'add']],
+    [['user', 'list']],
+    [['user', 'disable']],
+    [['token']],
+    [['token', 'create']],
+    [['token', 'revoke']],
+    [['audit']],
+    [['audit', 'verify']],
+  ])('has help for %j', async (command) => {
+    const res = await run([...command, '--help']);
+    expect(res.code).toBe(0);
+    expect(res.out).toContain('Usage: vigie');
+  });
+
+  it('adds, lists and disables users', async () => {
+    const added = await run(['user', 'add', 'Alice', '--role', 'analyst', '--department', 'SOC']);
+    expect(added.code).toBe(0);
+    expect(added.out).toMatch(/Created alice \(analyst\)\.\nPassword \(shown once\): \S+/);
+    const withPassword = await run(['user', 'add', 'bob', '--password-stdin'], 'a long enough password\n');
+    expect(withPassword.out).not.toContain('Password');
+    const weak = await run(['user', 'add', 'carol', '--password-stdin'], 'short\n');
+    expect(weak.code).toBe(2);
+    expect(weak.err).toContain('VIGIE_ERR_WEAK_PASSWORD');
+    const duplicate = await run(['user', 'add', 'alice']);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.err).toContain('VIGIE_ERR_CONFLICT');
+    expect((await run(['user', 'disable', 'alice'])).code).toBe(0);
+    const list = await run(['user', 'list']);
+    expect(list.out).toMatch(/alice\s+analyst\s+SOC\s+disabled\s+never/);
+    expect(list.out).toMatch(/bob\s+learner\s+-\s+active/);
+    const json = JSON.parse((await run(['user', 'list', '--json'])).out);
+    expect(json).toHaveLength(2);
+    expect((await run(['user', 'disable', 'nobody'])).err).toContain('No user named nobody');
+  });
+
+  it('creates, lists and revokes tokens', async () => {
+    await run(['user', 'add', 'ops', '--role', 'admin']);
+    const created = await run(['token', 'create', '-u', 'ops', '-n', 'prometheus', '-s', 'metrics:read', '-e', '30']);
+    expect(created.code).toBe(0);
+    const id = /Token ([0-9a-f]{16})/.exec(created.out)?.[1] ?? '';
+    expect(created.out).toMatch(/Secret \(shown once\): vgt_[0-9a-f]{16}_\S{43}/);
+    expect((await run(['token', 'list'])).out).toMatch(new RegExp(`${id}\\s+ops\\s+prometheus\\s+metrics:read`));
+    expect((await run(['token', 'revoke', id])).code).toBe(0);
+    expect((await run(['token', 'list', '-u', 'ops'])).out).toMatch(/revoked/);
+    const badScope = await run(['token', 'create', '-u', 'ops', '-n', 'x', '-s', 'everything']);
+    expect(badScope.code).not.toBe(0);
+    expect(badScope.err).toContain('unknown scope');
+  });
+
+  it('verifies the audit trail and names the first tampered entry', async () => {
+    for (const name of ['u1', 'u2', 'u3', 'u4']) await run(['user', 'add', name]);
+    const ok = await run(['audit', 'verify']);
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.out).toContain('Audit trail OK: 4 entries');
+
+    // An intruder with write access to the database file drops the guard and edits history.
+    const db = new Database(join(dataDir, 'vigie.db'));
+    db.exec('drop trigger audit_log_no_update; drop trigger audit_log_no_delete;');
+    db.prepare("update audit_log set actor = 'cli:nobody' where seq = 3").run();
+    db.close();
+    const broken = await run(['audit', 'verify']);
+    expect(broken.code).toBe(1);
+    expect(broken.out).toContain('BROKEN at entry #3 (hash_mismatch)');
+    const json = JSON.parse((await run(['audit', 'verify', '--json'])).out.split('\n')[0] ?? '');
+    expect(json.firstBad).toMatchObject({ seq: 3, reason: 'hash_mismatch' });
+  });
+
+  it.each([
+    ['deleted', 'delete from audit_log where seq = 2', 3, 'seq_gap'],
+    ['truncated', 'delete from audit_log where seq = 4', 4, 'head_mismatch'],
+    [
+      'inserted',
+      "insert into audit_log select 5, at, actor, 'user.create', target, request_id, details, prev_hash, hash from audit_log where seq = 2",
+      5,
+      'prev_hash_mismatch',
+    ],
+    [
+      'reordered',
+      'update audit_log set seq = -2 where seq = 2; update audit_log set seq = 2 where seq = 3; update audit_log set seq = 3 where seq = -2',
+      2,
+      'prev_hash_mismatch',
+    ],
+  ])('notices an entry %s behind its back', async (_name, statement, seq, reason) => {
+    for (const name of ['u1', 'u2', 'u3', 'u4']) await run(['user', 'add', name]);
+    const db = new Database(join(dataDir, 'vigie.db'));
+    db.exec('drop trigger audit_log_no_update; drop trigger audit_log_no_delete;');
+    db.exec(statement);
+    db.close();
+    const res = await run(['audit', 'verify', '--json']);
+    expect(res.code).toBe(1);
+    expect(JSON.parse(res.out.split('\n')[0] ?? '').firstBad).toMatchObject({ seq, reason });
+  });
+
+  it('refuses bad configuration and unknown commands with a clear message', async () => {
+    const { io, output } = harness({ VIGIE_DATA_DIR: dataDir, VIGIE_DATABASE_URL: 'mysql://x' });
+    expect(await runCli(['user', 'list'], io)).toBe(2);
+    expect(output.err).toContain('VIGIE_DATABASE_URL: must be a postgres:// URL');
+    const unknown = await run(['frobnicate']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.err).toContain("unknown command 'frobnicate'");
+  });
+});

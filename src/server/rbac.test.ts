@@ -1,0 +1,96 @@
+/**
+ * Walks every registered route with every role and proves each reaches only what it may.
+ * The expected matrix is written out here, apart from the routes' own declarations, so a
+ * route added without an entry, or with a looser declaration, fails this test.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, testApp } from '../../tests/support/app.js';
+import { ROLES, type Role } from '../core/index.js';
+
+const ALL: readonly Role[] = ROLES;
+const PUBLIC = 'public';
+
+const EXPECTED: Record<string, readonly Role[] | typeof PUBLIC> = {
+  'GET /healthz': PUBLIC,
+  'GET /api/meta': PUBLIC,
+  'GET /api/openapi.json': PUBLIC,
+  'POST /api/auth/login': PUBLIC,
+  'GET /api/auth/session': ALL,
+  'POST /api/auth/logout': ALL,
+  'PATCH /api/me': ALL,
+  'PUT /api/me/password': ALL,
+  'GET /api/users': ['admin', 'auditor'],
+  'POST /api/users': ['admin'],
+  'PATCH /api/users/:id': ['admin'],
+  'POST /api/users/:id/unlock': ['admin'],
+  'POST /api/users/:id/reset-password': ['admin'],
+  'GET /api/tokens': ALL,
+  'POST /api/tokens': ALL,
+  'DELETE /api/tokens/:id': ALL,
+  'GET /api/audit': ['admin', 'auditor'],
+  'GET /api/audit/verify': ['admin', 'auditor'],
+  'GET /api/posture': ['admin', 'analyst', 'auditor'],
+  'GET /api/findings': ['admin', 'analyst', 'auditor'],
+  'GET /metrics': ['admin', 'auditor'],
+};
+
+describe('role-based access on every route', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp();
+  });
+  afterAll(() => t.close());
+
+  const guarded = () =>
+    t.app.routeCatalog.filter((r) => r.access !== undefined).map((r) => ({ ...r, key: `${r.method} ${r.url}` }));
+
+  it('has an expected entry for every guarded route, and a route for every entry', () => {
+    const keys = guarded().map((r) => r.key);
+    expect([...keys].sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it('answers 401 to anonymous callers on every non-public route', async () => {
+    for (const route of guarded()) {
+      const res = await t.app.inject({ method: route.method as 'GET', url: route.url.replace(':id', 'x'), payload: {} });
+      if (EXPECTED[route.key] === PUBLIC) expect(res.statusCode, route.key).not.toBe(401);
+      else expect([route.key, res.json().code]).toEqual([route.key, 'VIGIE_ERR_UNAUTHENTICATED']);
+    }
+  });
+
+  it.each(ROLES)('lets %s reach exactly its routes', async (role) => {
+    for (const route of guarded()) {
+      const expected = EXPECTED[route.key];
+      // A fresh session each time: some routes (sign-out) end the one they are called with.
+      const headers = await t.as(role);
+      const url = route.url.replace(':id', 'no-such-id');
+      const res = await t.app.inject({
+        method: route.method as 'GET',
+        url,
+        headers,
+        ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
+      });
+      const allowed = expected === PUBLIC || expected?.includes(role);
+      if (allowed) expect([route.key, res.statusCode]).not.toEqual([route.key, 403]);
+      else expect([route.key, res.statusCode, res.json().code]).toEqual([route.key, 403, 'VIGIE_ERR_FORBIDDEN']);
+      expect([route.key, res.statusCode]).not.toEqual([route.key, 401]);
+      expect(res.statusCode, `${route.key} must never fail with 500`).toBeLessThan(500);
+    }
+  });
+
+  it('limits an auditor to reading, even through an API token carrying every scope it has', async () => {
+    const auditor = await t.as('auditor');
+    const session = (await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: auditor })).json();
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: auditor,
+      payload: { name: 'reader', scopes: session.permissions },
+    });
+    const bearer = { authorization: `Bearer ${created.json().secret}` };
+    for (const route of guarded().filter((r) => r.method !== 'GET' && EXPECTED[r.key] !== PUBLIC)) {
+      if (route.key === 'DELETE /api/tokens/:id') continue; // own tokens only; checked in auth tests
+      const res = await t.app.inject({ method: route.method as 'POST', url: route.url.replace(':id', 'x'), headers: bearer, payload: {} });
+      expect([route.key, res.statusCode]).toEqual([route.key, 403]);
+    }
+  });
+});
