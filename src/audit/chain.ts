@@ -77,9 +77,18 @@ const BREAK_MESSAGES: Record<ChainBreak, LocalizedText> = {
   },
   head_mismatch: {
     en: 'The log does not end where it should (entries removed at the end, or added outside Vigie).',
-    fr: "Le journal ne se termine pas où il le devrait (entrées supprimées en fin, ou ajoutées hors de Vigie).",
+    fr: 'Le journal ne se termine pas où il le devrait (entrées supprimées en fin, ou ajoutées hors de Vigie).',
   },
 };
+
+/** Why this record does not continue the chain, if it does not. */
+function breakOf(record: AuditRecord, expectedSeq: number, expectedPrev: string): ChainBreak | null {
+  if (record.seq < expectedSeq) return 'seq_not_increasing';
+  if (record.seq > expectedSeq) return 'seq_gap';
+  if (record.prevHash !== expectedPrev) return 'prev_hash_mismatch';
+  if (hashAuditEntry(record) !== record.hash) return 'hash_mismatch';
+  return null;
+}
 
 /**
  * Verifies a chain fed in storage order (ascending seq), one record at a time, so that
@@ -99,10 +108,11 @@ export function createChainVerifier() {
     push(record: AuditRecord): void {
       if (firstBad) return;
       checked += 1;
-      if (record.seq < expectedSeq) return fail(record.seq, 'seq_not_increasing');
-      if (record.seq > expectedSeq) return fail(record.seq, 'seq_gap');
-      if (record.prevHash !== expectedPrev) return fail(record.seq, 'prev_hash_mismatch');
-      if (hashAuditEntry(record) !== record.hash) return fail(record.seq, 'hash_mismatch');
+      const reason = breakOf(record, expectedSeq, expectedPrev);
+      if (reason) {
+        fail(record.seq, reason);
+        return;
+      }
       expectedSeq = record.seq + 1;
       expectedPrev = record.hash;
     },

@@ -23,7 +23,14 @@ function permission(value: string, previous: Permission[] = []): Permission[] {
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return `${rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n')}\n`;
+  return `${rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
 }
 
 export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) => void): Command {
@@ -65,19 +72,30 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
     .option('--display-name <name>', 'full name shown in the interface')
     .option('--department <department>', 'department (used by policies and reports)')
     .option('--password-stdin', 'read the password from standard input')
-    .action(async (username: string, options: { role: string; displayName?: string; department?: string; passwordStdin?: boolean }) => {
-      if (!isRole(options.role)) throw new InvalidArgumentError(`role must be one of ${ROLES.join(', ')}`);
-      const password = options.passwordStdin ? (await io.readStdin()).replace(/\r?\n$/, '') : undefined;
-      if (password !== undefined) checkPasswordStrength(password, username);
-      await withPlatform(configFrom(io, globals()), async (platform) => {
-        const created = await platform.identity.createUser(
-          { username, role: options.role as (typeof ROLES)[number], displayName: options.displayName, department: options.department, password },
-          cliActor(),
-        );
-        io.out(`Created ${created.user.username} (${created.user.role}).\n`);
-        if (created.initialPassword) io.out(`Password (shown once): ${created.initialPassword}\n`);
-      });
-    });
+    .action(
+      async (
+        username: string,
+        options: { role: string; displayName?: string; department?: string; passwordStdin?: boolean },
+      ) => {
+        if (!isRole(options.role)) throw new InvalidArgumentError(`role must be one of ${ROLES.join(', ')}`);
+        const password = options.passwordStdin ? (await io.readStdin()).replace(/\r?\n$/, '') : undefined;
+        if (password !== undefined) checkPasswordStrength(password, username);
+        await withPlatform(configFrom(io, globals()), async (platform) => {
+          const created = await platform.identity.createUser(
+            {
+              username,
+              role: options.role as (typeof ROLES)[number],
+              displayName: options.displayName,
+              department: options.department,
+              password,
+            },
+            cliActor(),
+          );
+          io.out(`Created ${created.user.username} (${created.user.role}).\n`);
+          if (created.initialPassword) io.out(`Password (shown once): ${created.initialPassword}\n`);
+        });
+      },
+    );
   user
     .command('list')
     .description('list accounts')
@@ -124,7 +142,11 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
     .description('create an API token for a user; the secret is printed once')
     .requiredOption('-u, --user <username>', 'owner of the token')
     .requiredOption('-n, --name <name>', 'what the token is for')
-    .option('-s, --scope <permission>', `a permission the token carries (repeatable): ${PERMISSIONS.join(', ')}`, permission)
+    .option(
+      '-s, --scope <permission>',
+      `a permission the token carries (repeatable): ${PERMISSIONS.join(', ')}`,
+      permission,
+    )
     .option('-e, --expires <days>', 'days until it expires (1–365)', positiveInt, 90)
     .action(async (options: { user: string; name: string; scope?: Permission[]; expires: number }) => {
       if (options.expires > 365) throw new InvalidArgumentError('--expires is at most 365 days');
@@ -136,7 +158,9 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
           { name: options.name, scopes: options.scope ?? [], expiresInDays: options.expires },
           cliActor(),
         );
-        io.out(`Token ${created.id} for ${owner.username}, expires ${created.expiresAt}, scopes: ${created.scopes.join(' ') || '(none)'}\n`);
+        io.out(
+          `Token ${created.id} for ${owner.username}, expires ${created.expiresAt}, scopes: ${created.scopes.join(' ') || '(none)'}\n`,
+        );
         io.out(`Secret (shown once): ${secret}\n`);
       });
     });
@@ -152,7 +176,14 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
         io.out(
           table([
             ['ID', 'OWNER', 'NAME', 'SCOPES', 'EXPIRES', 'STATUS'],
-            ...tokens.map((t) => [t.id, t.username, t.name, t.scopes.join(' ') || '-', t.expiresAt, t.revokedAt ? 'revoked' : 'active']),
+            ...tokens.map((t) => [
+              t.id,
+              t.username,
+              t.name,
+              t.scopes.join(' ') || '-',
+              t.expiresAt,
+              t.revokedAt ? 'revoked' : 'active',
+            ]),
           ]),
         );
       });
@@ -191,7 +222,11 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
 }
 
 /** Runs the CLI; resolves to the process exit code. Never throws. */
-export async function runCli(argv: string[], io: CliIo, onServe?: (stop: () => Promise<void>) => void): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo,
+  onServe?: (stop: () => Promise<void>) => void,
+): Promise<number> {
   const program = buildProgram(io, onServe);
   try {
     await program.parseAsync(argv, { from: 'user' });

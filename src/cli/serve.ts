@@ -1,7 +1,7 @@
 /** `vigie serve`: opens the store, creates the first administrator if needed, and listens. */
 import { join } from 'node:path';
-import { buildApp } from '../server/index.js';
 import { bootstrapAdmin, createPlatform, loadDemoData, type VigieConfig } from '../platform/index.js';
+import { buildApp } from '../server/index.js';
 import { openStore } from '../store/index.js';
 import { type CliIo, cliActor, identityPolicyFrom, PACKAGE_ROOT, packageVersion } from './context.js';
 
@@ -38,7 +38,10 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
       'This password is shown once and stored nowhere in clear: sign in and change it (My account).',
     );
   } else if (bootstrap.created) {
-    lines.push('', `First run: administrator "${bootstrap.username}" created with the password from VIGIE_ADMIN_PASSWORD.`);
+    lines.push(
+      '',
+      `First run: administrator "${bootstrap.username}" created with the password from VIGIE_ADMIN_PASSWORD.`,
+    );
   }
   if (demoUsers.length > 0) {
     lines.push('', 'Demo team loaded (passwords shown once):');
@@ -46,9 +49,15 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
   }
   io.out(`${lines.join('\n')}\n\n`);
 
+  const housekeeping = setInterval(() => {
+    platform.prune().catch((err: unknown) => app.log.error({ err }, 'housekeeping failed'));
+  }, 3_600_000);
+  housekeeping.unref();
+
   let closing: Promise<void> | undefined;
   return () => {
     closing ??= (async () => {
+      clearInterval(housekeeping);
       await app.close();
       await store.close();
     })();

@@ -13,7 +13,7 @@ export {
   sortEvidence,
   techniqueIdSchema,
 } from './finding.js';
-export type { LocalizedText, Locale } from './i18n.js';
+export type { Locale, LocalizedText } from './i18n.js';
 export { isLocale, LOCALES, negotiateLocale } from './i18n.js';
 export type { Clock } from './ids.js';
 export { newId, systemClock } from './ids.js';

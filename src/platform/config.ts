@@ -18,14 +18,37 @@ export const configSchema = z.object({
   VIGIE_HOST: z.string().min(1).default('127.0.0.1'),
   VIGIE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   VIGIE_PUBLIC_URL: z.url().optional(),
-  VIGIE_ADMIN_USERNAME: z.string().regex(/^[a-z0-9._-]{2,64}$/).default('admin'),
+  VIGIE_ADMIN_USERNAME: z
+    .string()
+    .regex(/^[a-z0-9._-]{2,64}$/)
+    .default('admin'),
   VIGIE_ADMIN_PASSWORD: z.string().min(12).max(256).optional(),
   VIGIE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  VIGIE_BODY_LIMIT: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(1024 * 1024),
-  VIGIE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(8 * 60),
-  VIGIE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  VIGIE_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(512 * 1024 * 1024)
+    .default(1024 * 1024),
+  VIGIE_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(8 * 60),
+  VIGIE_SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
   VIGIE_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-  VIGIE_LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  VIGIE_LOGIN_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   VIGIE_LOGIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(30),
   VIGIE_SECURE_COOKIES: booleanFromEnv.optional(),
   VIGIE_TRUST_PROXY: booleanFromEnv.default(false),

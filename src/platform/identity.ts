@@ -8,8 +8,8 @@ import {
   type Locale,
   newId,
   type Permission,
-  type Role,
   ROLE_PERMISSIONS,
+  type Role,
   VigieError,
 } from '../core/index.js';
 import type { ApiTokenRecord, Repositories, Store, UserRecord } from '../store/index.js';
@@ -183,7 +183,10 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
     async createUser(input: NewUser, ctx: ActionContext): Promise<{ user: PublicUser; initialPassword?: string }> {
       const username = input.username.trim().toLowerCase();
       if (!USERNAME_PATTERN.test(username)) {
-        throw new VigieError('VIGIE_ERR_VALIDATION', 'User names use 2–64 lower-case letters, digits, dot, dash or underscore.');
+        throw new VigieError(
+          'VIGIE_ERR_VALIDATION',
+          'User names use 2–64 lower-case letters, digits, dot, dash or underscore.',
+        );
       }
       const generated = input.password === undefined ? generatePassword() : undefined;
       const password = input.password ?? (generated as string);
@@ -250,7 +253,9 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
           await tx.sessions.deleteForUser(id);
         }
         const changed = Object.fromEntries(
-          Object.entries(changes).filter(([k, v]) => v !== undefined && v !== (before as unknown as Record<string, unknown>)[k]),
+          Object.entries(changes).filter(
+            ([k, v]) => v !== undefined && v !== (before as unknown as Record<string, unknown>)[k],
+          ),
         );
         const action =
           changes.disabled === true && !before.disabled
@@ -266,7 +271,11 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
     async unlockUser(id: string, ctx: ActionContext): Promise<PublicUser> {
       return store.transaction(async (tx) => {
         const user = await requireUser(tx, id);
-        const after = await tx.users.update(id, { failedLogins: 0, lockedUntil: null, updatedAt: clock().toISOString() });
+        const after = await tx.users.update(id, {
+          failedLogins: 0,
+          lockedUntil: null,
+          updatedAt: clock().toISOString(),
+        });
         await audit(tx, ctx, 'user.unlock', `user:${user.username}`);
         return toPublicUser(after ?? user);
       });
@@ -278,7 +287,13 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
       await store.transaction(async (tx) => {
         const user = await requireUser(tx, id);
         const now = clock().toISOString();
-        await tx.users.update(id, { passwordHash, passwordChangedAt: now, failedLogins: 0, lockedUntil: null, updatedAt: now });
+        await tx.users.update(id, {
+          passwordHash,
+          passwordChangedAt: now,
+          failedLogins: 0,
+          lockedUntil: null,
+          updatedAt: now,
+        });
         await tx.sessions.deleteForUser(id);
         await audit(tx, ctx, 'user.password_reset', `user:${user.username}`);
       });
@@ -310,7 +325,10 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
       const at = now.toISOString();
       const name = username.trim().toLowerCase().slice(0, 128);
       const windowStart = addMinutes(now, -policy.lockoutMinutes);
-      if (client.ip && (await store.loginEvents.countFailures({ since: windowStart, ip: client.ip })) >= policy.ipMaxFailures) {
+      if (
+        client.ip &&
+        (await store.loginEvents.countFailures({ since: windowStart, ip: client.ip })) >= policy.ipMaxFailures
+      ) {
         throw new VigieError('VIGIE_ERR_RATE_LIMITED', 'Too many failed sign-ins from this address.');
       }
       const fail = async (reason: string, code: 'VIGIE_ERR_BAD_CREDENTIALS' | 'VIGIE_ERR_ACCOUNT_DISABLED') => {
@@ -352,7 +370,12 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
       const csrfToken = randomSecret();
       const expiresAt = addMinutes(now, Math.min(policy.sessionIdleMinutes, policy.sessionMaxHours * 60));
       const signedIn = await store.transaction(async (tx) => {
-        const updated = await tx.users.update(user.id, { failedLogins: 0, lockedUntil: null, lastLoginAt: at, updatedAt: at });
+        const updated = await tx.users.update(user.id, {
+          failedLogins: 0,
+          lockedUntil: null,
+          lastLoginAt: at,
+          updatedAt: at,
+        });
         await tx.sessions.insert({
           idHash: sha256Hex(sessionSecret),
           userId: user.id,
@@ -364,9 +387,15 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
           userAgent: client.userAgent?.slice(0, 512) ?? null,
         });
         await tx.loginEvents.record({ at, username: name, ip: client.ip, success: true, reason: 'ok' });
-        await audit(tx, { actor: { kind: 'user', id: user.id, username: name }, requestId: client.requestId }, 'auth.login', `user:${name}`, {
-          ip: client.ip,
-        });
+        await audit(
+          tx,
+          { actor: { kind: 'user', id: user.id, username: name }, requestId: client.requestId },
+          'auth.login',
+          `user:${name}`,
+          {
+            ip: client.ip,
+          },
+        );
         return updated ?? user;
       });
       return { sessionSecret, expiresAt, caller: callerOf(signedIn, 'session', { csrfToken }) };

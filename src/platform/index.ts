@@ -7,7 +7,16 @@ export { bootstrapAdmin } from './bootstrap.js';
 export type { VigieConfig } from './config.js';
 export { configSchema, loadConfig } from './config.js';
 export { loadDemoData } from './demo.js';
-export type { Caller, Identity, IdentityPolicy, NewUser, PublicToken, PublicUser, SignIn, UserChanges } from './identity.js';
+export type {
+  Caller,
+  Identity,
+  IdentityPolicy,
+  NewUser,
+  PublicToken,
+  PublicUser,
+  SignIn,
+  UserChanges,
+} from './identity.js';
 export { checkPasswordStrength, DEFAULT_IDENTITY_POLICY, USERNAME_PATTERN } from './identity.js';
 export type { ModuleInfo } from './modules.js';
 export { MODULE_CATALOG } from './modules.js';

@@ -22,6 +22,13 @@ export function createPlatform(store: Store, options: PlatformOptions = {}) {
     auditTrail,
     findings: createFindings(store, clock),
     posture: () => computePosture(store, auditTrail, clock),
+    /** Housekeeping: drops expired sessions and sign-in events older than 30 days. */
+    async prune(): Promise<{ sessions: number }> {
+      const now = clock();
+      const sessions = await store.sessions.deleteExpired(now.toISOString());
+      await store.loginEvents.prune(new Date(now.getTime() - 30 * 86_400_000).toISOString());
+      return { sessions };
+    },
   };
 }
 export type Platform = ReturnType<typeof createPlatform>;

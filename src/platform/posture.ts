@@ -1,6 +1,7 @@
 /** The organisation's posture, computed from stored data only: never an invented number. */
-import { type Clock, type Finding, type ModuleId, ROLES, type Role, SEVERITIES, type Severity } from '../core/index.js';
+
 import type { ChainVerdict } from '../audit/index.js';
+import { type Clock, type Finding, type ModuleId, ROLES, type Role, SEVERITIES, type Severity } from '../core/index.js';
 import type { Store } from '../store/index.js';
 import type { AuditTrail } from './audit-trail.js';
 import { MODULE_CATALOG, type ModuleInfo } from './modules.js';
@@ -36,7 +37,10 @@ export async function computePosture(store: Store, auditTrail: AuditTrail, clock
       store.findings.summary(),
       store.findings.recent(10),
     ]);
-  const byRole = Object.fromEntries(ROLES.map((r) => [r, users.filter((u) => u.role === r).length])) as Record<Role, number>;
+  const byRole = Object.fromEntries(ROLES.map((r) => [r, users.filter((u) => u.role === r).length])) as Record<
+    Role,
+    number
+  >;
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const byModule: Partial<Record<ModuleId, number>> = {};
   for (const row of summary) {

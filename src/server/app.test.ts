@@ -20,11 +20,15 @@ describe('platform routes', () => {
   it('publishes an OpenAPI document covering every API route, and browsable docs', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(doc.openapi).toBe('3.1.0');
-    for (const route of t.app.routeCatalog.filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs') && r.url !== '/api/openapi.json')) {
+    for (const route of t.app.routeCatalog.filter(
+      (r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs') && r.url !== '/api/openapi.json',
+    )) {
       const path = route.url.replace(/:(\w+)/g, '{$1}');
       expect(doc.paths[path]?.[route.method.toLowerCase()], `${route.method} ${route.url}`).toBeDefined();
     }
-    expect(doc.paths['/api/users'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+    expect(doc.paths['/api/users'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(
+      false,
+    );
     const ui = await t.app.inject({ method: 'GET', url: '/api/docs' });
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toContain('swagger-ui');
@@ -33,7 +37,12 @@ describe('platform routes', () => {
   it('exposes Prometheus metrics to a token with metrics:read', async () => {
     const admin = await t.signIn('admin');
     const { secret } = (
-      await t.app.inject({ method: 'POST', url: '/api/tokens', headers: admin, payload: { name: 'prometheus', scopes: ['metrics:read'] } })
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: admin,
+        payload: { name: 'prometheus', scopes: ['metrics:read'] },
+      })
     ).json();
     await t.app.inject({ method: 'GET', url: '/healthz' });
     const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${secret}` } });
@@ -55,12 +64,21 @@ describe('platform routes', () => {
   it('audits every state-changing action with actor, target and request id, in one verifiable chain', async () => {
     const admin = await t.signIn('admin');
     const h = { ...admin, 'x-request-id': 'req-create' };
-    const created = (await t.app.inject({ method: 'POST', url: '/api/users', headers: h, payload: { username: 'nina', role: 'analyst' } })).json();
+    const created = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/users',
+        headers: h,
+        payload: { username: 'nina', role: 'analyst' },
+      })
+    ).json();
     const id = created.user.id;
     await t.app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: admin, payload: { department: 'SOC' } });
     await t.app.inject({ method: 'POST', url: `/api/users/${id}/reset-password`, headers: admin });
     await t.app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: admin, payload: { disabled: true } });
-    const token = (await t.app.inject({ method: 'POST', url: '/api/tokens', headers: admin, payload: { name: 'x', scopes: [] } })).json();
+    const token = (
+      await t.app.inject({ method: 'POST', url: '/api/tokens', headers: admin, payload: { name: 'x', scopes: [] } })
+    ).json();
     await t.app.inject({ method: 'DELETE', url: `/api/tokens/${token.token.id}`, headers: admin });
     await t.app.inject({ method: 'PATCH', url: '/api/me', headers: admin, payload: { locale: 'fr' } });
     await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: admin });
@@ -82,21 +100,35 @@ describe('platform routes', () => {
       'user.create',
       'auth.login',
     ]);
-    const create = items.find((e: { target: string; action: string }) => e.target === 'user:nina' && e.action === 'user.create');
+    const create = items.find(
+      (e: { target: string; action: string }) => e.target === 'user:nina' && e.action === 'user.create',
+    );
     expect(create).toMatchObject({ actor: 'user:admin', action: 'user.create', requestId: 'req-create' });
     const verify = (await t.app.inject({ method: 'GET', url: '/api/audit/verify', headers: auditor })).json();
     expect(verify).toEqual({ ok: true, checked: items.length, firstBad: null });
     const page = (await t.app.inject({ method: 'GET', url: '/api/audit?limit=5', headers: auditor })).json();
     expect(page.items).toHaveLength(5);
-    const next = (await t.app.inject({ method: 'GET', url: `/api/audit?limit=5&before=${page.nextBefore}`, headers: auditor })).json();
+    const next = (
+      await t.app.inject({ method: 'GET', url: `/api/audit?limit=5&before=${page.nextBefore}`, headers: auditor })
+    ).json();
     expect(next.items[0].seq).toBe(page.items[4].seq - 1);
   });
 
   it('computes the posture from stored data only', async () => {
     const admin = await t.signIn('admin');
     let posture = (await t.app.inject({ method: 'GET', url: '/api/posture', headers: admin })).json();
-    expect(posture.users).toEqual({ total: 1, byRole: { admin: 1, analyst: 0, auditor: 0, learner: 0 }, disabled: 0, locked: 0 });
-    expect(posture.findings).toEqual({ total: 0, bySeverity: { low: 0, medium: 0, high: 0, critical: 0 }, byModule: {}, recent: [] });
+    expect(posture.users).toEqual({
+      total: 1,
+      byRole: { admin: 1, analyst: 0, auditor: 0, learner: 0 },
+      disabled: 0,
+      locked: 0,
+    });
+    expect(posture.findings).toEqual({
+      total: 0,
+      bySeverity: { low: 0, medium: 0, high: 0, critical: 0 },
+      byModule: {},
+      recent: [],
+    });
     expect(posture.audit.chain.ok).toBe(true);
     expect(posture.modules.find((m: { id: string }) => m.id === 'platform').enabled).toBe(true);
 
@@ -124,5 +156,21 @@ describe('platform routes', () => {
     expect(page.body).toContain('npm run build');
     const api = await t.app.inject({ method: 'POST', url: '/api/nope' });
     expect(api.json().code).toBe('VIGIE_ERR_NOT_FOUND');
+  });
+});
+
+describe('housekeeping', () => {
+  it('drops expired sessions and keeps live ones', async () => {
+    const t = await testApp();
+    try {
+      const first = await t.signIn('admin');
+      t.advance(9 * 3600_000);
+      const second = await t.signIn('admin');
+      expect(await t.platform.prune()).toEqual({ sessions: 1 });
+      expect((await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: second })).statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: first })).statusCode).toBe(401);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -9,7 +9,11 @@ describe('sign-in, sessions and anti-forgery', () => {
   afterEach(() => t.close());
 
   it('sets an HttpOnly, SameSite=Strict session cookie and returns the caller', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: PASSWORD } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password: PASSWORD },
+    });
     expect(res.statusCode).toBe(200);
     const cookie = res.cookies.find((c) => c.name === 'vigie_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
@@ -24,10 +28,20 @@ describe('sign-in, sessions and anti-forgery', () => {
   it('refuses a write without the anti-forgery header, accepts it with', async () => {
     const headers = await t.signIn('admin');
     const payload = { username: 'zoe', role: 'learner' };
-    const noCsrf = await t.app.inject({ method: 'POST', url: '/api/users', headers: { cookie: headers.cookie ?? '' }, payload });
+    const noCsrf = await t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: { cookie: headers.cookie ?? '' },
+      payload,
+    });
     expect(noCsrf.statusCode).toBe(403);
     expect(noCsrf.json().code).toBe('VIGIE_ERR_CSRF');
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/users', headers: { ...headers, 'x-csrf-token': 'nope' }, payload });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: { ...headers, 'x-csrf-token': 'nope' },
+      payload,
+    });
     expect(wrong.json().code).toBe('VIGIE_ERR_CSRF');
     const ok = await t.app.inject({ method: 'POST', url: '/api/users', headers, payload });
     expect(ok.statusCode).toBe(201);
@@ -50,32 +64,62 @@ describe('sign-in, sessions and anti-forgery', () => {
   });
 
   it('does not say whether a user name exists', async () => {
-    const unknown = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ghost', password: 'x' } });
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'x' } });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'ghost', password: 'x' },
+    });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password: 'x' },
+    });
     expect(unknown.statusCode).toBe(401);
     expect(unknown.json()).toEqual(wrong.json());
   });
 
   it('locks an account after repeated failures, then lets it in after the lockout', async () => {
     for (let i = 0; i < 5; i++) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'wrong-one' } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'admin', password: 'wrong-one' },
+      });
       expect(res.json().code).toBe('VIGIE_ERR_BAD_CREDENTIALS');
     }
-    const locked = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: PASSWORD } });
+    const locked = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password: PASSWORD },
+    });
     expect(locked.statusCode).toBe(423);
-    expect(locked.json()).toMatchObject({ code: 'VIGIE_ERR_ACCOUNT_LOCKED', details: { lockedUntil: '2026-03-02T09:15:00.000Z' } });
+    expect(locked.json()).toMatchObject({
+      code: 'VIGIE_ERR_ACCOUNT_LOCKED',
+      details: { lockedUntil: '2026-03-02T09:15:00.000Z' },
+    });
     const entries = await t.platform.store.audit.list({ limit: 10, action: 'user.lock' });
     expect(entries).toHaveLength(1);
     t.advance(15 * 60_000 + 1);
-    const again = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: PASSWORD } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password: PASSWORD },
+    });
     expect(again.statusCode).toBe(200);
   });
 
   it('lets an administrator unlock a locked account', async () => {
     const admin = await t.signIn('admin');
-    const { user } = await t.platform.identity.createUser({ username: 'bob', role: 'analyst', password: PASSWORD }, { actor: { kind: 'system' } });
+    const { user } = await t.platform.identity.createUser(
+      { username: 'bob', role: 'analyst', password: PASSWORD },
+      { actor: { kind: 'system' } },
+    );
     for (let i = 0; i < 5; i++) {
-      await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'bob', password: 'bad-password' } });
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'bob', password: 'bad-password' },
+      });
     }
     expect((await t.platform.identity.getUser(user.id)).lockedUntil).not.toBeNull();
     const res = await t.app.inject({ method: 'POST', url: `/api/users/${user.id}/unlock`, headers: admin });
@@ -87,9 +131,17 @@ describe('sign-in, sessions and anti-forgery', () => {
     const small = await testApp({ policy: { ipMaxFailures: 3 } });
     try {
       for (let i = 0; i < 3; i++) {
-        await small.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: `user${i}`, password: 'x' } });
+        await small.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { username: `user${i}`, password: 'x' },
+        });
       }
-      const res = await small.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: PASSWORD } });
+      const res = await small.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'admin', password: PASSWORD },
+      });
       expect(res.statusCode).toBe(429);
       expect(res.json().code).toBe('VIGIE_ERR_RATE_LIMITED');
     } finally {
@@ -99,25 +151,42 @@ describe('sign-in, sessions and anti-forgery', () => {
 
   it('refuses a disabled account and ends its sessions', async () => {
     const admin = await t.signIn('admin');
-    const { user } = await t.platform.identity.createUser({ username: 'carl', role: 'analyst', password: PASSWORD }, { actor: { kind: 'system' } });
+    const { user } = await t.platform.identity.createUser(
+      { username: 'carl', role: 'analyst', password: PASSWORD },
+      { actor: { kind: 'system' } },
+    );
     const carl = await t.signIn('carl');
     await t.app.inject({ method: 'PATCH', url: `/api/users/${user.id}`, headers: admin, payload: { disabled: true } });
     expect((await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: carl })).statusCode).toBe(401);
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'carl', password: PASSWORD } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'carl', password: PASSWORD },
+    });
     expect(res.json().code).toBe('VIGIE_ERR_ACCOUNT_DISABLED');
   });
 
   it('never lets the last administrator be disabled or demoted', async () => {
     const admin = await t.signIn('admin');
     const me = (await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: admin })).json().user;
-    const res = await t.app.inject({ method: 'PATCH', url: `/api/users/${me.id}`, headers: admin, payload: { role: 'learner' } });
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${me.id}`,
+      headers: admin,
+      payload: { role: 'learner' },
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe('VIGIE_ERR_CONFLICT');
   });
 
   it('changes a password only with the current one and a strong new one', async () => {
     const headers = await t.signIn('admin');
-    const weak = await t.app.inject({ method: 'PUT', url: '/api/me/password', headers, payload: { currentPassword: PASSWORD, newPassword: 'short' } });
+    const weak = await t.app.inject({
+      method: 'PUT',
+      url: '/api/me/password',
+      headers,
+      payload: { currentPassword: PASSWORD, newPassword: 'short' },
+    });
     expect(weak.json().code).toBe('VIGIE_ERR_WEAK_PASSWORD');
     const wrong = await t.app.inject({
       method: 'PUT',
@@ -151,7 +220,12 @@ describe('API tokens', () => {
   afterEach(() => t.close());
 
   async function createToken(headers: Record<string, string>, scopes: string[], expiresInDays = 30) {
-    const res = await t.app.inject({ method: 'POST', url: '/api/tokens', headers, payload: { name: 'ci', scopes, expiresInDays } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers,
+      payload: { name: 'ci', scopes, expiresInDays },
+    });
     expect(res.statusCode).toBe(201);
     return res.json() as { token: { id: string; prefix: string }; secret: string };
   }
@@ -165,7 +239,12 @@ describe('API tokens', () => {
     const denied = await t.app.inject({ method: 'GET', url: '/api/users', headers: bearer });
     expect(denied.json().code).toBe('VIGIE_ERR_FORBIDDEN');
     // Tokens need no anti-forgery header, but may not mint tokens or change passwords.
-    const mint = await t.app.inject({ method: 'POST', url: '/api/tokens', headers: bearer, payload: { name: 'x', scopes: [] } });
+    const mint = await t.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: bearer,
+      payload: { name: 'x', scopes: [] },
+    });
     expect(mint.statusCode).toBe(403);
   });
 
@@ -180,8 +259,11 @@ describe('API tokens', () => {
   it('refuses a revoked, expired, forged or malformed token', async () => {
     const admin = await t.signIn('admin');
     const { secret, token } = await createToken(admin, ['audit:read'], 1);
-    const call = (value: string) => t.app.inject({ method: 'GET', url: '/api/audit', headers: { authorization: value } });
-    expect((await call(`Bearer ${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`)).json().code).toBe('VIGIE_ERR_TOKEN_INVALID');
+    const call = (value: string) =>
+      t.app.inject({ method: 'GET', url: '/api/audit', headers: { authorization: value } });
+    expect((await call(`Bearer ${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`)).json().code).toBe(
+      'VIGIE_ERR_TOKEN_INVALID',
+    );
     expect((await call('Bearer nonsense')).statusCode).toBe(401);
     expect((await call('Basic abc')).statusCode).toBe(401);
     t.advance(2 * 86_400_000);
@@ -189,14 +271,21 @@ describe('API tokens', () => {
     const fresh = await createToken(await t.signIn('admin'), ['audit:read']);
     expect((await call(`Bearer ${fresh.secret}`)).statusCode).toBe(200);
     const headers = await t.signIn('admin');
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/tokens/${fresh.token.id}`, headers })).statusCode).toBe(204);
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/tokens/${fresh.token.id}`, headers })).statusCode).toBe(
+      204,
+    );
     expect((await call(`Bearer ${fresh.secret}`)).statusCode).toBe(401);
     expect(token.id).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('cannot grant what the role lacks', async () => {
     const analyst = await t.as('analyst');
-    const res = await t.app.inject({ method: 'POST', url: '/api/tokens', headers: analyst, payload: { name: 'x', scopes: ['users:write'] } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: analyst,
+      payload: { name: 'x', scopes: ['users:write'] },
+    });
     expect(res.json().code).toBe('VIGIE_ERR_FORBIDDEN');
   });
 
@@ -209,6 +298,8 @@ describe('API tokens', () => {
     const revoke = await t.app.inject({ method: 'DELETE', url: `/api/tokens/${token.id}`, headers: analyst });
     expect(revoke.statusCode).toBe(404);
     const auditor = await t.as('auditor');
-    expect((await t.app.inject({ method: 'GET', url: '/api/tokens?all=true', headers: auditor })).json().items).toHaveLength(1);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/tokens?all=true', headers: auditor })).json().items,
+    ).toHaveLength(1);
   });
 });

@@ -19,14 +19,24 @@ describe('bad input', () => {
   afterAll(() => t.close());
 
   it('rejects unknown fields instead of ignoring them', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username: 'eve', role: 'learner', isAdmin: true } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin,
+      payload: { username: 'eve', role: 'learner', isAdmin: true },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('VIGIE_ERR_VALIDATION');
     expect(res.json().details.issues[0].message).toMatch(/isAdmin|unrecognized/i);
   });
 
   it('rejects wrong types and values with the field named', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username: 42, role: 'root' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin,
+      payload: { username: 42, role: 'root' },
+    });
     expect(res.statusCode).toBe(400);
     expectErrorShape(res.json(), 400);
     expect(res.json().message).toMatch(/username/);
@@ -47,14 +57,28 @@ describe('bad input', () => {
   });
 
   it('answers 400 to malformed JSON and 415 to other content types', async () => {
-    const bad = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"username":' });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"username":',
+    });
     expect(bad.json()).toMatchObject({ statusCode: 400, code: 'VIGIE_ERR_BAD_JSON' });
-    const form = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'text/plain' }, payload: 'username=admin' });
+    const form = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'username=admin',
+    });
     expect(form.json()).toMatchObject({ statusCode: 415, code: 'VIGIE_ERR_UNSUPPORTED_MEDIA_TYPE' });
   });
 
   it('answers 404 in the same shape for unknown API routes, in the caller’s language', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/nothing-here', headers: { 'accept-language': 'fr-FR,fr;q=0.9' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/nothing-here',
+      headers: { 'accept-language': 'fr-FR,fr;q=0.9' },
+    });
     expect(res.statusCode).toBe(404);
     expectErrorShape(res.json(), 404);
     const unauth = await t.app.inject({ method: 'GET', url: '/api/users', headers: { 'accept-language': 'fr' } });
@@ -62,7 +86,9 @@ describe('bad input', () => {
   });
 
   it('survives arbitrary JSON bodies on every route that takes one (property)', async () => {
-    const routes = t.app.routeCatalog.filter((r) => r.access && ['POST', 'PUT', 'PATCH'].includes(r.method) && r.url !== '/api/auth/logout');
+    const routes = t.app.routeCatalog.filter(
+      (r) => r.access && ['POST', 'PUT', 'PATCH'].includes(r.method) && r.url !== '/api/auth/logout',
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes), fc.jsonValue({ maxDepth: 3 }), async (route, body) => {
         const res = await t.app.inject({

@@ -1,6 +1,6 @@
 /** Prometheus metrics: request counts and latencies per route, plus Node.js process metrics. */
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 export function registerMetrics(app: FastifyInstance) {
   // One registry per app, so that several apps in one process (tests) do not collide.

@@ -51,7 +51,11 @@ describe('role-based access on every route', () => {
 
   it('answers 401 to anonymous callers on every non-public route', async () => {
     for (const route of guarded()) {
-      const res = await t.app.inject({ method: route.method as 'GET', url: route.url.replace(':id', 'x'), payload: {} });
+      const res = await t.app.inject({
+        method: route.method as 'GET',
+        url: route.url.replace(':id', 'x'),
+        payload: {},
+      });
       if (EXPECTED[route.key] === PUBLIC) expect(res.statusCode, route.key).not.toBe(401);
       else expect([route.key, res.json().code]).toEqual([route.key, 'VIGIE_ERR_UNAUTHENTICATED']);
     }
@@ -89,7 +93,12 @@ describe('role-based access on every route', () => {
     const bearer = { authorization: `Bearer ${created.json().secret}` };
     for (const route of guarded().filter((r) => r.method !== 'GET' && EXPECTED[r.key] !== PUBLIC)) {
       if (route.key === 'DELETE /api/tokens/:id') continue; // own tokens only; checked in auth tests
-      const res = await t.app.inject({ method: route.method as 'POST', url: route.url.replace(':id', 'x'), headers: bearer, payload: {} });
+      const res = await t.app.inject({
+        method: route.method as 'POST',
+        url: route.url.replace(':id', 'x'),
+        headers: bearer,
+        payload: {},
+      });
       expect([route.key, res.statusCode]).toEqual([route.key, 403]);
     }
   });

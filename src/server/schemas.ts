@@ -53,9 +53,7 @@ export const errorSchema = z
 export const chainVerdictSchema = z.object({
   ok: z.boolean(),
   checked: z.number().int(),
-  firstBad: z
-    .object({ seq: z.number().int(), reason: z.string(), message: localizedTextSchema })
-    .nullable(),
+  firstBad: z.object({ seq: z.number().int(), reason: z.string(), message: localizedTextSchema }).nullable(),
 });
 
 export const auditEntrySchema = z

@@ -59,7 +59,11 @@ function openSqlite(options: DatabaseOptions): OpenedDatabase {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', location: file };
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    dialect: 'sqlite',
+    location: file,
+  };
 }
 
 async function openPostgres(options: DatabaseOptions): Promise<OpenedDatabase> {
@@ -112,7 +116,11 @@ async function migrate(db: Kysely<Database>, dialect: Dialect, schema: string | 
       return migrations;
     },
   };
-  const { error, results } = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
+  const { error, results } = await new Migrator({
+    db,
+    provider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new VigieError('VIGIE_ERR_STORE_UNAVAILABLE', `Database migration ${failed} failed: ${String(error)}`);

@@ -16,7 +16,13 @@ export function loginEventsRepository(db: Kysely<Database>) {
     async record(event: LoginEvent): Promise<void> {
       await db
         .insertInto('login_events')
-        .values({ at: event.at, username: event.username, ip: event.ip, success: event.success ? 1 : 0, reason: event.reason })
+        .values({
+          at: event.at,
+          username: event.username,
+          ip: event.ip,
+          success: event.success ? 1 : 0,
+          reason: event.reason,
+        })
         .execute();
     },
     async countFailures(filter: { since: string; ip?: string | undefined }): Promise<number> {

@@ -147,7 +147,9 @@ for (const database of testDatabases()) {
         severity: 'high',
         score: 0.93,
         title: { en: 'Phishing', fr: 'Hameçonnage' },
-        evidence: [{ code: 'lookalike_domain', weight: 0.6, message: { en: 'a', fr: 'b' }, data: { domain: 'examp1e.com' } }],
+        evidence: [
+          { code: 'lookalike_domain', weight: 0.6, message: { en: 'a', fr: 'b' }, data: { domain: 'examp1e.com' } },
+        ],
         entities: { domains: ['examp1e.com'] },
         techniques: ['T1566.002'],
         observedAt: T0,

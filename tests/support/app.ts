@@ -6,7 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Role } from '../../src/core/index.js';
 import { createPlatform, type IdentityPolicy, type Platform } from '../../src/platform/index.js';
 import { buildApp } from '../../src/server/index.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
 
 export const PASSWORD = 'correct-horse-battery-staple';
 
@@ -22,12 +22,29 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(options: { policy?: Partial<IdentityPolicy>; bodyLimit?: number } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  readonly policy?: Partial<IdentityPolicy>;
+  readonly bodyLimit?: number;
+  /** Another store than a fresh SQLite file (e.g. PostgreSQL from tests/support/databases.ts). */
+  readonly openStore?: () => Promise<Store>;
+}
+
+export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   let now = Date.parse('2026-03-02T09:00:00.000Z');
-  const store = await openStore({ sqliteFile: join(mkdtempSync(join(tmpdir(), 'vigie-app-')), 'vigie.db') });
+  const store = options.openStore
+    ? await options.openStore()
+    : await openStore({ sqliteFile: join(mkdtempSync(join(tmpdir(), 'vigie-app-')), 'vigie.db') });
   const platform = createPlatform(store, { clock: () => new Date(now), identityPolicy: options.policy ?? {} });
-  await platform.identity.createUser({ username: 'admin', role: 'admin', password: PASSWORD }, { actor: { kind: 'system' } });
-  const app = await buildApp({ platform, version: 'test', logger: false, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
+  await platform.identity.createUser(
+    { username: 'admin', role: 'admin', password: PASSWORD },
+    { actor: { kind: 'system' } },
+  );
+  const app = await buildApp({
+    platform,
+    version: 'test',
+    logger: false,
+    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+  });
   await app.ready();
 
   async function signIn(username: string, password = PASSWORD) {

@@ -22,7 +22,9 @@ export const postgresUrl = process.env.VIGIE_TEST_DATABASE_URL;
 export const postgresRequired = process.env.VIGIE_REQUIRE_POSTGRES === '1';
 
 if (postgresRequired && !postgresUrl) {
-  throw new Error('VIGIE_REQUIRE_POSTGRES=1 but VIGIE_TEST_DATABASE_URL is not set: PostgreSQL tests would be skipped.');
+  throw new Error(
+    'VIGIE_REQUIRE_POSTGRES=1 but VIGIE_TEST_DATABASE_URL is not set: PostgreSQL tests would be skipped.',
+  );
 }
 if (!postgresUrl) {
   console.warn('[vigie tests] VIGIE_TEST_DATABASE_URL not set: PostgreSQL contract tests are skipped.');

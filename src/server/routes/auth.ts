@@ -23,11 +23,15 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform; secureCooki
       },
     },
     async (request, reply) => {
-      const { sessionSecret, caller, expiresAt } = await platform.identity.signIn(request.body.username, request.body.password, {
-        ip: request.ip,
-        userAgent: request.headers['user-agent'] ?? null,
-        requestId: request.id,
-      });
+      const { sessionSecret, caller, expiresAt } = await platform.identity.signIn(
+        request.body.username,
+        request.body.password,
+        {
+          ip: request.ip,
+          userAgent: request.headers['user-agent'] ?? null,
+          requestId: request.id,
+        },
+      );
       reply.setCookie(SESSION_COOKIE, sessionSecret, { ...cookieOptions, expires: new Date(expiresAt) });
       return { user: caller.user, csrfToken: caller.csrfToken ?? '', permissions: caller.permissions };
     },
@@ -37,7 +41,11 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform; secureCooki
     '/session',
     {
       config: { access: { authenticated: true, sessionOnly: true } },
-      schema: { tags: ['auth'], summary: 'The signed-in user, permissions and anti-forgery token', response: { 200: sessionSchema } },
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user, permissions and anti-forgery token',
+        response: { 200: sessionSchema },
+      },
     },
     async (request) => {
       const caller = callerOf(request);

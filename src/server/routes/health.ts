@@ -5,7 +5,10 @@ import { LOCALES } from '../../core/index.js';
 import { MODULE_CATALOG, type Platform } from '../../platform/index.js';
 import { moduleInfoSchema } from '../schemas.js';
 
-export const healthRoutes: FastifyPluginAsyncZod<{ platform: Platform; version: string }> = async (app, { platform, version }) => {
+export const healthRoutes: FastifyPluginAsyncZod<{ platform: Platform; version: string }> = async (
+  app,
+  { platform, version },
+) => {
   app.get(
     '/healthz',
     {

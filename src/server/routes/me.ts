@@ -14,7 +14,10 @@ export const meRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (ap
       schema: {
         tags: ['account'],
         summary: 'Change my display name or language',
-        body: z.strictObject({ displayName: label(128).nullable().optional(), locale: z.enum(LOCALES).nullable().optional() }),
+        body: z.strictObject({
+          displayName: label(128).nullable().optional(),
+          locale: z.enum(LOCALES).nullable().optional(),
+        }),
         response: { 200: z.object({ user: userSchema }) },
       },
     },
@@ -31,13 +34,21 @@ export const meRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (ap
       schema: {
         tags: ['account'],
         summary: 'Change my password (12 characters at least)',
-        body: z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
+        body: z.strictObject({
+          currentPassword: z.string().min(1).max(1024),
+          newPassword: z.string().min(1).max(1024),
+        }),
         response: { 204: z.null() },
       },
     },
     async (request, reply) => {
       const { currentPassword, newPassword } = request.body;
-      await platform.identity.changePassword(callerOf(request).user.id, currentPassword, newPassword, actionContext(request));
+      await platform.identity.changePassword(
+        callerOf(request).user.id,
+        currentPassword,
+        newPassword,
+        actionContext(request),
+      );
       return reply.code(204).send(null);
     },
   );

@@ -9,7 +9,12 @@ const countsOf = <T extends readonly [string, ...string[]]>(keys: T) =>
   z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<T[number], z.ZodNumber>);
 
 export const postureSchema = z.object({
-  users: z.object({ total: z.number().int(), byRole: countsOf(ROLES), disabled: z.number().int(), locked: z.number().int() }),
+  users: z.object({
+    total: z.number().int(),
+    byRole: countsOf(ROLES),
+    disabled: z.number().int(),
+    locked: z.number().int(),
+  }),
   tokens: z.object({ active: z.number().int(), expiringSoon: z.number().int() }),
   audit: z.object({ entries: z.number().int(), last24h: z.number().int(), chain: chainVerdictSchema }),
   security: z.object({ failedLogins24h: z.number().int() }),
@@ -27,7 +32,11 @@ export const postureRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
     '/posture',
     {
       config: { access: { permission: 'posture:read' } },
-      schema: { tags: ['platform'], summary: 'Posture of the organisation, from stored data', response: { 200: postureSchema } },
+      schema: {
+        tags: ['platform'],
+        summary: 'Posture of the organisation, from stored data',
+        response: { 200: postureSchema },
+      },
     },
     async () => {
       const posture = await platform.posture();

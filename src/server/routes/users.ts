@@ -13,7 +13,11 @@ export const userRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
     '/',
     {
       config: { access: { permission: 'users:read' } },
-      schema: { tags: ['users'], summary: 'List accounts', response: { 200: z.object({ items: z.array(userSchema) }) } },
+      schema: {
+        tags: ['users'],
+        summary: 'List accounts',
+        response: { 200: z.object({ items: z.array(userSchema) }) },
+      },
     },
     async () => ({ items: await platform.identity.listUsers() }),
   );
@@ -26,7 +30,11 @@ export const userRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
         tags: ['users'],
         summary: 'Create an account; without a password one is generated and returned once',
         body: z.strictObject({
-          username: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/),
+          username: z
+            .string()
+            .trim()
+            .toLowerCase()
+            .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/),
           displayName: label(128).nullable().optional(),
           role: z.enum(ROLES),
           department: label(128).nullable().optional(),
