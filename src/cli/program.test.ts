@@ -130,7 +130,7 @@ describe('vigie CLI', () => {
     db.exec(statement);
     db.close();
     const res = await run(['audit', 'verify', '--json']);
-    expect(res.code).toBe(1);
+    expect(res.code, res.out + res.err).toBe(1);
     expect(JSON.parse(res.out.split('\n')[0] ?? '').firstBad).toMatchObject({ seq, reason });
   });
 

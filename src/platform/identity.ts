@@ -190,7 +190,8 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
       }
       const generated = input.password === undefined ? generatePassword() : undefined;
       const password = input.password ?? (generated as string);
-      checkPasswordStrength(password, username);
+      // A generated password is ~100 random bits; it may contain a short user name by chance.
+      if (generated === undefined) checkPasswordStrength(password, username);
       const passwordHash = await hashPassword(password);
       const now = clock().toISOString();
       const record: UserRecord = {
