@@ -1,9 +1,15 @@
 /** Reading and verifying the audit trail (appending happens inside each service's transaction). */
 import { type AuditRecord, type ChainVerdict, createChainVerifier } from '../audit/index.js';
+import type { Clock } from '../core/index.js';
 import type { AuditQuery, Store } from '../store/index.js';
 
-export function createAuditTrail(store: Store) {
-  return {
+/** How long the home page may show a verdict before walking the chain again. */
+const RECENT_VERDICT_MS = 60_000;
+
+export function createAuditTrail(store: Store, clock: Clock) {
+  let recent: { verdict: ChainVerdict; at: number } | undefined;
+
+  const trail = {
     async list(query: AuditQuery): Promise<{ items: AuditRecord[]; nextBefore: number | null }> {
       const items = await store.audit.list({ ...query, limit: query.limit + 1 });
       const page = items.slice(0, query.limit);
@@ -24,9 +30,23 @@ export function createAuditTrail(store: Store) {
           lastSeq = record.seq;
         }
         const head = await store.audit.head();
-        if (!head || head.seq <= lastSeq || round >= 10) return verifier.finish(head);
+        if (!head || head.seq <= lastSeq || round >= 10) {
+          const verdict = verifier.finish(head);
+          recent = { verdict, at: clock().getTime() };
+          return verdict;
+        }
       }
     },
+
+    /**
+     * A verdict at most a minute old: the walk costs ~7 µs an entry, too much for every
+     * page view of a large trail. `verify()` and `vigie audit verify` always walk it all.
+     */
+    async recentVerdict(): Promise<ChainVerdict> {
+      if (recent && clock().getTime() - recent.at < RECENT_VERDICT_MS) return recent.verdict;
+      return trail.verify();
+    },
   };
+  return trail;
 }
 export type AuditTrail = ReturnType<typeof createAuditTrail>;

@@ -14,7 +14,7 @@ export interface PlatformOptions {
 export function createPlatform(store: Store, options: PlatformOptions = {}) {
   const clock = options.clock ?? systemClock;
   const identity = createIdentity(store, clock, { ...DEFAULT_IDENTITY_POLICY, ...options.identityPolicy });
-  const auditTrail = createAuditTrail(store);
+  const auditTrail = createAuditTrail(store, clock);
   return {
     store,
     clock,

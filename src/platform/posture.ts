@@ -32,7 +32,7 @@ export async function computePosture(store: Store, auditTrail: AuditTrail, clock
       store.tokens.countActive(nowIso, weekAhead),
       store.audit.count(),
       store.audit.count(dayAgo),
-      auditTrail.verify(),
+      auditTrail.recentVerdict(),
       store.loginEvents.countFailures({ since: dayAgo }),
       store.findings.summary(),
       store.findings.recent(10),
