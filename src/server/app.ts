@@ -23,6 +23,7 @@ import { meRoutes } from './routes/me.js';
 import { postureRoutes } from './routes/posture.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
+import { errorSchema } from './schemas.js';
 import { registerWeb } from './web.js';
 
 export interface AppDeps {
@@ -75,6 +76,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (!request.url.startsWith('/api/docs')) reply.header('content-security-policy', APP_CSP);
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     return payload;
+  });
+
+  // Every documented route also documents the error shape, so clients see it in the OpenAPI document.
+  app.addHook('onRoute', (route) => {
+    const response = route.schema?.response as Record<string, unknown> | undefined;
+    if (response && !route.schema?.hide) {
+      response['4XX'] ??= errorSchema;
+      response['5XX'] ??= errorSchema;
+    }
   });
 
   await app.register(fastifyCookie);

@@ -45,7 +45,8 @@ function openSqlite(options: DatabaseOptions): OpenedDatabase {
   let file = options.sqliteFile;
   if (!file) {
     const dir = options.dataDir ?? 'data';
-    mkdirSync(dir, { recursive: true });
+    // Owner-only: the database holds password hashes and the audit trail.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     file = join(dir, 'vigie.db');
   }
   let sqlite: SqliteDatabase.Database;
