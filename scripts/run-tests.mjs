@@ -23,6 +23,7 @@ function step(name, command, args) {
 
 step('type-check (server)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 step('type-check (web)', 'npx', ['tsc', '-p', 'web/tsconfig.json', '--noEmit']);
+step('type-check (web build config)', 'npx', ['tsc', '-p', 'web/tsconfig.node.json', '--noEmit']);
 step('lint and format (biome)', 'npx', ['biome', 'check', '.']);
 step('import rules', 'npx', ['tsx', 'scripts/check-imports.ts']);
 

@@ -83,8 +83,8 @@ export const ERROR_CATALOG = {
   VIGIE_ERR_WEAK_PASSWORD: {
     status: 400,
     message: {
-      en: 'The password must have at least 12 characters and must not be the user name.',
-      fr: "Le mot de passe doit compter au moins 12 caractères et différer du nom d'utilisateur.",
+      en: 'The password must have at least 12 characters and must not contain the user name.',
+      fr: "Le mot de passe doit compter au moins 12 caractères et ne pas contenir le nom d'utilisateur.",
     },
   },
   VIGIE_ERR_CONFIG: {

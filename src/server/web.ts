@@ -13,12 +13,15 @@ const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-
 export async function registerWeb(app: FastifyInstance, webRoot: string | null) {
   const built = webRoot !== null && existsSync(join(webRoot, 'index.html'));
   if (built) {
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+    // wildcard: files are looked up per request, so a rebuilt app is served without a restart.
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: true, index: ['index.html'] });
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     const isApi = path.startsWith('/api/') || path === '/api' || path === '/metrics' || path === '/healthz';
-    if (!isApi && (request.method === 'GET' || request.method === 'HEAD')) {
+    // A missing asset is a 404, not the app: a stale page must fail visibly.
+    const isAsset = path.startsWith('/assets/');
+    if (!isApi && !isAsset && (request.method === 'GET' || request.method === 'HEAD')) {
       // Client-side routes: every unknown page path gets the app, which routes itself.
       if (built) return reply.type('text/html; charset=utf-8').sendFile('index.html');
       return reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);

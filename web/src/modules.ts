@@ -1,0 +1,63 @@
+// The section registry: every page of the app and who may see it. A new module adds one entry here.
+import type { ComponentType } from 'react';
+import type { Permission } from '../../src/core/index.ts';
+import type { Translation } from './locales/en.ts';
+import { AccountPage } from './pages/AccountPage.tsx';
+import { AuditPage } from './pages/AuditPage.tsx';
+import { HomePage } from './pages/HomePage.tsx';
+import { TokensPage } from './pages/TokensPage.tsx';
+import { UsersPage } from './pages/UsersPage.tsx';
+
+type NavKey = Exclude<keyof Translation['nav'], 'label'>;
+
+export interface Section {
+  id: string;
+  /** Hash path, e.g. '/admin/users' for '#/admin/users'. */
+  path: string;
+  labelKey: `nav.${NavKey}`;
+  /** Sections sharing a group are listed together under the group's heading. */
+  group?: `nav.${NavKey}`;
+  /** Hides the section from people without it; the server enforces the same rule on the API. */
+  permission?: Permission;
+  component: ComponentType;
+}
+
+// Order is display order. API tokens need no permission: everyone manages their own.
+export const SECTIONS: readonly Section[] = [
+  { id: 'home', path: '/', labelKey: 'nav.home', component: HomePage },
+  {
+    id: 'users',
+    path: '/admin/users',
+    labelKey: 'nav.users',
+    group: 'nav.administration',
+    permission: 'users:read',
+    component: UsersPage,
+  },
+  { id: 'tokens', path: '/admin/tokens', labelKey: 'nav.tokens', group: 'nav.administration', component: TokensPage },
+  { id: 'audit', path: '/audit', labelKey: 'nav.audit', permission: 'audit:read', component: AuditPage },
+  { id: 'account', path: '/account', labelKey: 'nav.account', component: AccountPage },
+];
+
+export function visibleSections(permissions: readonly Permission[]): Section[] {
+  return SECTIONS.filter((section) => !section.permission || permissions.includes(section.permission));
+}
+
+export function sectionFor(path: string): Section | undefined {
+  return SECTIONS.find((section) => section.path === path);
+}
+
+export interface NavBlock {
+  group: Section['group'];
+  sections: Section[];
+}
+
+/** Consecutive sections of the same group form one block, so the nav keeps the registry's order. */
+export function navBlocks(sections: readonly Section[]): NavBlock[] {
+  const blocks: NavBlock[] = [];
+  for (const section of sections) {
+    const last = blocks.at(-1);
+    if (last && section.group !== undefined && last.group === section.group) last.sections.push(section);
+    else blocks.push({ group: section.group, sections: [section] });
+  }
+  return blocks;
+}
