@@ -36,7 +36,9 @@ async function measure(name: string, store: Store) {
   await store.close();
 }
 
-console.log(`Audit trail, ${n} entries; ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`);
+console.log(
+  `Audit trail, ${n} entries; ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`,
+);
 await measure('sqlite', await openStore({ sqliteFile: join(mkdtempSync(join(tmpdir(), 'vigie-bench-')), 'vigie.db') }));
 const pgUrl = process.env.VIGIE_BENCH_DATABASE_URL;
 if (pgUrl) {
