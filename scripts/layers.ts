@@ -45,7 +45,7 @@ export const LAYERS: Record<string, LayerRule> = {
     ],
   },
   cli: {
-    modules: ['core', 'platform', 'store', 'server'],
+    modules: ['core', 'audit', 'platform', 'store', 'server'],
     packages: ['commander', 'node:fs', 'node:os', 'node:path', 'node:url', 'node:stream/consumers'],
   },
 };

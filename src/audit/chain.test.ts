@@ -30,7 +30,7 @@ const headOf = (records: AuditRecord[]) => {
 
 describe('audit hash chain', () => {
   it('accepts an intact chain, empty or not', () => {
-    expect(verifyChain([], { seq: 0, hash: GENESIS_HASH })).toEqual({ ok: true, checked: 0, firstBad: null });
+    expect(verifyChain([], { seq: 0, hash: GENESIS_HASH })).toMatchObject({ ok: true, checked: 0, firstBad: null });
     const records = chain(20);
     expect(verifyChain(records, headOf(records))).toMatchObject({ ok: true, checked: 20 });
   });
@@ -69,6 +69,29 @@ describe('audit hash chain', () => {
     swapped[5] = { ...b, seq: a.seq };
     swapped[6] = { ...a, seq: b.seq };
     expect(verifyChain(swapped, headOf(records)).firstBad).toMatchObject({ seq: 6, reason: 'prev_hash_mismatch' });
+  });
+
+  it('checks pinned anchors: a rewritten or missing pinned entry is named', () => {
+    const records = chain(6);
+    const pinned = { seq: 4, hash: (records[3] as AuditRecord).hash };
+    expect(verifyChain(records, headOf(records), [pinned]).ok).toBe(true);
+    expect(verifyChain(records, headOf(records), [{ seq: 4, hash: 'f'.repeat(64) }]).firstBad).toMatchObject({
+      seq: 4,
+      reason: 'anchor_mismatch',
+    });
+    expect(verifyChain(records.slice(0, 3), null, [pinned]).firstBad).toMatchObject({
+      seq: 4,
+      reason: 'anchor_missing',
+    });
+  });
+
+  it('names an entry slipped in before the first one', () => {
+    const records = chain(3);
+    const forged = { ...(records[0] as AuditRecord), seq: 0 };
+    expect(verifyChain([forged, ...records], headOf(records)).firstBad).toMatchObject({
+      seq: 0,
+      reason: 'seq_not_increasing',
+    });
   });
 
   it('notices entries removed at the end through the head', () => {

@@ -50,11 +50,15 @@ export type ChainBreak =
   | 'seq_not_increasing' // a sequence number repeats or goes back: inserted or reordered
   | 'prev_hash_mismatch' // this entry does not follow the previous one: inserted, deleted or reordered
   | 'hash_mismatch' // this entry's content no longer matches its hash: edited
-  | 'head_mismatch'; // the log ends before (or after) the remembered head: truncated or appended outside Vigie
+  | 'head_mismatch' // the log ends before (or after) the remembered head: truncated or appended outside Vigie
+  | 'anchor_mismatch' // this entry differs from the hash pinned outside the database: history was rewritten
+  | 'anchor_missing'; // an entry pinned outside the database is gone
 
 export interface ChainVerdict {
   readonly ok: boolean;
   readonly checked: number;
+  /** The last entry as the database remembers it; pin it elsewhere to detect a rewrite of history. */
+  readonly head: ChainHead | null;
   readonly firstBad: { readonly seq: number; readonly reason: ChainBreak; readonly message: LocalizedText } | null;
 }
 
@@ -75,6 +79,14 @@ const BREAK_MESSAGES: Record<ChainBreak, LocalizedText> = {
     en: 'The content of this entry was changed after it was written (edited).',
     fr: 'Le contenu de cette entrée a été modifié après écriture (altération).',
   },
+  anchor_mismatch: {
+    en: 'This entry differs from the hash pinned outside the database: the history was rewritten.',
+    fr: "Cette entrée diffère de l'empreinte conservée hors de la base : l'historique a été réécrit.",
+  },
+  anchor_missing: {
+    en: 'An entry pinned outside the database no longer exists.',
+    fr: "Une entrée dont l'empreinte est conservée hors de la base n'existe plus.",
+  },
   head_mismatch: {
     en: 'The log does not end where it should (entries removed at the end, or added outside Vigie).',
     fr: 'Le journal ne se termine pas où il le devrait (entrées supprimées en fin, ou ajoutées hors de Vigie).',
@@ -93,8 +105,14 @@ function breakOf(record: AuditRecord, expectedSeq: number, expectedPrev: string)
 /**
  * Verifies a chain fed in storage order (ascending seq), one record at a time, so that
  * a log of any length is checked in constant memory.
+ *
+ * The chain alone cannot resist someone who rewrites the whole table and its head with
+ * recomputed hashes. Anchors close that gap: (seq, hash) pairs kept outside the database
+ * (printed by `vigie audit verify`, stored by a scheduler or another system) that the
+ * entries must still match.
  */
-export function createChainVerifier() {
+export function createChainVerifier(anchors: readonly ChainHead[] = []) {
+  const pinned = new Map(anchors.map((a) => [a.seq, a.hash]));
   let expectedSeq = 1;
   let expectedPrev = GENESIS_HASH;
   let checked = 0;
@@ -108,7 +126,10 @@ export function createChainVerifier() {
     push(record: AuditRecord): void {
       if (firstBad) return;
       checked += 1;
-      const reason = breakOf(record, expectedSeq, expectedPrev);
+      const pinnedHash = pinned.get(record.seq);
+      const reason =
+        breakOf(record, expectedSeq, expectedPrev) ??
+        (pinnedHash !== undefined && pinnedHash !== record.hash ? 'anchor_mismatch' : null);
       if (reason) {
         fail(record.seq, reason);
         return;
@@ -117,17 +138,23 @@ export function createChainVerifier() {
       expectedPrev = record.hash;
     },
     finish(head: ChainHead | null): ChainVerdict {
+      const lastSeq = expectedSeq - 1;
       if (!firstBad && head) {
-        const lastSeq = expectedSeq - 1;
         if (head.seq !== lastSeq || head.hash !== expectedPrev) fail(Math.min(head.seq, lastSeq) + 1, 'head_mismatch');
       }
-      return { ok: firstBad === null, checked, firstBad };
+      const missing = [...pinned.keys()].filter((seq) => seq > lastSeq).sort((a, b) => a - b)[0];
+      if (!firstBad && missing !== undefined) fail(missing, 'anchor_missing');
+      return { ok: firstBad === null, checked, head, firstBad };
     },
   };
 }
 
-export function verifyChain(records: Iterable<AuditRecord>, head: ChainHead | null = null): ChainVerdict {
-  const verifier = createChainVerifier();
+export function verifyChain(
+  records: Iterable<AuditRecord>,
+  head: ChainHead | null = null,
+  anchors: readonly ChainHead[] = [],
+): ChainVerdict {
+  const verifier = createChainVerifier(anchors);
   for (const record of records) verifier.push(record);
   return verifier.finish(head);
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { hashAuditEntry } from '../audit/index.js';
 import { type CliIo, runCli } from './index.js';
 
 function harness(env: Record<string, string> = {}, stdin = '') {
@@ -108,6 +109,45 @@ describe('vigie CLI', () => {
     expect(json.firstBad).toMatchObject({ seq: 3, reason: 'hash_mismatch' });
   });
 
+  it('detects a rewrite of the whole history with an anchor kept elsewhere', async () => {
+    for (const name of ['u1', 'u2', 'u3', 'u4']) await run(['user', 'add', name]);
+    const pinned = /Head: (\d+:[0-9a-f]{64})/.exec((await run(['audit', 'verify'])).out)?.[1] ?? '';
+    expect(pinned).toMatch(/^4:/);
+
+    // Someone with the database rewrites entry 2 and recomputes every hash after it, and the head.
+    const db = new Database(join(dataDir, 'vigie.db'));
+    db.exec('drop trigger audit_log_no_update; drop trigger audit_log_no_delete;');
+    const rows = db.prepare('select * from audit_log order by seq').all() as Array<Record<string, string | number>>;
+    let prev = String(rows[0]?.hash);
+    for (const row of rows.slice(1)) {
+      const content = {
+        seq: Number(row.seq),
+        at: String(row.at),
+        actor: row.seq === 2 ? 'cli:someone-else' : String(row.actor),
+        action: String(row.action),
+        target: row.target === null ? null : String(row.target),
+        requestId: row.request_id === null ? null : String(row.request_id),
+        details: JSON.parse(String(row.details)),
+        prevHash: prev,
+      };
+      prev = hashAuditEntry(content);
+      db.prepare('update audit_log set actor = ?, prev_hash = ?, hash = ? where seq = ?').run(
+        content.actor,
+        content.prevHash,
+        prev,
+        content.seq,
+      );
+    }
+    db.prepare('update audit_head set hash = ?').run(prev);
+    db.close();
+
+    expect((await run(['audit', 'verify'])).code).toBe(0); // the chain alone cannot tell
+    const anchored = await run(['audit', 'verify', '--anchor', pinned]);
+    expect(anchored.code).toBe(1);
+    expect(anchored.out).toContain('BROKEN at entry #4 (anchor_mismatch)');
+    expect((await run(['audit', 'verify', '--anchor', 'nonsense'])).err).toContain('expected SEQ:HASH');
+  });
+
   it.each([
     ['deleted', 'delete from audit_log where seq = 2', 3, 'seq_gap'],
     ['truncated', 'delete from audit_log where seq = 4', 4, 'head_mismatch'],
@@ -119,7 +159,7 @@ describe('vigie CLI', () => {
     ],
     [
       'reordered',
-      'update audit_log set seq = -2 where seq = 2; update audit_log set seq = 2 where seq = 3; update audit_log set seq = 3 where seq = -2',
+      'update audit_log set seq = 99 where seq = 2; update audit_log set seq = 2 where seq = 3; update audit_log set seq = 3 where seq = 99',
       2,
       'prev_hash_mismatch',
     ],
@@ -141,5 +181,16 @@ describe('vigie CLI', () => {
     const unknown = await run(['frobnicate']);
     expect(unknown.code).not.toBe(0);
     expect(unknown.err).toContain("unknown command 'frobnicate'");
+  });
+});
+
+describe('vigie configuration', () => {
+  it('names the variable when the first administrator’s password is refused', async () => {
+    const { io, output } = harness({
+      VIGIE_DATA_DIR: mkdtempSync(join(tmpdir(), 'vigie-cli-')),
+      VIGIE_ADMIN_PASSWORD: 'admin-and-more-words',
+    });
+    expect(await runCli(['user', 'list'], io)).toBe(2);
+    expect(output.err).toContain('VIGIE_ADMIN_PASSWORD: must not contain the user name');
   });
 });

@@ -3,6 +3,7 @@
  * data open the same store as the server and write to the same audit trail.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { ChainHead } from '../audit/index.js';
 import { isRole, PERMISSIONS, type Permission, ROLES, VigieError } from '../core/index.js';
 import { checkPasswordStrength } from '../platform/index.js';
 import { type CliIo, cliActor, configFrom, type GlobalOptions, packageVersion, withPlatform } from './context.js';
@@ -19,6 +20,12 @@ function permission(value: string, previous: Permission[] = []): Permission[] {
     throw new InvalidArgumentError(`unknown scope; one of: ${PERMISSIONS.join(', ')}`);
   }
   return [...previous, value as Permission];
+}
+
+function anchor(value: string, previous: ChainHead[] = []): ChainHead[] {
+  const match = /^(\d{1,12}):([0-9a-f]{64})$/.exec(value.trim());
+  if (!match?.[1] || !match[2]) throw new InvalidArgumentError('expected SEQ:HASH as printed by `vigie audit verify`');
+  return [...previous, { seq: Number(match[1]), hash: match[2] }];
 }
 
 function table(rows: string[][]): string {
@@ -203,12 +210,24 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
     .command('verify')
     .description('check the hash chain; exit code 1 and the first bad entry when it is broken')
     .option('--json', 'print the verdict as JSON')
-    .action(async (options: { json?: boolean }) => {
+    .option(
+      '-a, --anchor <seq:hash>',
+      'an entry pinned earlier from this command’s output (repeatable): detects a rewrite of the whole trail',
+      anchor,
+    )
+    .action(async (options: { json?: boolean; anchor?: ChainHead[] }) => {
       await withPlatform(configFrom(io, globals()), async (platform) => {
-        const verdict = await platform.auditTrail.verify();
+        const verdict = await platform.auditTrail.verify(options.anchor ?? []);
         if (options.json) io.out(`${JSON.stringify(verdict)}\n`);
-        else if (verdict.ok) io.out(`Audit trail OK: ${verdict.checked} entries, chain intact.\n`);
-        else if (verdict.firstBad) {
+        else if (verdict.ok) {
+          io.out(`Audit trail OK: ${verdict.checked} entries, chain intact.\n`);
+          if (verdict.head && verdict.head.seq > 0) {
+            io.out(
+              `Head: ${verdict.head.seq}:${verdict.head.hash}\n` +
+                'Keep this line away from this machine and pass it back with --anchor to detect a rewritten history.\n',
+            );
+          }
+        } else if (verdict.firstBad) {
           io.out(
             `Audit trail BROKEN at entry #${verdict.firstBad.seq} (${verdict.firstBad.reason}): ${verdict.firstBad.message.en}\n` +
               `${verdict.checked} entries checked.\n`,

@@ -33,11 +33,6 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   learner: [],
 };
 
-/** Permissions that change state; an auditor token can never carry one. */
-export function isWritePermission(permission: Permission): boolean {
-  return permission.endsWith(':write') || permission.endsWith(':write-all');
-}
-
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }

@@ -25,7 +25,10 @@ export const ERROR_CATALOG = {
   },
   VIGIE_ERR_BAD_CREDENTIALS: {
     status: 401,
-    message: { en: 'Wrong user name or password.', fr: "Nom d'utilisateur ou mot de passe incorrect." },
+    message: {
+      en: 'Wrong user name or password. After repeated failures, sign-in is paused for a few minutes.',
+      fr: "Nom d'utilisateur ou mot de passe incorrect. Après plusieurs échecs, la connexion est suspendue quelques minutes.",
+    },
   },
   VIGIE_ERR_TOKEN_INVALID: {
     status: 401,
@@ -64,13 +67,6 @@ export const ERROR_CATALOG = {
   VIGIE_ERR_UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     message: { en: 'Unsupported content type.', fr: 'Type de contenu non pris en charge.' },
-  },
-  VIGIE_ERR_ACCOUNT_LOCKED: {
-    status: 423,
-    message: {
-      en: 'Too many failed sign-ins: this account is temporarily locked.',
-      fr: 'Trop de tentatives échouées : ce compte est temporairement verrouillé.',
-    },
   },
   VIGIE_ERR_ACCOUNT_DISABLED: {
     status: 403,

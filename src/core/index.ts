@@ -1,6 +1,6 @@
 /** @module core — the shared vocabulary of Vigie: findings, severities, errors, roles, messages. */
 export type { Permission, Role } from './access.js';
-export { effectivePermissions, isRole, isWritePermission, PERMISSIONS, ROLE_PERMISSIONS, ROLES } from './access.js';
+export { effectivePermissions, isRole, PERMISSIONS, ROLE_PERMISSIONS, ROLES } from './access.js';
 export type { ErrorCode } from './errors.js';
 export { ERROR_CATALOG, isErrorCode, VigieError } from './errors.js';
 export type { Entities, Evidence, Finding, FindingInput, ModuleId } from './finding.js';

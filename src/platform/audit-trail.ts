@@ -1,5 +1,5 @@
 /** Reading and verifying the audit trail (appending happens inside each service's transaction). */
-import { type AuditRecord, type ChainVerdict, createChainVerifier } from '../audit/index.js';
+import { type AuditRecord, type ChainHead, type ChainVerdict, createChainVerifier } from '../audit/index.js';
 import type { Clock } from '../core/index.js';
 import type { AuditQuery, Store } from '../store/index.js';
 
@@ -17,20 +17,23 @@ export function createAuditTrail(store: Store, clock: Clock) {
       return { items: page, nextBefore: items.length > query.limit && last ? last.seq : null };
     },
 
-    /** Walks the whole chain in order and names the first entry that breaks it. */
-    async verify(): Promise<ChainVerdict> {
+    /** Walks the whole chain in order and names the first entry that breaks it (or an anchor). */
+    async verify(anchors: readonly ChainHead[] = []): Promise<ChainVerdict> {
       // The head is read after the entries: an append commits its entry and the head together,
       // so the head is never behind what was read, and entries past it were not written by Vigie.
       // When appends land during the walk, the walk goes on to catch up with them.
-      const verifier = createChainVerifier();
-      let lastSeq = 0;
+      const verifier = createChainVerifier(anchors);
+      let lastSeq = Number.NEGATIVE_INFINITY;
       for (let round = 0; ; round++) {
+        let caughtUp = true;
         for await (const record of store.audit.scan(lastSeq)) {
           verifier.push(record);
           lastSeq = record.seq;
+          caughtUp = false;
         }
         const head = await store.audit.head();
-        if (!head || head.seq <= lastSeq || round >= 10) {
+        // Stop when nothing new arrived (a truncated tail stays short) or the head is reached.
+        if (!head || head.seq <= lastSeq || (round > 0 && caughtUp) || round >= 10) {
           const verdict = verifier.finish(head);
           recent = { verdict, at: clock().getTime() };
           return verdict;

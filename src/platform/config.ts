@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { VigieError } from '../core/index.js';
+import { USERNAME_PATTERN, weakPasswordReason } from './identity.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -20,9 +21,9 @@ export const configSchema = z.object({
   VIGIE_PUBLIC_URL: z.url().optional(),
   VIGIE_ADMIN_USERNAME: z
     .string()
-    .regex(/^[a-z0-9._-]{2,64}$/)
+    .regex(USERNAME_PATTERN, 'lower-case letters, digits, . _ -, starting with a letter or digit')
     .default('admin'),
-  VIGIE_ADMIN_PASSWORD: z.string().min(12).max(256).optional(),
+  VIGIE_ADMIN_PASSWORD: z.string().optional(),
   VIGIE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VIGIE_BODY_LIMIT: z.coerce
     .number()
@@ -57,10 +58,17 @@ export const configSchema = z.object({
 
 export type VigieConfig = z.infer<typeof configSchema>;
 
+/** Rules that involve two variables, checked once both are read. */
+const configSchemaChecked = configSchema.superRefine((config, ctx) => {
+  const password = config.VIGIE_ADMIN_PASSWORD;
+  const reason = password === undefined ? null : weakPasswordReason(password, config.VIGIE_ADMIN_USERNAME);
+  if (reason) ctx.addIssue({ code: 'custom', path: ['VIGIE_ADMIN_PASSWORD'], message: reason });
+});
+
 /** Reads the configuration; an invalid value stops start-up with a message naming the variable. */
 export function loadConfig(env: Record<string, string | undefined>, overrides: Partial<VigieConfig> = {}): VigieConfig {
   const relevant = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('VIGIE_') && v !== ''));
-  const parsed = configSchema.safeParse(relevant);
+  const parsed = configSchemaChecked.safeParse(relevant);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new VigieError('VIGIE_ERR_CONFIG', `Invalid configuration: ${problems}`);

@@ -9,7 +9,9 @@ export function createFindings(store: Store, clock: Clock) {
       if (!parsed.success) {
         throw new VigieError('VIGIE_ERR_VALIDATION', 'Invalid finding', { issues: parsed.error.issues });
       }
-      const finding: Finding = { ...parsed.data, id: newId(), createdAt: clock().toISOString() };
+      // Stored in UTC so that text order is time order, whatever offset the module used.
+      const observedAt = new Date(parsed.data.observedAt).toISOString();
+      const finding: Finding = { ...parsed.data, observedAt, id: newId(), createdAt: clock().toISOString() };
       await store.findings.insert(finding);
       return finding;
     },

@@ -4,6 +4,7 @@
  */
 import {
   type Clock,
+  type ErrorCode,
   effectivePermissions,
   type Locale,
   newId,
@@ -135,11 +136,17 @@ function toPublicToken(token: ApiTokenRecord, username: string): PublicToken {
   };
 }
 
-export function checkPasswordStrength(password: string, username: string): void {
+/** Why a chosen password is refused, or null when it is acceptable. */
+export function weakPasswordReason(password: string, username: string): string | null {
   const length = [...password].length;
-  if (length < 12 || length > 256 || password.toLowerCase().includes(username.toLowerCase())) {
-    throw new VigieError('VIGIE_ERR_WEAK_PASSWORD');
-  }
+  if (length < 12) return 'must have at least 12 characters';
+  if (length > 256) return 'must have at most 256 characters';
+  if (password.toLowerCase().includes(username.toLowerCase())) return 'must not contain the user name';
+  return null;
+}
+
+export function checkPasswordStrength(password: string, username: string): void {
+  if (weakPasswordReason(password, username)) throw new VigieError('VIGIE_ERR_WEAK_PASSWORD');
 }
 
 function addMinutes(date: Date, minutes: number): string {
@@ -175,7 +182,45 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
     }
   }
 
-  function callerOf(user: UserRecord, via: Caller['via'], extra: Partial<Caller> = {}, scopes?: Permission[]): Caller {
+  /**
+   * Password checks against an account are counted before the password is verified, in
+   * one statement, so that parallel guesses each take a number: the one that reaches the
+   * limit locks the account, and the ones beyond it are refused unchecked. A correct
+   * password resets the count.
+   */
+  async function checkAccountPassword(user: UserRecord, password: string, ctx: ActionContext, ip: string | null) {
+    const now = clock();
+    const attempt = await store.users.countFailure(user.id, now.toISOString(), addMinutes(now, -policy.lockoutMinutes));
+    if (attempt > policy.maxFailures) {
+      await lockAccount(user, ctx, ip, attempt);
+      await verifyPassword(await decoyPasswordHash(), password);
+      return 'locked' as const;
+    }
+    if (await verifyPassword(user.passwordHash, password)) {
+      await store.users.update(user.id, { failedLogins: 0, updatedAt: now.toISOString() });
+      return 'valid' as const;
+    }
+    if (attempt >= policy.maxFailures) await lockAccount(user, ctx, ip, attempt);
+    return 'invalid' as const;
+  }
+
+  /** Locks an account for the lockout period, ends its sessions, and audits the lock (once). */
+  async function lockAccount(user: UserRecord, ctx: ActionContext, ip: string | null, failures: number) {
+    const now = clock();
+    await store.transaction(async (tx) => {
+      const current = await tx.users.findById(user.id);
+      if (!current || isLocked(current, now)) return;
+      await tx.users.update(user.id, {
+        failedLogins: 0,
+        lockedUntil: addMinutes(now, policy.lockoutMinutes),
+        updatedAt: now.toISOString(),
+      });
+      await tx.sessions.deleteForUser(user.id);
+      await audit(tx, ctx, 'user.lock', `user:${user.username}`, { failures, minutes: policy.lockoutMinutes, ip });
+    });
+  }
+
+  function toCaller(user: UserRecord, via: Caller['via'], extra: Partial<Caller> = {}, scopes?: Permission[]): Caller {
     return { user: toPublicUser(user), permissions: effectivePermissions(user.role, scopes), via, ...extra };
   }
 
@@ -238,8 +283,9 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
       return store.transaction(async (tx) => {
         const before = await requireUser(tx, id);
         const demoted = changes.role !== undefined && changes.role !== 'admin' && before.role === 'admin';
-        const disabled = changes.disabled === true && !before.disabled;
-        if ((demoted || disabled) && before.role === 'admin') await assertOtherActiveAdmin(tx, id);
+        const disabling = changes.disabled === true && !before.disabled;
+        const enabling = changes.disabled === false && before.disabled;
+        if ((demoted || disabling) && before.role === 'admin') await assertOtherActiveAdmin(tx, id);
         const after = await tx.users.update(id, {
           updatedAt: clock().toISOString(),
           ...(changes.displayName !== undefined ? { displayName: changes.displayName?.trim() || null } : {}),
@@ -258,12 +304,7 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
             ([k, v]) => v !== undefined && v !== (before as unknown as Record<string, unknown>)[k],
           ),
         );
-        const action =
-          changes.disabled === true && !before.disabled
-            ? 'user.disable'
-            : changes.disabled === false && before.disabled
-              ? 'user.enable'
-              : 'user.update';
+        const action = disabling ? 'user.disable' : enabling ? 'user.enable' : 'user.update';
         if (Object.keys(changed).length > 0) await audit(tx, ctx, action, `user:${before.username}`, { changed });
         return toPublicUser(after);
       });
@@ -301,21 +342,40 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
       return { initialPassword };
     },
 
-    async changePassword(userId: string, current: string, next: string, ctx: ActionContext): Promise<void> {
+    /**
+     * Changes one's own password. A wrong current password counts toward the lockout (a
+     * stolen session must not become a way to guess it); a change ends the user's other sessions.
+     */
+    async changePassword(
+      userId: string,
+      current: string,
+      next: string,
+      ctx: ActionContext,
+      keepSessionSecret?: string,
+    ): Promise<void> {
       const user = await requireUser(store, userId);
-      if (!(await verifyPassword(user.passwordHash, current))) throw new VigieError('VIGIE_ERR_BAD_CREDENTIALS');
+      if (isLocked(user, clock())) throw new VigieError('VIGIE_ERR_BAD_CREDENTIALS');
+      const check = await checkAccountPassword(user, current, ctx, null);
+      if (check !== 'valid') throw new VigieError('VIGIE_ERR_BAD_CREDENTIALS');
       checkPasswordStrength(next, user.username);
       const passwordHash = await hashPassword(next);
       await store.transaction(async (tx) => {
         const now = clock().toISOString();
         await tx.users.update(userId, { passwordHash, passwordChangedAt: now, updatedAt: now });
-        await audit(tx, ctx, 'user.password_change', `user:${user.username}`);
+        const ended = await tx.sessions.deleteForUserExcept(
+          userId,
+          keepSessionSecret ? sha256Hex(keepSessionSecret) : null,
+        );
+        await audit(tx, ctx, 'user.password_change', `user:${user.username}`, { sessionsEnded: ended });
       });
     },
 
     /**
-     * Signs in with a password. Refuses an address with too many recent failures (429), a
-     * locked account (423) and a disabled one (403); locks the account after repeated failures.
+     * Signs in with a password. Every attempt is written down before the password is
+     * checked, so parallel guesses are counted too. An address with too many recent
+     * failures gets 429; an account locks after repeated failures. A locked account and an
+     * unknown name answer exactly like a wrong password, so that no answer reveals which
+     * accounts exist; administrators see locks in the user list and the audit trail.
      */
     async signIn(
       username: string,
@@ -326,46 +386,39 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
       const at = now.toISOString();
       const name = username.trim().toLowerCase().slice(0, 128);
       const windowStart = addMinutes(now, -policy.lockoutMinutes);
-      if (
-        client.ip &&
-        (await store.loginEvents.countFailures({ since: windowStart, ip: client.ip })) >= policy.ipMaxFailures
-      ) {
-        throw new VigieError('VIGIE_ERR_RATE_LIMITED', 'Too many failed sign-ins from this address.');
-      }
-      const fail = async (reason: string, code: 'VIGIE_ERR_BAD_CREDENTIALS' | 'VIGIE_ERR_ACCOUNT_DISABLED') => {
-        await store.loginEvents.record({ at, username: name, ip: client.ip, success: false, reason });
-        throw new VigieError(code);
+      const attempt = await store.loginEvents.record({
+        at,
+        username: name,
+        ip: client.ip,
+        success: false,
+        reason: 'pending',
+      });
+      const refuse = async (reason: string, code: ErrorCode = 'VIGIE_ERR_BAD_CREDENTIALS'): Promise<never> => {
+        await store.loginEvents.settle(attempt, false, reason);
+        const details =
+          code === 'VIGIE_ERR_RATE_LIMITED' ? { retryAfterSeconds: policy.lockoutMinutes * 60 } : undefined;
+        throw new VigieError(code, undefined, details);
       };
 
+      if (
+        client.ip &&
+        (await store.loginEvents.countFailures({ since: windowStart, ip: client.ip })) > policy.ipMaxFailures
+      ) {
+        return refuse('rate_limited', 'VIGIE_ERR_RATE_LIMITED');
+      }
       const user = await store.users.findByUsername(name);
-      if (!user) {
+      if (!user || isLocked(user, now)) {
         await verifyPassword(await decoyPasswordHash(), password);
-        return fail('unknown_user', 'VIGIE_ERR_BAD_CREDENTIALS');
+        return refuse(user ? 'locked' : 'unknown_user');
       }
-      if (isLocked(user, now)) {
-        await store.loginEvents.record({ at, username: name, ip: client.ip, success: false, reason: 'locked' });
-        throw new VigieError('VIGIE_ERR_ACCOUNT_LOCKED', undefined, { lockedUntil: user.lockedUntil });
-      }
-      if (!(await verifyPassword(user.passwordHash, password))) {
-        const failures = user.failedLogins + 1;
-        const lock = failures >= policy.maxFailures;
-        await store.transaction(async (tx) => {
-          await tx.users.update(user.id, {
-            failedLogins: lock ? 0 : failures,
-            ...(lock ? { lockedUntil: addMinutes(now, policy.lockoutMinutes) } : {}),
-            updatedAt: at,
-          });
-          if (lock) {
-            await audit(tx, { actor: { kind: 'system' }, requestId: client.requestId }, 'user.lock', `user:${name}`, {
-              failures,
-              minutes: policy.lockoutMinutes,
-              ip: client.ip,
-            });
-          }
-        });
-        return fail('bad_password', 'VIGIE_ERR_BAD_CREDENTIALS');
-      }
-      if (user.disabled) return fail('disabled', 'VIGIE_ERR_ACCOUNT_DISABLED');
+      const check = await checkAccountPassword(
+        user,
+        password,
+        { actor: { kind: 'system' }, requestId: client.requestId },
+        client.ip,
+      );
+      if (check !== 'valid') return refuse(check === 'locked' ? 'locked' : 'bad_password');
+      if (user.disabled) return refuse('disabled', 'VIGIE_ERR_ACCOUNT_DISABLED');
 
       const sessionSecret = randomSecret();
       const csrfToken = randomSecret();
@@ -387,7 +440,7 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
           ip: client.ip,
           userAgent: client.userAgent?.slice(0, 512) ?? null,
         });
-        await tx.loginEvents.record({ at, username: name, ip: client.ip, success: true, reason: 'ok' });
+        await tx.loginEvents.settle(attempt, true, 'ok');
         await audit(
           tx,
           { actor: { kind: 'user', id: user.id, username: name }, requestId: client.requestId },
@@ -399,7 +452,7 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
         );
         return updated ?? user;
       });
-      return { sessionSecret, expiresAt, caller: callerOf(signedIn, 'session', { csrfToken }) };
+      return { sessionSecret, expiresAt, caller: toCaller(signedIn, 'session', { csrfToken }) };
     },
 
     /** The caller behind a session cookie, sliding its idle expiry; undefined when expired or unknown. */
@@ -421,7 +474,7 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
         const idle = now.getTime() + policy.sessionIdleMinutes * 60_000;
         await store.sessions.touch(idHash, now.toISOString(), new Date(Math.min(hardLimit, idle)).toISOString());
       }
-      return callerOf(user, 'session', { csrfToken: session.csrfToken });
+      return toCaller(user, 'session', { csrfToken: session.csrfToken });
     },
 
     async signOut(sessionSecret: string, ctx: ActionContext): Promise<void> {
@@ -510,7 +563,7 @@ export function createIdentity(store: Store, clock: Clock, policy: IdentityPolic
       if (token.lastUsedAt === null || Date.parse(now) - Date.parse(token.lastUsedAt) > 60_000) {
         await store.tokens.markUsed(token.id, now);
       }
-      return callerOf(user, 'token', { tokenId: token.id }, token.scopes);
+      return toCaller(user, 'token', { tokenId: token.id }, token.scopes);
     },
   };
 }

@@ -17,7 +17,7 @@ export type {
   SignIn,
   UserChanges,
 } from './identity.js';
-export { checkPasswordStrength, DEFAULT_IDENTITY_POLICY, USERNAME_PATTERN } from './identity.js';
+export { checkPasswordStrength, DEFAULT_IDENTITY_POLICY, USERNAME_PATTERN, weakPasswordReason } from './identity.js';
 export type { ModuleInfo } from './modules.js';
 export { MODULE_CATALOG } from './modules.js';
 export type { Platform, PlatformOptions } from './platform.js';

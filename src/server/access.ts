@@ -68,8 +68,12 @@ export function registerAccessControl(app: FastifyInstance, platform: Platform, 
     if (request.url === '/metrics' && options.metricsPublic) access = { public: true };
     if (!access) return; // static files and unknown routes (404)
 
+    if ('public' in access) {
+      // A public route answers whoever calls it: a stale or foreign Authorization header is ignored.
+      request.caller = await identify(request, platform).catch(() => undefined);
+      return;
+    }
     request.caller = await identify(request, platform);
-    if ('public' in access) return;
     const caller = request.caller;
     if (!caller) throw new VigieError('VIGIE_ERR_UNAUTHENTICATED');
     if (caller.via === 'session' && !SAFE_METHODS.has(request.method)) {

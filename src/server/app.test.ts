@@ -15,6 +15,8 @@ describe('platform routes', () => {
     const down = await t.app.inject({ method: 'GET', url: '/healthz' });
     expect(down.statusCode).toBe(503);
     expect(down.json().code).toBe('VIGIE_ERR_STORE_UNAVAILABLE');
+    // The driver's own words stay in the log.
+    expect(down.json().message).toBe('The database is unavailable.');
   });
 
   it('publishes an OpenAPI document covering every API route, and browsable docs', async () => {
@@ -105,7 +107,12 @@ describe('platform routes', () => {
     );
     expect(create).toMatchObject({ actor: 'user:admin', action: 'user.create', requestId: 'req-create' });
     const verify = (await t.app.inject({ method: 'GET', url: '/api/audit/verify', headers: auditor })).json();
-    expect(verify).toEqual({ ok: true, checked: items.length, firstBad: null });
+    expect(verify).toEqual({
+      ok: true,
+      checked: items.length,
+      firstBad: null,
+      head: { seq: items[0].seq, hash: items[0].hash },
+    });
     const page = (await t.app.inject({ method: 'GET', url: '/api/audit?limit=5', headers: auditor })).json();
     expect(page.items).toHaveLength(5);
     const next = (

@@ -5,7 +5,12 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -14,7 +19,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Platform } from '../platform/index.js';
 import { registerAccessControl } from './access.js';
-import { registerErrorHandling } from './errors.js';
+import { errorBody, registerErrorHandling } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -62,6 +67,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // Requests the router cannot even read (bad URL encoding, over-long parameters) get the same error shape.
+    frameworkErrors: (error, request, reply) => {
+      const body = errorBody('VIGIE_ERR_VALIDATION', request as FastifyRequest, error.message);
+      (reply as FastifyReply).code(400).type('application/json; charset=utf-8').send(body);
+    },
   });
   // JSON only by default: a cross-site form cannot send it without a CORS preflight, and
   // modules that accept other formats (mail, logs) add their own parser in their own scope.

@@ -78,34 +78,46 @@ describe('sign-in, sessions and anti-forgery', () => {
     expect(unknown.json()).toEqual(wrong.json());
   });
 
-  it('locks an account after repeated failures, then lets it in after the lockout', async () => {
-    for (let i = 0; i < 5; i++) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { username: 'admin', password: 'wrong-one' },
-      });
-      expect(res.json().code).toBe('VIGIE_ERR_BAD_CREDENTIALS');
-    }
-    const locked = await t.app.inject({
+  it('locks an account after repeated failures, without saying so, then lets it in after the lockout', async () => {
+    const login = (password: string) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password } });
+    for (let i = 0; i < 5; i++) expect((await login('wrong-one')).json().code).toBe('VIGIE_ERR_BAD_CREDENTIALS');
+    const locked = await login(PASSWORD);
+    const unknown = await t.app.inject({
       method: 'POST',
       url: '/api/auth/login',
-      payload: { username: 'admin', password: PASSWORD },
+      payload: { username: 'ghost', password: 'x' },
     });
-    expect(locked.statusCode).toBe(423);
-    expect(locked.json()).toMatchObject({
-      code: 'VIGIE_ERR_ACCOUNT_LOCKED',
-      details: { lockedUntil: '2026-03-02T09:15:00.000Z' },
-    });
-    const entries = await t.platform.store.audit.list({ limit: 10, action: 'user.lock' });
-    expect(entries).toHaveLength(1);
+    // A locked account answers exactly like a wrong password or an unknown name.
+    expect(locked.statusCode).toBe(401);
+    expect(locked.json()).toEqual(unknown.json());
+    expect(await t.platform.store.audit.list({ limit: 10, action: 'user.lock' })).toHaveLength(1);
+    expect((await t.platform.identity.findUserByName('admin'))?.lockedUntil).toBe('2026-03-02T09:15:00.000Z');
     t.advance(15 * 60_000 + 1);
-    const again = await t.app.inject({
+    expect((await login(PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('counts parallel guesses too: a burst locks the account and most guesses are never checked', async () => {
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { username: 'admin', password: `guess-${i}` },
+        }),
+      ),
+    );
+    expect(burst.every((r) => r.statusCode === 401)).toBe(true);
+    expect((await t.platform.identity.findUserByName('admin'))?.lockedUntil).not.toBeNull();
+    const right = await t.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { username: 'admin', password: PASSWORD },
     });
-    expect(again.statusCode).toBe(200);
+    expect(right.statusCode).toBe(401);
+    const reasons = await t.platform.store.db.selectFrom('login_events').select('reason').execute();
+    expect(reasons.filter((r) => r.reason === 'bad_password').length).toBeLessThanOrEqual(5);
+    expect(reasons.filter((r) => r.reason === 'pending')).toEqual([]);
   });
 
   it('lets an administrator unlock a locked account', async () => {
@@ -144,6 +156,7 @@ describe('sign-in, sessions and anti-forgery', () => {
       });
       expect(res.statusCode).toBe(429);
       expect(res.json().code).toBe('VIGIE_ERR_RATE_LIMITED');
+      expect(res.headers['retry-after']).toBe('900');
     } finally {
       await small.close();
     }
@@ -205,6 +218,48 @@ describe('sign-in, sessions and anti-forgery', () => {
     await expect(t.signIn('admin', 'a much longer passphrase')).resolves.toBeDefined();
   });
 
+  it('ends the other sessions when a password changes, and keeps the one that changed it', async () => {
+    const here = await t.signIn('admin');
+    const elsewhere = await t.signIn('admin');
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: '/api/me/password',
+      headers: here,
+      payload: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' },
+    });
+    expect(res.statusCode).toBe(204);
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: here })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: elsewhere })).statusCode).toBe(401);
+  });
+
+  it('does not let a stolen session guess the current password', async () => {
+    const stolen = await t.signIn('admin');
+    for (let i = 0; i < 5; i++) {
+      const res = await t.app.inject({
+        method: 'PUT',
+        url: '/api/me/password',
+        headers: stolen,
+        payload: { currentPassword: `guess-${i}`, newPassword: 'attacker passphrase 1' },
+      });
+      expect([401, 403]).toContain(res.statusCode);
+    }
+    // The fifth wrong guess locked the account and ended its sessions.
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: stolen })).statusCode).toBe(401);
+    expect(await t.platform.store.audit.list({ limit: 5, action: 'user.lock' })).toHaveLength(1);
+  });
+
+  it('ignores a foreign Authorization header on public routes', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/healthz', headers: { authorization: 'Basic YTpi' } });
+    expect(res.statusCode).toBe(200);
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { authorization: 'Bearer stale' },
+      payload: { username: 'admin', password: PASSWORD },
+    });
+    expect(login.statusCode).toBe(200);
+  });
+
   it('stores passwords as argon2id hashes only', async () => {
     const stored = await t.platform.store.users.findByUsername('admin');
     expect(stored?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
@@ -239,6 +294,12 @@ describe('API tokens', () => {
     const denied = await t.app.inject({ method: 'GET', url: '/api/users', headers: bearer });
     expect(denied.json().code).toBe('VIGIE_ERR_FORBIDDEN');
     // Tokens need no anti-forgery header, but may not mint tokens or change passwords.
+    for (const call of [
+      { method: 'GET' as const, url: '/api/tokens' },
+      { method: 'DELETE' as const, url: `/api/tokens/${token.id}` },
+    ]) {
+      expect((await t.app.inject({ ...call, headers: bearer })).statusCode).toBe(403);
+    }
     const mint = await t.app.inject({
       method: 'POST',
       url: '/api/tokens',

@@ -45,6 +45,13 @@ function send(reply: FastifyReply, body: ErrorBody) {
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError | VigieError | Error, request, reply) => {
     if (error instanceof VigieError) {
+      if (error.status >= 500) {
+        // The cause (a driver error, a host name) is for the log, not for the caller.
+        request.log.error({ err: error }, error.message);
+        return send(reply, errorBody(error.code, request));
+      }
+      const retryAfter = error.details?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
       const defaultMessage = error.message === ERROR_CATALOG[error.code].message.en;
       return send(reply, errorBody(error.code, request, defaultMessage ? undefined : error.message, error.details));
     }

@@ -53,6 +53,7 @@ export const errorSchema = z
 export const chainVerdictSchema = z.object({
   ok: z.boolean(),
   checked: z.number().int(),
+  head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
   firstBad: z.object({ seq: z.number().int(), reason: z.string(), message: localizedTextSchema }).nullable(),
 });
 
@@ -82,7 +83,8 @@ export const findingSummarySchema = z.object({
   observedAt: z.string(),
 });
 
-export const idParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
+/** Record ids are UUIDs or hex strings: anything else is refused before it reaches a query. */
+export const idParamsSchema = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 
 /** Bounded free text: trimmed, no control characters. */
 export const label = (max: number) =>

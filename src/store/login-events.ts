@@ -7,14 +7,15 @@ export interface LoginEvent {
   readonly username: string;
   readonly ip: string | null;
   readonly success: boolean;
-  /** `ok`, `bad_password`, `unknown_user`, `locked`, `disabled`. */
+  /** `pending` (being checked), `ok`, `bad_password`, `unknown_user`, `locked`, `disabled`, `rate_limited`. */
   readonly reason: string;
 }
 
 export function loginEventsRepository(db: Kysely<Database>) {
   return {
-    async record(event: LoginEvent): Promise<void> {
-      await db
+    /** Records an attempt and returns its id, so that its outcome can be settled later. */
+    async record(event: LoginEvent): Promise<number> {
+      const row = await db
         .insertInto('login_events')
         .values({
           at: event.at,
@@ -23,6 +24,15 @@ export function loginEventsRepository(db: Kysely<Database>) {
           success: event.success ? 1 : 0,
           reason: event.reason,
         })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return Number(row.id);
+    },
+    async settle(id: number, success: boolean, reason: string): Promise<void> {
+      await db
+        .updateTable('login_events')
+        .set({ success: success ? 1 : 0, reason })
+        .where('id', '=', id)
         .execute();
     },
     async countFailures(filter: { since: string; ip?: string | undefined }): Promise<number> {

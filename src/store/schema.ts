@@ -15,6 +15,7 @@ export interface UsersTable {
   disabled: number;
   failed_logins: number;
   locked_until: string | null;
+  last_failed_at: string | null;
   created_at: string;
   updated_at: string;
   last_login_at: string | null;

@@ -61,6 +61,13 @@ export function sessionsRepository(db: Kysely<Database>) {
       const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
       return Number(result.numDeletedRows);
     },
+    /** Ends every session of a user but one (the one changing the password keeps going). */
+    async deleteForUserExcept(userId: string, keepIdHash: string | null): Promise<number> {
+      let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+      if (keepIdHash) q = q.where('id_hash', '!=', keepIdHash);
+      const result = await q.executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
     async deleteExpired(now: string): Promise<number> {
       const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
       return Number(result.numDeletedRows);

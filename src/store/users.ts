@@ -1,5 +1,5 @@
 /** Local accounts: identity, role, password hash and lockout state. */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Locale, Role } from '../core/index.js';
 import type { Database, UsersTable } from './schema.js';
 
@@ -100,6 +100,23 @@ export function usersRepository(db: Kysely<Database>) {
         .select((eb) => eb.fn.countAll().as('n'))
         .executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+
+    /**
+     * Counts one failed sign-in in a single statement, so that parallel attempts each get
+     * their own number; failures older than `windowStart` are forgotten first.
+     */
+    async countFailure(id: string, at: string, windowStart: string): Promise<number> {
+      const row = await db
+        .updateTable('users')
+        .set({
+          failed_logins: sql<number>`case when last_failed_at is null or last_failed_at < ${windowStart} then 1 else failed_logins + 1 end`,
+          last_failed_at: at,
+        })
+        .where('id', '=', id)
+        .returning('failed_logins')
+        .executeTakeFirst();
+      return Number(row?.failed_logins ?? 0);
     },
 
     async update(id: string, patch: UserPatch): Promise<UserRecord | undefined> {

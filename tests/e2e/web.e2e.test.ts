@@ -229,7 +229,9 @@ describe.skipIf(missing !== null)(`web app in a real browser${missing ? ` (skipp
     await page.getByRole('button', { name: 'Verify chain' }).click();
     const result = page.getByTestId('chain-result');
     await result.waitFor();
-    expect(await result.textContent()).toMatch(/^Chain verified: \d+ entries, all intact\.$/);
+    expect(await result.textContent()).toMatch(/^Chain verified: \d+ entries, all intact\./);
+    // The head is shown so that an auditor can pin it outside Vigie.
+    expect(await result.locator('code').textContent()).toMatch(/^\d+:[0-9a-f]{64}$/);
     await shot('08-audit');
   });
 

@@ -45,7 +45,7 @@ export interface ApiToken {
   prefix: string;
   scopes: Permission[];
   createdAt: string;
-  expiresAt: string | null;
+  expiresAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
 }
@@ -53,7 +53,7 @@ export interface ApiToken {
 export interface AuditEntry {
   seq: number;
   at: string;
-  actor: string | null;
+  actor: string;
   action: string;
   target: string | null;
   requestId: string | null;
@@ -68,8 +68,10 @@ export interface AuditPage {
 export interface ChainCheck {
   ok: boolean;
   checked: number;
-  /** `message` (both languages) explains `reason` (a stable code) when the server provides it. */
-  firstBad: { seq: number; reason: string; message?: LocalizedName } | null;
+  /** The last entry as the database remembers it: worth pinning outside Vigie (`vigie audit verify --anchor`). */
+  head: { seq: number; hash: string } | null;
+  /** `message` (both languages) explains `reason`, a stable code. */
+  firstBad: { seq: number; reason: string; message: LocalizedName } | null;
 }
 
 export interface RecentFinding {

@@ -2,7 +2,6 @@
 import type { TFunction } from 'i18next';
 import { ERROR_CATALOG, isErrorCode, type Locale } from '../../src/core/index.ts';
 import { ApiError, NETWORK_ERROR } from './api.ts';
-import { formatDateTime } from './format.ts';
 
 // For these codes the server's own message says which field or record is at fault: worth showing too.
 const CODES_WITH_USEFUL_DETAILS = new Set(['VIGIE_ERR_VALIDATION', 'VIGIE_ERR_CONFLICT', 'VIGIE_ERR_NOT_FOUND']);
@@ -13,10 +12,6 @@ export function errorMessage(error: unknown, t: TFunction, locale: Locale): stri
   if (!isErrorCode(error.code)) return error.message || t('errors.unexpected', { code: error.code });
 
   const parts: string[] = [ERROR_CATALOG[error.code].message[locale]];
-  const lockedUntil = lockedUntilOf(error);
-  if (error.code === 'VIGIE_ERR_ACCOUNT_LOCKED' && lockedUntil) {
-    parts.push(t('errors.lockedUntil', { time: formatDateTime(lockedUntil, locale) }));
-  }
   if (error.code === 'VIGIE_ERR_RATE_LIMITED' && error.retryAfter !== null) {
     parts.push(t('errors.retryIn', { seconds: error.retryAfter }));
   }
@@ -28,14 +23,4 @@ export function errorMessage(error: unknown, t: TFunction, locale: Locale): stri
     parts.push(t('errors.details', { message: error.message }));
   }
   return parts.join(' ');
-}
-
-// The contract puts `lockedUntil` at the top of the error body; the server sends it in `details`. Accept both.
-function lockedUntilOf(error: ApiError): string | null {
-  if (typeof error.body.lockedUntil === 'string') return error.body.lockedUntil;
-  const details = error.body.details;
-  if (typeof details === 'object' && details !== null && 'lockedUntil' in details) {
-    return typeof details.lockedUntil === 'string' ? details.lockedUntil : null;
-  }
-  return null;
 }

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../platform/index.js';
-import { auditEntrySchema, chainVerdictSchema } from '../schemas.js';
+import { auditEntrySchema, chainVerdictSchema, label } from '../schemas.js';
 
 export const auditRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
   app.get(
@@ -15,8 +15,8 @@ export const auditRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
         querystring: z.strictObject({
           limit: z.coerce.number().int().min(1).max(500).default(50),
           before: z.coerce.number().int().min(1).optional(),
-          actor: z.string().max(200).optional(),
-          action: z.string().max(100).optional(),
+          actor: label(200).optional(),
+          action: label(100).optional(),
         }),
         response: { 200: z.object({ items: z.array(auditEntrySchema), nextBefore: z.number().int().nullable() }) },
       },

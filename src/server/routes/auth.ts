@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../platform/index.js';
 import { actionContext, callerOf, SESSION_COOKIE } from '../access.js';
-import { sessionSchema } from '../schemas.js';
+import { label, sessionSchema } from '../schemas.js';
 
 export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform; secureCookies: boolean }> = async (
   app,
@@ -18,21 +18,18 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform; secureCooki
       schema: {
         tags: ['auth'],
         summary: 'Sign in with a user name and password; sets the session cookie',
-        body: z.strictObject({ username: z.string().min(1).max(128), password: z.string().min(1).max(1024) }),
+        body: z.strictObject({ username: label(128), password: z.string().min(1).max(1024) }),
         response: { 200: sessionSchema },
       },
     },
     async (request, reply) => {
-      const { sessionSecret, caller, expiresAt } = await platform.identity.signIn(
-        request.body.username,
-        request.body.password,
-        {
-          ip: request.ip,
-          userAgent: request.headers['user-agent'] ?? null,
-          requestId: request.id,
-        },
-      );
-      reply.setCookie(SESSION_COOKIE, sessionSecret, { ...cookieOptions, expires: new Date(expiresAt) });
+      const { sessionSecret, caller } = await platform.identity.signIn(request.body.username, request.body.password, {
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+        requestId: request.id,
+      });
+      // A browser-session cookie: the server alone decides expiry (idle and absolute limits).
+      reply.setCookie(SESSION_COOKIE, sessionSecret, cookieOptions);
       return { user: caller.user, csrfToken: caller.csrfToken ?? '', permissions: caller.permissions };
     },
   );

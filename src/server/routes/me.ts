@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LOCALES } from '../../core/index.js';
 import type { Platform } from '../../platform/index.js';
-import { actionContext, callerOf } from '../access.js';
+import { actionContext, callerOf, SESSION_COOKIE } from '../access.js';
 import { label, userSchema } from '../schemas.js';
 
 export const meRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
@@ -48,6 +48,7 @@ export const meRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (ap
         currentPassword,
         newPassword,
         actionContext(request),
+        request.cookies[SESSION_COOKIE],
       );
       return reply.code(204).send(null);
     },

@@ -10,7 +10,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
   app.get(
     '/',
     {
-      config: { access: { authenticated: true } },
+      config: { access: { authenticated: true, sessionOnly: true } },
       schema: {
         tags: ['tokens'],
         summary: 'List my API tokens, or everyone’s with all=true (needs tokens:read-all)',
@@ -53,7 +53,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
   app.delete(
     '/:id',
     {
-      config: { access: { authenticated: true } },
+      config: { access: { authenticated: true, sessionOnly: true } },
       schema: { tags: ['tokens'], summary: 'Revoke an API token', params: idParamsSchema, response: { 204: z.null() } },
     },
     async (request, reply) => {

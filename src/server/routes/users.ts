@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LOCALES, ROLES } from '../../core/index.js';
-import type { Platform } from '../../platform/index.js';
+import { type Platform, USERNAME_PATTERN } from '../../platform/index.js';
 import { actionContext } from '../access.js';
 import { idParamsSchema, label, userSchema } from '../schemas.js';
 
@@ -30,11 +30,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
         tags: ['users'],
         summary: 'Create an account; without a password one is generated and returned once',
         body: z.strictObject({
-          username: z
-            .string()
-            .trim()
-            .toLowerCase()
-            .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/),
+          username: z.string().trim().toLowerCase().regex(USERNAME_PATTERN),
           displayName: label(128).nullable().optional(),
           role: z.enum(ROLES),
           department: label(128).nullable().optional(),

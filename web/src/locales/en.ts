@@ -232,6 +232,8 @@ export const en = {
     verify: 'Verify chain',
     verifying: 'Verifying…',
     chainOk: 'Chain verified: {{checked}} entries, all intact.',
+    chainHead:
+      'Last entry, to keep outside Vigie (a later check with “vigie audit verify --anchor” then detects a rewritten history):',
     chainBroken: 'Chain broken at entry #{{seq}} ({{checked}} entries checked): {{reason}}',
     chainBrokenUnknown: 'Chain broken ({{checked}} entries checked); the server did not say where.',
   },

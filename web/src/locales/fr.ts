@@ -238,6 +238,8 @@ export const fr: Translation = {
     verify: 'Vérifier la chaîne',
     verifying: 'Vérification…',
     chainOk: 'Chaîne vérifiée : {{checked}} entrées, toutes intactes.',
+    chainHead:
+      'Dernière entrée, à conserver hors de Vigie (une vérification ultérieure avec « vigie audit verify --anchor » détecte alors un historique réécrit) :',
     chainBroken: "Chaîne rompue à l'entrée n° {{seq}} ({{checked}} entrées vérifiées) : {{reason}}",
     chainBrokenUnknown: "Chaîne rompue ({{checked}} entrées vérifiées) ; le serveur n'a pas indiqué où.",
   },

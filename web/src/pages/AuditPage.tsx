@@ -149,9 +149,14 @@ function ChainResult({ chain }: { chain: ChainCheck | null }) {
   return (
     <div className="status-region" aria-live="polite" aria-atomic="true">
       {chain?.ok && (
-        <p className="notice notice-success" data-testid="chain-result">
-          {t('audit.chainOk', { checked: formatNumber(chain.checked, locale) })}
-        </p>
+        <div className="notice notice-success" data-testid="chain-result">
+          <p>{t('audit.chainOk', { checked: formatNumber(chain.checked, locale) })}</p>
+          {chain.head && chain.head.seq > 0 && (
+            <p>
+              {t('audit.chainHead')} <code className="head-anchor">{`${chain.head.seq}:${chain.head.hash}`}</code>
+            </p>
+          )}
+        </div>
       )}
       {chain && !chain.ok && (
         <p className="notice notice-error" data-testid="chain-result">
@@ -159,7 +164,7 @@ function ChainResult({ chain }: { chain: ChainCheck | null }) {
             ? t('audit.chainBroken', {
                 seq: chain.firstBad.seq,
                 checked: formatNumber(chain.checked, locale),
-                reason: chain.firstBad.message?.[locale] ?? chain.firstBad.reason,
+                reason: chain.firstBad.message[locale],
               })
             : t('audit.chainBrokenUnknown', { checked: formatNumber(chain.checked, locale) })}
         </p>

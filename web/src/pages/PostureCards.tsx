@@ -116,7 +116,7 @@ export function AuditCard({ audit }: { audit: Posture['audit'] }) {
           {chain.firstBad
             ? t('home.chainBroken', {
                 seq: chain.firstBad.seq,
-                reason: chain.firstBad.message?.[locale] ?? chain.firstBad.reason,
+                reason: chain.firstBad.message[locale],
               })
             : t('home.chainBrokenUnknown')}
         </p>
