@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Permission } from '../../../../src/core/index.ts';
 import { type ApiToken, createToken } from '../../api.ts';
+import { FormCard } from '../../components/FormCard.tsx';
 import { useSession } from '../../session.ts';
 import { useFocusOnMount } from '../../useFocusOnMount.ts';
 
@@ -48,72 +49,63 @@ export function TokenCreateForm({ id, onCreated, onCancel, onError }: Props) {
   }
 
   return (
-    <section className="card form-card" id={id} aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{t('tokens.createTitle')}</h2>
-      <form
-        onSubmit={submit}
-        className="form-grid"
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') onCancel();
-        }}
-      >
-        <div className="field">
-          <label htmlFor={`${id}-name`}>{t('tokens.name')}</label>
-          <input
-            id={`${id}-name`}
-            ref={firstField}
-            required
-            maxLength={100}
-            autoComplete="off"
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-days`}>{t('tokens.expiresInDays')}</label>
-          <input
-            id={`${id}-days`}
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={365}
-            step={1}
-            required
-            value={days}
-            onChange={(event) => setDays(event.target.value)}
-          />
-        </div>
-        <fieldset className="field-wide scopes">
-          <legend>{t('tokens.scopesLegend')}</legend>
-          {session.permissions.length === 0 ? (
-            <p className="muted">{t('tokens.noPermissionToDelegate')}</p>
-          ) : (
-            <div className="checkbox-grid">
-              {session.permissions.map((permission) => (
-                <label key={permission} className="checkbox">
-                  <input
-                    type="checkbox"
-                    value={permission}
-                    checked={scopes.includes(permission)}
-                    onChange={(event) => toggle(permission, event.target.checked)}
-                  />
-                  <span>
-                    <code>{permission}</code> <span className="muted">{t(`permissions.${permission}`)}</span>
-                  </span>
-                </label>
-              ))}
-            </div>
-          )}
-        </fieldset>
-        <div className="form-actions">
-          <button type="submit" disabled={busy}>
-            {busy ? t('common.saving') : t('tokens.create')}
-          </button>
-          <button type="button" className="button-secondary" onClick={onCancel} disabled={busy}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </section>
+    <FormCard id={id} title={t('tokens.createTitle')} onSubmit={submit} onCancel={onCancel}>
+      <div className="field">
+        <label htmlFor={`${id}-name`}>{t('tokens.name')}</label>
+        <input
+          id={`${id}-name`}
+          ref={firstField}
+          required
+          maxLength={100}
+          autoComplete="off"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-days`}>{t('tokens.expiresInDays')}</label>
+        <input
+          id={`${id}-days`}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={365}
+          step={1}
+          required
+          value={days}
+          onChange={(event) => setDays(event.target.value)}
+        />
+      </div>
+      <fieldset className="field-wide scopes">
+        <legend>{t('tokens.scopesLegend')}</legend>
+        {session.permissions.length === 0 ? (
+          <p className="muted">{t('tokens.noPermissionToDelegate')}</p>
+        ) : (
+          <div className="checkbox-grid">
+            {session.permissions.map((permission) => (
+              <label key={permission} className="checkbox">
+                <input
+                  type="checkbox"
+                  value={permission}
+                  checked={scopes.includes(permission)}
+                  onChange={(event) => toggle(permission, event.target.checked)}
+                />
+                <span>
+                  <code>{permission}</code> <span className="muted">{t(`permissions.${permission}`)}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+        )}
+      </fieldset>
+      <div className="form-actions">
+        <button type="submit" disabled={busy}>
+          {busy ? t('common.saving') : t('tokens.create')}
+        </button>
+        <button type="button" className="button-secondary" onClick={onCancel} disabled={busy}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </FormCard>
   );
 }

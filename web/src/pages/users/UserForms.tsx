@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isRole, ROLES, type Role } from '../../../../src/core/index.ts';
 import { createUser, type User, type UserChanges, updateUser } from '../../api.ts';
+import { FormCard } from '../../components/FormCard.tsx';
 import { useFocusOnMount } from '../../useFocusOnMount.ts';
 
 interface CreateProps {
@@ -49,72 +50,63 @@ export function UserCreateForm({ id, onCreated, onCancel, onError }: CreateProps
   }
 
   return (
-    <section className="card form-card" id={id} aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{t('users.createTitle')}</h2>
-      <form
-        onSubmit={submit}
-        className="form-grid"
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') onCancel();
-        }}
-      >
-        <div className="field">
-          <label htmlFor={`${id}-username`}>{t('users.username')}</label>
-          <input
-            id={`${id}-username`}
-            ref={firstField}
-            required
-            autoComplete="off"
-            aria-describedby={`${id}-username-hint`}
-            value={username}
-            onChange={(event) => setUsername(event.target.value)}
-          />
-          <p className="hint" id={`${id}-username-hint`}>
-            {t('users.usernameHint')}
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-display`}>
-            {t('users.displayName')} <span className="muted">{t('common.optional')}</span>
-          </label>
-          <input id={`${id}-display`} value={displayName} onChange={(event) => setDisplayName(event.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-role`}>{t('users.role')}</label>
-          <RoleSelect id={`${id}-role`} value={role} onChange={setRole} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-department`}>
-            {t('users.department')} <span className="muted">{t('common.optional')}</span>
-          </label>
-          <input id={`${id}-department`} value={department} onChange={(event) => setDepartment(event.target.value)} />
-        </div>
-        <div className="field field-wide">
-          <label htmlFor={`${id}-password`}>
-            {t('users.password')} <span className="muted">{t('common.optional')}</span>
-          </label>
-          <input
-            id={`${id}-password`}
-            type="password"
-            autoComplete="new-password"
-            aria-describedby={`${id}-password-hint`}
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-          <p className="hint" id={`${id}-password-hint`}>
-            {t('users.passwordHint')}
-          </p>
-        </div>
-        <div className="form-actions">
-          <button type="submit" disabled={busy}>
-            {busy ? t('common.saving') : t('users.create')}
-          </button>
-          <button type="button" className="button-secondary" onClick={onCancel} disabled={busy}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </section>
+    <FormCard id={id} title={t('users.createTitle')} onSubmit={submit} onCancel={onCancel}>
+      <div className="field">
+        <label htmlFor={`${id}-username`}>{t('users.username')}</label>
+        <input
+          id={`${id}-username`}
+          ref={firstField}
+          required
+          autoComplete="off"
+          aria-describedby={`${id}-username-hint`}
+          value={username}
+          onChange={(event) => setUsername(event.target.value)}
+        />
+        <p className="hint" id={`${id}-username-hint`}>
+          {t('users.usernameHint')}
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-display`}>
+          {t('users.displayName')} <span className="muted">{t('common.optional')}</span>
+        </label>
+        <input id={`${id}-display`} value={displayName} onChange={(event) => setDisplayName(event.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-role`}>{t('users.role')}</label>
+        <RoleSelect id={`${id}-role`} value={role} onChange={setRole} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-department`}>
+          {t('users.department')} <span className="muted">{t('common.optional')}</span>
+        </label>
+        <input id={`${id}-department`} value={department} onChange={(event) => setDepartment(event.target.value)} />
+      </div>
+      <div className="field field-wide">
+        <label htmlFor={`${id}-password`}>
+          {t('users.password')} <span className="muted">{t('common.optional')}</span>
+        </label>
+        <input
+          id={`${id}-password`}
+          type="password"
+          autoComplete="new-password"
+          aria-describedby={`${id}-password-hint`}
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+        <p className="hint" id={`${id}-password-hint`}>
+          {t('users.passwordHint')}
+        </p>
+      </div>
+      <div className="form-actions">
+        <button type="submit" disabled={busy}>
+          {busy ? t('common.saving') : t('users.create')}
+        </button>
+        <button type="button" className="button-secondary" onClick={onCancel} disabled={busy}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </FormCard>
   );
 }
 
@@ -157,42 +149,40 @@ export function UserEditForm({ user, onSaved, onCancel, onError }: EditProps) {
   }
 
   return (
-    <section className="card form-card edit-card" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{t('users.editTitle', { username: user.username })}</h2>
-      <form
-        onSubmit={submit}
-        className="form-grid"
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') onCancel();
-        }}
-      >
-        <div className="field">
-          <label htmlFor={`${id}-display`}>{t('users.displayName')}</label>
-          <input
-            id={`${id}-display`}
-            ref={firstField}
-            value={displayName}
-            onChange={(event) => setDisplayName(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-role`}>{t('users.role')}</label>
-          <RoleSelect id={`${id}-role`} value={role} onChange={setRole} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-department`}>{t('users.department')}</label>
-          <input id={`${id}-department`} value={department} onChange={(event) => setDepartment(event.target.value)} />
-        </div>
-        <div className="form-actions">
-          <button type="submit" disabled={busy}>
-            {busy ? t('common.saving') : t('common.save')}
-          </button>
-          <button type="button" className="button-secondary" onClick={onCancel} disabled={busy}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </section>
+    <FormCard
+      id={id}
+      title={t('users.editTitle', { username: user.username })}
+      onSubmit={submit}
+      onCancel={onCancel}
+      className="edit-card"
+      anchored={false}
+    >
+      <div className="field">
+        <label htmlFor={`${id}-display`}>{t('users.displayName')}</label>
+        <input
+          id={`${id}-display`}
+          ref={firstField}
+          value={displayName}
+          onChange={(event) => setDisplayName(event.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-role`}>{t('users.role')}</label>
+        <RoleSelect id={`${id}-role`} value={role} onChange={setRole} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-department`}>{t('users.department')}</label>
+        <input id={`${id}-department`} value={department} onChange={(event) => setDepartment(event.target.value)} />
+      </div>
+      <div className="form-actions">
+        <button type="submit" disabled={busy}>
+          {busy ? t('common.saving') : t('common.save')}
+        </button>
+        <button type="button" className="button-secondary" onClick={onCancel} disabled={busy}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </FormCard>
   );
 }
 
