@@ -19,6 +19,7 @@ export const LAYERS: Record<string, LayerRule> = {
   core: { modules: [], packages: PURE_LIBRARIES },
   // Engines: pure, environment-free (no I/O, no HTTP, no SQL, no logger).
   audit: { modules: ['core'], packages: [...PURE_LIBRARIES, 'node:crypto'] },
+  sense: { modules: ['core'], packages: PURE_LIBRARIES },
   // Outer ring.
   store: {
     modules: ['core', 'audit'],
@@ -45,8 +46,19 @@ export const LAYERS: Record<string, LayerRule> = {
     ],
   },
   cli: {
-    modules: ['core', 'audit', 'platform', 'store', 'server'],
-    packages: ['commander', 'node:fs', 'node:os', 'node:path', 'node:url', 'node:stream/consumers'],
+    modules: ['core', 'audit', 'sense', 'platform', 'store', 'server'],
+    packages: [
+      'commander',
+      'node:fs',
+      'node:fs/promises',
+      'node:os',
+      'node:path',
+      'node:url',
+      'node:readline',
+      'node:zlib',
+      'node:stream',
+      'node:stream/consumers',
+    ],
   },
 };
 

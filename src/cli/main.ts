@@ -9,6 +9,12 @@ const io = {
   readStdin: () => text(process.stdin),
 };
 
+// `vigie sense detect big.csv | head`: a closed pipe ends the command quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 let stopServer: (() => Promise<void>) | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

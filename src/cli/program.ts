@@ -7,6 +7,7 @@ import type { ChainHead } from '../audit/index.js';
 import { isRole, PERMISSIONS, type Permission, ROLES, VigieError } from '../core/index.js';
 import { checkPasswordStrength } from '../platform/index.js';
 import { type CliIo, cliActor, configFrom, type GlobalOptions, packageVersion, withPlatform } from './context.js';
+import { registerSense } from './sense.js';
 import { serve } from './serve.js';
 
 function positiveInt(value: string): number {
@@ -204,6 +205,8 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
         io.out(`Revoked token ${id}.\n`);
       });
     });
+
+  registerSense(program, io);
 
   const audit = program.command('audit').description('the tamper-evident audit trail');
   audit

@@ -1,0 +1,34 @@
+/** @module sense — streaming anomaly detection on sensor telemetry (pure) and the NAB scorer. */
+export type { PointExplanation, SenseDetector, SenseDetectorOptions } from './detector.js';
+export { createSenseDetector } from './detector.js';
+export type {
+  LabelledSeries,
+  NabCorpusScore,
+  NabCostMatrix,
+  NabIssue,
+  NabProfile,
+  NabProfileScore,
+  NabScoringOptions,
+  NabSeries,
+  NabSeriesScore,
+  NabWindow,
+  NabWindowRows,
+  NabWindowScore,
+} from './nab/index.js';
+export {
+  labelNabCorpus,
+  labelNabSeries,
+  NAB_MAX_TP_CREDIT,
+  NAB_PROBATIONARY_PERCENT,
+  NAB_PROFILES,
+  NabInputError,
+  parseNabLabels,
+  parseNabProfiles,
+  parseNabTimestamp,
+  probationaryLength,
+  scaledSigmoid,
+  scoreLabelledSeries,
+  scoreNabCorpus,
+} from './nab/index.js';
+export type { Reading } from './readings.js';
+export { parseReadingLine, parseReadingsHeader, parseTimestamp, ReadingParseError } from './readings.js';
