@@ -1,21 +1,20 @@
-/** Expected-value baselines of one series: the recent level and the same slot of the previous day or week. */
+/** Expected-value baselines of one series: the recent level, and the same slot of the previous days or weeks. */
 import { RobustTracker } from './robust.js';
 
 export const DAY_MS = 86_400_000;
 export const WEEK_MS = 7 * DAY_MS;
 
+export type BaselineName = 'level' | 'daily' | 'weekly';
+
 export interface Baseline {
-  readonly name: 'level' | 'daily' | 'weekly';
-  /** NaN while the baseline has nothing to say. */
+  readonly name: BaselineName;
+  /** What this baseline expects at time t; NaN while it has nothing to say. */
   predict(t: number): number;
   update(t: number, value: number): void;
-  /** Typical absolute error of this baseline lately (lower is better). */
-  error: number;
 }
 
 export class LevelBaseline implements Baseline {
   readonly name = 'level' as const;
-  error = Number.POSITIVE_INFINITY;
   private readonly tracker: RobustTracker;
   constructor(memory: number) {
     this.tracker = new RobustTracker(1 / memory);
@@ -30,31 +29,55 @@ export class LevelBaseline implements Baseline {
 
 /** Same slot of the previous periods (daily or weekly), once the cadence is known. */
 export class SeasonalBaseline implements Baseline {
-  error = Number.POSITIVE_INFINITY;
   private slots: RobustTracker[] = [];
-  private cadence = 0;
+  private slotMs = 0;
+  /** The slot of the last time asked about (predict and update come in pairs). */
+  private lastT = Number.NaN;
+  private lastSlot: RobustTracker | undefined;
   constructor(
     readonly name: 'daily' | 'weekly',
     private readonly period: number,
     private readonly memory: number,
   ) {}
-  setCadence(cadence: number): void {
-    const slots = Math.round(this.period / cadence);
+  setCadence(cadenceMs: number): void {
+    const slots = Math.round(this.period / cadenceMs);
     // Only meaningful with several points a period, and bounded in memory.
     if (slots < 4 || slots > 20_000) return;
-    this.cadence = this.period / slots;
+    this.slotMs = this.period / slots;
     this.slots = Array.from({ length: slots }, () => new RobustTracker(1 / this.memory));
   }
   private slot(t: number): RobustTracker | undefined {
-    if (this.slots.length === 0) return undefined;
-    const index = Math.floor((((t % this.period) + this.period) % this.period) / this.cadence) % this.slots.length;
-    return this.slots[index];
+    if (t === this.lastT) return this.lastSlot;
+    const n = this.slots.length;
+    const slot =
+      n === 0 ? undefined : this.slots[Math.floor((((t % this.period) + this.period) % this.period) / this.slotMs) % n];
+    this.lastT = t;
+    this.lastSlot = slot;
+    return slot;
   }
   predict(t: number): number {
     const slot = this.slot(t);
-    return slot && slot.count >= 2 ? slot.location : Number.NaN;
+    return slot !== undefined && slot.count >= 2 ? slot.location : Number.NaN;
   }
   update(t: number, value: number): void {
     this.slot(t)?.update(value);
+  }
+}
+
+/** Learns the usual gap between readings (the median of the first ones), for the seasonal slots. */
+export class CadenceLearner {
+  private readonly gaps = new Float64Array(32);
+  private size = 0;
+  private last = Number.NaN;
+  /** Feeds a timestamp; returns the cadence once, when it is learnt, and 0 otherwise. */
+  update(t: number): number {
+    let learnt = 0;
+    if (this.size < this.gaps.length && !Number.isNaN(this.last)) {
+      const gap = t - this.last;
+      if (gap > 0) this.gaps[this.size++] = gap;
+      if (this.size === this.gaps.length) learnt = this.gaps.sort()[this.size >> 1] as number;
+    }
+    this.last = t;
+    return learnt;
   }
 }

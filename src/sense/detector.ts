@@ -3,108 +3,97 @@
  * [0,1] out, with the parts that made it. It never looks ahead: no minimum, maximum or
  * length known in advance. Cost per point is constant (a few trackers, rings and tables).
  *
- * Parts: raw signals (distance to the best of three robust baselines — recent level, same
- * time yesterday, same time last week —, novelty of the value and of the step to it), each
- * calibrated by its own anomaly-likelihood layer; the most surprising wins. A range check
- * (well outside the range seen so far, or outside a configured physical range) overrides.
- * After a firing, the detector rests, so that one anomaly gives one alarm.
+ * Parts; the most surprising wins:
+ * - deviation: distance to the best of three robust baselines (recent level, same time
+ *   yesterday, same time last week), in robust scales, calibrated by an anomaly-likelihood
+ *   layer (so that a noisy series is not alarming for being noisy);
+ * - novelty: how rarely the value's part of the range seen so far was visited lately, calibrated
+ *   the same way;
+ * - drift: the recent average offset from a slow trimmed reference, an alarm when well beyond
+ *   its own (trimmed) record — a patient attacker pushing the baseline is caught by this;
+ * - range: well outside the range seen so far (or outside a configured physical range).
+ * An alarm gate then keeps one anomaly to one alarm (rest after a firing, re-arm when calm).
  */
-import { type Baseline, DAY_MS, LevelBaseline, SeasonalBaseline, WEEK_MS } from './baselines.js';
-import { AnomalyLikelihood, EmpiricalLikelihood, MAX_SURPRISE } from './likelihood.js';
+import { AlarmGate } from './alarm.js';
+import {
+  type Baseline,
+  type BaselineName,
+  CadenceLearner,
+  DAY_MS,
+  LevelBaseline,
+  SeasonalBaseline,
+  WEEK_MS,
+} from './baselines.js';
+import { AnomalyLikelihood, MAX_SURPRISE } from './likelihood.js';
 import { BucketNovelty } from './novelty.js';
+import { RecordAlarm } from './record.js';
 import { RobustTracker } from './robust.js';
 
-/** Knobs of the detector; the defaults are tuned on NAB-like telemetry. */
+/** Knobs of the detector; the defaults are tuned on NAB-like telemetry (5-minute to hourly). */
 export interface SenseTuning {
+  /** Memory (points) of the recent-level baseline. */
   levelMemory: number;
+  /** Memory (periods) of each seasonal slot. */
   seasonMemory: number;
+  /** Memory (points) of each baseline's residual scale, and of its error (which picks the best). */
   residualMemory: number;
-  /** Memory of each baseline's error (points): long, so that an anomaly does not switch baselines. */
   errorMemory: number;
+  /** Deviation (robust sigmas) below which a reading is ordinary, and the softness of the raw score above it. */
+  deadZone: number;
+  deviationSoftness: number;
+  /** Floor on the deviation scale, as a fraction of the range seen so far: wiggles tiny next to it are not news. */
+  spanFloor: number;
+  /** Likelihood layer: history of usual averages, points averaged, points before any score, floor on spread. */
   historyPoints: number;
   recentPoints: number;
   learningPoints: number;
+  minSpread: number;
+  /** Novelty: buckets across the range seen so far, and memory (points) of their counts. */
   buckets: number;
   noveltyMemory: number;
+  /** Drift: memories (points) of the recent average offset and of the slow level (used without seasonality). */
+  driftShort: number;
+  driftLong: number;
+  /** Drift record (see RecordAlarm): warm-up (points), smallest offset that fires (robust sigmas), margin, creep. */
+  driftWarmUp: number;
+  driftMinimum: number;
+  driftTolerance: number;
+  driftRecordMemory: number;
   /** Margin beyond the range seen so far, as a fraction of that range, that counts as out of range. */
   rangeTolerance: number;
   /** Points seen before the range check may fire. */
   rangeWarmUp: number;
-  /** Points over which old extremes fade toward the usual level (0: never). */
-  rangeMemory: number;
-  /** Score at which the detector fires, and how many points it then rests. */
+  /** Alarm gate: score that fires, points of rest after a firing, score to fall below before the next. */
   fireLevel: number;
   rest: number;
-  /** Whether an out-of-range reading may fire while the detector rests. */
-  rangeBreaksRest: number;
-  /** After resting, the score must fall below this before the detector may fire again. */
   rearmLevel: number;
-  /** Each firing raises the bar by this much; the raise fades with a memory of `barMemory` points. */
-  barStep: number;
-  barMemory: number;
-  /** 0: Numenta's normal fit; 1: empirical tail (decayed histogram of past averages). */
-  empirical: number;
-  tailMemory: number;
-  tailResolution: number;
-  /** Deviation (in robust scales) that maps to a raw score of 1 - 1/e. */
-  deviationSoftness: number;
-  /** Floor on the deviation scale, as a fraction of the range seen so far. */
-  spanFloor: number;
-  /** Memories (points) of the short and long typical step size, for the volatility signal. */
-  volShort: number;
-  volLong: number;
-  /** Penalty on surprises below the (fading) record of past surprises: power, memory, floor. */
-  recordPower: number;
-  recordMemory: number;
-  recordFloor: number;
-  /** Tail calibration: reference surprise, memory (points) of its exceedance rate, strength. */
-  calibLevel: number;
-  calibMemory: number;
-  calibStrength: number;
-  useDeviation: number;
-  useSeasonal: number;
-  useVolatility: number;
-  useNovelty: number;
-  useTransition: number;
 }
 
-export const DEFAULT_TUNING: SenseTuning = {
+export const DEFAULT_TUNING: Readonly<SenseTuning> = {
   levelMemory: 20,
   seasonMemory: 3,
   residualMemory: 50,
   errorMemory: 50,
+  deadZone: 1,
+  deviationSoftness: 15,
+  spanFloor: 0.003,
   historyPoints: 2000,
   recentPoints: 10,
   learningPoints: 300,
+  minSpread: 0.03,
   buckets: 32,
   noveltyMemory: 2000,
+  driftShort: 30,
+  driftLong: 1000,
+  driftWarmUp: 1000,
+  driftMinimum: 1,
+  driftTolerance: 0.2,
+  driftRecordMemory: 100,
   rangeTolerance: 0.05,
   rangeWarmUp: 100,
-  rangeMemory: 0,
   fireLevel: 0.5,
   rest: 150,
-  rangeBreaksRest: 1,
   rearmLevel: 0.1,
-  barStep: 0,
-  barMemory: 2000,
-  empirical: 0,
-  tailMemory: 2000,
-  tailResolution: 128,
-  deviationSoftness: 4,
-  spanFloor: 0.01,
-  volShort: 10,
-  volLong: 500,
-  recordPower: 0,
-  recordMemory: 3000,
-  recordFloor: 3,
-  calibLevel: 3,
-  calibMemory: 3000,
-  calibStrength: 0,
-  useDeviation: 1,
-  useSeasonal: 0,
-  useVolatility: 0,
-  useNovelty: 1,
-  useTransition: 1,
 };
 
 export interface SenseDetectorOptions {
@@ -118,7 +107,8 @@ export interface SenseDetectorOptions {
   readonly tuning?: Partial<SenseTuning>;
 }
 
-export type ScorePart = 'deviation' | 'seasonal' | 'volatility' | 'novelty' | 'transition' | 'range';
+/** Which part of the score was the most surprising. */
+export type ScorePart = 'deviation' | 'novelty' | 'drift' | 'range';
 
 /** Why the last point scored what it did. */
 export interface PointExplanation {
@@ -128,16 +118,17 @@ export interface PointExplanation {
   readonly expected: number;
   readonly expectedLow: number;
   readonly expectedHigh: number;
-  readonly baseline: 'level' | 'daily' | 'weekly';
-  /** Which part of the score was the most surprising. */
+  readonly baseline: BaselineName;
+  /** Which part of the score fired (or would have). */
   readonly part: ScorePart;
   /** Distance to the expected value, in robust scales. */
   readonly deviation: number;
+  /** Raw deviation score in [0,1], before the likelihood layer. */
   readonly raw: number;
-  /** 1 - probability of recent raw scores this high, for the winning part. */
+  /** 1 - probability of recent readings this unusual, for the winning part. */
   readonly likelihood: number;
   readonly outOfRange: boolean;
-  /** True while the detector rests after a firing (the score is then held at 0). */
+  /** True while the alarm gate holds the score at 0 (resting after an alarm). */
   readonly resting: boolean;
 }
 
@@ -155,204 +146,167 @@ export function createSenseDetector(options: SenseDetectorOptions = {}): SenseDe
     ...(options.seasonMemory !== undefined ? { seasonMemory: options.seasonMemory } : {}),
     ...options.tuning,
   };
-  const level = new LevelBaseline(k.levelMemory);
+  const range = options.expectedRange;
+  const cadence = new CadenceLearner();
   const daily = new SeasonalBaseline('daily', DAY_MS, k.seasonMemory);
   const weekly = new SeasonalBaseline('weekly', WEEK_MS, k.seasonMemory);
-  const baselines: Baseline[] = [level, daily, weekly];
+  const baselines: Baseline[] = [new LevelBaseline(k.levelMemory), daily, weekly];
   const residuals = baselines.map(() => new RobustTracker(1 / k.residualMemory));
+  const errors = new Float64Array(baselines.length).fill(Number.POSITIVE_INFINITY);
   const predictions = new Float64Array(baselines.length);
-  const likelihoodOptions = {
+  const layer = {
     historyPoints: k.historyPoints,
     recentPoints: k.recentPoints,
     learningPoints: k.learningPoints,
+    minSpread: k.minSpread,
   };
-  const makeLikelihood = () =>
-    k.empirical
-      ? new EmpiricalLikelihood({ ...likelihoodOptions, memory: k.tailMemory, resolution: k.tailResolution })
-      : new AnomalyLikelihood(likelihoodOptions);
-  const deviationLikelihood = makeLikelihood();
-  const noveltyLikelihood = makeLikelihood();
-  const transitionLikelihood = makeLikelihood();
-  const seasonalLikelihood = makeLikelihood();
-  const volatilityLikelihood = makeLikelihood();
-  const longStep = new RobustTracker(1 / k.volLong);
-  let shortStep = 0;
-  let previousValue = Number.NaN;
+  const deviationLikelihood = new AnomalyLikelihood(layer);
+  const noveltyLikelihood = new AnomalyLikelihood(layer);
   const novelty = new BucketNovelty(k.buckets, k.noveltyMemory);
-  const values = new RobustTracker(1 / 2000);
-  const gaps: number[] = [];
-  let lastTimestamp: number | undefined;
+  const slowLevel = new RobustTracker(1 / k.driftLong);
+  const gate = new AlarmGate(k);
+  const magnitude = new RobustTracker(1 / 2000);
+  let recentOffset = 0;
+  const driftRecord = new RecordAlarm({
+    warmUp: k.driftWarmUp,
+    minimum: k.driftMinimum,
+    tolerance: k.driftTolerance,
+    memory: k.driftRecordMemory,
+  });
+  let driftSeasonal = false;
+
   let seenMin = Number.POSITIVE_INFINITY;
   let seenMax = Number.NEGATIVE_INFINITY;
   let count = 0;
-  let restLeft = 0;
-  let exceedRate = 0;
-  let record = 0;
-  let armed = true;
-  let bar = 0;
-  let last: PointExplanation | undefined;
-
-  function learnCadence(timestampMs: number): void {
-    if (lastTimestamp !== undefined && gaps.length < 32) {
-      const gap = timestampMs - lastTimestamp;
-      if (gap > 0) gaps.push(gap);
-      if (gaps.length === 32) {
-        const cadence = [...gaps].sort((a, b) => a - b)[16] ?? 0;
-        if (cadence > 0) {
-          daily.setCadence(cadence);
-          weekly.setCadence(cadence);
-        }
-      }
-    }
-    lastTimestamp = timestampMs;
-  }
+  // The last point's parts, kept as plain fields: the explanation object is built only when asked for.
+  const last = {
+    valid: false,
+    score: 0,
+    value: 0,
+    expected: 0,
+    width: 0,
+    baseline: 'level' as BaselineName,
+    part: 'deviation' as ScorePart,
+    deviation: 0,
+    raw: 0,
+    surprise: 0,
+    outOfRange: false,
+  };
 
   return {
     push(timestampMs, value) {
-      count += 1;
-      learnCadence(timestampMs);
+      const learnt = cadence.update(timestampMs);
+      if (learnt > 0) {
+        daily.setCadence(learnt);
+        weekly.setCadence(learnt);
+      }
       if (!Number.isFinite(value)) {
-        last = undefined;
+        last.valid = false;
         return 0;
       }
-      // A scale floor relative to the magnitude: flat series still react to a change.
-      // and, like an encoder whose resolution is a fraction of the range, wiggles that are
-      // tiny next to the range seen so far are not news.
-      const floor = 1e-9 + 1e-6 * Math.abs(values.location) + k.spanFloor * (count > 1 ? seenMax - seenMin : 0);
+      count += 1;
+      const span = count > 1 ? seenMax - seenMin : 0;
+      // A scale floor relative to the magnitude (a flat series still reacts to a change) and
+      // to the range seen so far (like an encoder whose resolution is a fraction of the range).
+      const floor = 1e-9 + 1e-6 * Math.abs(magnitude.location) + k.spanFloor * span;
+
+      // Deviation from the baseline that has lately been the most accurate.
       let best = -1;
       for (let i = 0; i < baselines.length; i++) {
-        const baseline = baselines[i] as Baseline;
-        predictions[i] = baseline.predict(timestampMs);
-        if (Number.isNaN(predictions[i])) continue;
-        if (best < 0 || baseline.error < (baselines[best] as Baseline).error) best = i;
+        const predicted = (baselines[i] as Baseline).predict(timestampMs);
+        predictions[i] = predicted;
+        if (!Number.isNaN(predicted) && (best < 0 || (errors[i] as number) < (errors[best] as number))) best = i;
       }
       const expected = best >= 0 ? (predictions[best] as number) : value;
-      const scale = Math.max(best >= 0 ? (residuals[best] as RobustTracker).scale : 0, floor);
-      const deviation = Math.abs(value - expected) / (scale / 0.6745);
-
-      const span = seenMax - seenMin;
-      const outOfRange =
-        (options.expectedRange !== undefined &&
-          (value < options.expectedRange.min || value > options.expectedRange.max)) ||
-        (count > k.rangeWarmUp &&
-          span > 0 &&
-          (value > seenMax + span * k.rangeTolerance || value < seenMin - span * k.rangeTolerance));
-      novelty.update(span > 0 ? (value - seenMin) / span : 0.5);
-
-      const raw = 1 - Math.exp(-Math.max(0, deviation - 1) / k.deviationSoftness);
+      const scale = Math.max(best >= 0 ? (residuals[best] as RobustTracker).scale : 0, floor) / 0.6745;
+      const deviation = Math.abs(value - expected) / scale;
+      const raw = 1 - Math.exp(-Math.max(0, deviation - k.deadZone) / k.deviationSoftness);
+      let surprise = deviationLikelihood.update(raw);
       let part: ScorePart = 'deviation';
-      let surprise = k.useDeviation ? deviationLikelihood.update(raw) : 0;
-      const noveltySurprise = k.useNovelty ? noveltyLikelihood.update(novelty.valueNovelty) : 0;
+
+      const noveltySurprise = noveltyLikelihood.update(novelty.update(span > 0 ? (value - seenMin) / span : 0.5));
       if (noveltySurprise > surprise) {
         surprise = noveltySurprise;
         part = 'novelty';
       }
-      const transitionSurprise = k.useTransition ? transitionLikelihood.update(novelty.transitionNovelty) : 0;
-      if (transitionSurprise > surprise) {
-        surprise = transitionSurprise;
-        part = 'transition';
+
+      // Drift: the recent average offset from a slow reference (the daily slot when there is one,
+      // whose trimmed steps cannot keep up with a push, else a slow trimmed level).
+      const seasonal = predictions[1] as number;
+      const seasonalReference = !Number.isNaN(seasonal);
+      const reference = seasonalReference ? seasonal : slowLevel.location;
+      // A new kind of reference starts a new record (its early offsets are those of a learner).
+      if (seasonalReference !== driftSeasonal) {
+        driftSeasonal = seasonalReference;
+        driftRecord.reset();
       }
-      if (k.useSeasonal) {
-        // The seasonal residual on its own: the level baseline must not explain away a missing daily rise.
-        const seasonal = Number.isNaN(predictions[1] as number) ? 1 : 1;
-        const d = Number.isNaN(predictions[1] as number)
-          ? 0
-          : Math.abs(value - (predictions[1] as number)) /
-            (Math.max((residuals[1] as RobustTracker).scale, floor) / 0.6745);
-        const seasonalSurprise = seasonalLikelihood.update(
-          1 - Math.exp(-Math.max(0, d - 1) / k.deviationSoftness) * seasonal,
-        );
-        if (seasonalSurprise > surprise) {
-          surprise = seasonalSurprise;
-          part = 'seasonal';
-        }
+      const referenceScale = seasonalReference ? (residuals[1] as RobustTracker).scale : slowLevel.scale;
+      recentOffset += (value - reference - recentOffset) / k.driftShort;
+      const drift = Math.abs(recentOffset) / (Math.max(referenceScale, floor) / 0.6745);
+      // Not through a likelihood layer, whose history would learn a slow push as usual: like the
+      // range check, an offset well beyond the largest this series has shown is an alarm.
+      const driftSurprise = driftRecord.update(drift) ? MAX_SURPRISE : 0;
+      if (driftSurprise > surprise) {
+        surprise = driftSurprise;
+        part = 'drift';
       }
-      if (k.useVolatility) {
-        // A change in how much the series moves from one point to the next (noisier, or stuck).
-        const step = Number.isNaN(previousValue) ? 0 : Math.abs(value - previousValue);
-        shortStep += (step - shortStep) / k.volShort;
-        const ratio = Math.log((shortStep + floor) / (longStep.location + floor));
-        longStep.update(step);
-        const volatilitySurprise = volatilityLikelihood.update(1 - Math.exp(-Math.abs(ratio)));
-        if (volatilitySurprise > surprise) {
-          surprise = volatilitySurprise;
-          part = 'volatility';
-        }
-      }
-      previousValue = value;
-      // Tail calibration: the likelihood layer assumes normal averages; a heavy-tailed series
-      // exceeds the reference surprise far more often than it should, so its surprises shrink
-      // by how much more often (in decades).
-      if (k.calibStrength > 0) {
-        const exceeded = surprise >= k.calibLevel ? 1 : 0;
-        exceedRate += (exceeded - exceedRate) / k.calibMemory;
-        const expected = 10 ** -k.calibLevel;
-        if (exceedRate > expected) surprise = Math.max(0, surprise - k.calibStrength * Math.log10(exceedRate / expected));
-      }
-      // Relative to the record: a surprise this series often reaches is not news; one that
-      // beats what it did lately is (labelled anomalies are the series' most striking events).
-      record *= 1 - 1 / k.recordMemory;
-      const ratio = surprise / Math.max(record, k.recordFloor);
-      if (surprise > record) record = surprise;
-      if (k.recordPower > 0) surprise *= Math.min(1, ratio) ** k.recordPower;
+
+      const outOfRange =
+        (range !== undefined && (value < range.min || value > range.max)) ||
+        (count > k.rangeWarmUp &&
+          span > 0 &&
+          (value > seenMax + span * k.rangeTolerance || value < seenMin - span * k.rangeTolerance));
       if (outOfRange) {
         surprise = MAX_SURPRISE;
         part = 'range';
       }
-      // A series that fires often is noisy: its bar rises, so alarms stay rare.
-      bar *= 1 - 1 / k.barMemory;
-      let score = Math.max(0, surprise / MAX_SURPRISE - bar);
-      if (!armed && restLeft === 0 && score < k.rearmLevel) armed = true;
-      // A new extreme is news even while resting (the rest is for echoes of the last alarm).
-      const resting = (restLeft > 0 || !armed) && !(outOfRange && k.rangeBreaksRest);
-      if (resting) {
-        if (restLeft > 0) restLeft -= 1;
-        score = 0;
-      } else if (score >= k.fireLevel) {
-        armed = false;
-        restLeft = k.rest;
-        bar += k.barStep;
-      }
+      const score = gate.pass(surprise / MAX_SURPRISE, outOfRange);
 
+      // Learn from the reading only after scoring it.
       for (let i = 0; i < baselines.length; i++) {
-        const baseline = baselines[i] as Baseline;
         const predicted = predictions[i] as number;
         if (!Number.isNaN(predicted)) {
           const error = Math.abs(value - predicted);
-          baseline.error = Number.isFinite(baseline.error)
-            ? baseline.error + (error - baseline.error) / k.errorMemory
-            : error;
+          const previous = errors[i] as number;
+          errors[i] = Number.isFinite(previous) ? previous + (error - previous) / k.errorMemory : error;
           (residuals[i] as RobustTracker).update(value - predicted);
         }
-        baseline.update(timestampMs, value);
+        (baselines[i] as Baseline).update(timestampMs, value);
       }
-      values.update(value);
-      if (k.rangeMemory > 0 && count > k.rangeWarmUp) {
-        // Old extremes fade toward the usual level: a spike long ago should not blind the range check.
-        const center = values.location;
-        seenMax -= (seenMax - center) / k.rangeMemory;
-        seenMin -= (seenMin - center) / k.rangeMemory;
-      }
+      slowLevel.update(value);
+      magnitude.update(value);
       if (value < seenMin) seenMin = value;
       if (value > seenMax) seenMax = value;
 
-      const width = (scale / 0.6745) * 3;
-      last = {
-        score,
-        value,
-        expected,
-        expectedLow: expected - width,
-        expectedHigh: expected + width,
-        baseline: best >= 0 ? (baselines[best] as Baseline).name : 'level',
-        part,
-        deviation,
-        raw,
-        likelihood: 1 - 10 ** -surprise,
-        outOfRange,
-        resting,
-      };
+      last.valid = true;
+      last.score = score;
+      last.value = value;
+      last.expected = expected;
+      last.width = scale * 3;
+      last.baseline = best >= 0 ? (baselines[best] as Baseline).name : 'level';
+      last.part = part;
+      last.deviation = deviation;
+      last.raw = raw;
+      last.surprise = surprise;
+      last.outOfRange = outOfRange;
       return score;
     },
-    explain: () => last,
+    explain() {
+      if (!last.valid) return undefined;
+      return {
+        score: last.score,
+        value: last.value,
+        expected: last.expected,
+        expectedLow: last.expected - last.width,
+        expectedHigh: last.expected + last.width,
+        baseline: last.baseline,
+        part: last.part,
+        deviation: last.deviation,
+        raw: last.raw,
+        likelihood: 1 - 10 ** -last.surprise,
+        outOfRange: last.outOfRange,
+        resting: gate.closed,
+      };
+    },
   };
 }

@@ -1,6 +1,16 @@
 /** @module sense — streaming anomaly detection on sensor telemetry (pure) and the NAB scorer. */
-export type { PointExplanation, SenseDetector, SenseDetectorOptions } from './detector.js';
+export type { PointExplanation, ScorePart, SenseDetector, SenseDetectorOptions } from './detector.js';
 export { createSenseDetector } from './detector.js';
+export type {
+  DeviceEvent,
+  DeviceEventKind,
+  DeviceSummary,
+  DeviceWatch,
+  DeviceWatchOptions,
+} from './devices.js';
+export { createDeviceWatch } from './devices.js';
+export type { ReadingContext } from './findings.js';
+export { deviceFinding, readingFinding } from './findings.js';
 export type {
   LabelledSeries,
   NabCorpusScore,
