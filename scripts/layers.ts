@@ -26,11 +26,11 @@ export const LAYERS: Record<string, LayerRule> = {
     packages: ['kysely', 'better-sqlite3', 'pg', 'node:fs', 'node:path'],
   },
   platform: {
-    modules: ['core', 'audit', 'store'],
-    packages: [...PURE_LIBRARIES, 'argon2', 'node:crypto'],
+    modules: ['core', 'audit', 'sense', 'store'],
+    packages: [...PURE_LIBRARIES, 'argon2', 'mqtt', 'node:crypto'],
   },
   server: {
-    modules: ['core', 'audit', 'platform'],
+    modules: ['core', 'audit', 'sense', 'platform'],
     packages: [
       ...PURE_LIBRARIES,
       'fastify',
@@ -65,5 +65,5 @@ export const LAYERS: Record<string, LayerRule> = {
 /** The web app (web/src) may use the shared vocabulary only, plus its own UI libraries. */
 export const WEB_RULE: LayerRule = {
   modules: ['core'],
-  packages: ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'i18next', 'react-i18next'],
+  packages: ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'i18next', 'react-i18next', 'echarts'],
 };

@@ -67,3 +67,27 @@ describe('vigie sense detect', () => {
     expect(format.output.err).toContain('Allowed choices are csv');
   });
 });
+
+describe('vigie sense import', () => {
+  it('stores a CSV as a device series, with alerts, and refuses to import it twice', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigie-sense-import-'));
+    const rows = Array.from({ length: 700 }, (_, i) => {
+      const t = new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString();
+      return `${t},${i === 650 ? 99 : 20 + Math.sin(i / 20) + (i % 5) * 0.03}`;
+    });
+    const file = csv(['timestamp,value', ...rows]);
+    const first = harness();
+    const io = { ...first.io, env: { VIGIE_DATA_DIR: dataDir } };
+    expect(await runCli(['sense', 'import', file, '--device', 'boiler-1', '--series', 'temperature'], io)).toBe(0);
+    expect(first.output.out).toMatch(/^Imported 700 readings into boiler-1\/temperature: [1-9]\d* alerts, 0 rejected/);
+    const again = harness();
+    expect(
+      await runCli(['sense', 'import', file, '-d', 'boiler-1', '-s', 'temperature'], {
+        ...again.io,
+        env: { VIGIE_DATA_DIR: dataDir },
+      }),
+    ).toBe(0);
+    expect(again.output.out).toContain('Imported 0 readings');
+    expect(again.output.out).toContain('700 rejected');
+  });
+});

@@ -1,13 +1,18 @@
 /** `vigie serve`: opens the store, creates the first administrator if needed, and listens. */
 import { join } from 'node:path';
-import { bootstrapAdmin, createPlatform, loadDemoData, type VigieConfig } from '../platform/index.js';
+import { bootstrapAdmin, connectSenseMqtt, createPlatform, loadDemoData, type VigieConfig } from '../platform/index.js';
 import { buildApp } from '../server/index.js';
 import { openStore } from '../store/index.js';
 import { type CliIo, cliActor, identityPolicyFrom, PACKAGE_ROOT, packageVersion } from './context.js';
 
 export async function serve(config: VigieConfig, io: CliIo, options: { demo: boolean }): Promise<() => Promise<void>> {
   const store = await openStore({ url: config.VIGIE_DATABASE_URL, dataDir: config.VIGIE_DATA_DIR });
-  const platform = createPlatform(store, { identityPolicy: identityPolicyFrom(config) });
+  const platform = createPlatform(store, {
+    identityPolicy: identityPolicyFrom(config),
+    sense: { alertThreshold: config.VIGIE_SENSE_ALERT_THRESHOLD },
+  });
+  // Detectors live in memory: replay each series' recent readings so baselines survive a restart.
+  await platform.sense.restore();
   const bootstrap = await bootstrapAdmin(platform.identity, await store.users.count(), {
     username: config.VIGIE_ADMIN_USERNAME,
     password: config.VIGIE_ADMIN_PASSWORD,
@@ -29,6 +34,8 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
   const url = publicUrl ?? address.replace('://[::1]', '://localhost').replace('://127.0.0.1', '://localhost');
 
   const lines = ['', `Vigie is running at ${url}`, `  database: ${store.location}`, `  API docs: ${url}/api/docs`];
+  if (config.VIGIE_SENSE_MQTT_URL)
+    lines.push(`  sensors:  MQTT ${config.VIGIE_SENSE_MQTT_URL} (${config.VIGIE_SENSE_MQTT_TOPICS})`);
   if (bootstrap.created && bootstrap.generatedPassword) {
     lines.push(
       '',
@@ -53,11 +60,26 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
     platform.prune().catch((err: unknown) => app.log.error({ err }, 'housekeeping failed'));
   }, 3_600_000);
   housekeeping.unref();
+  const silences = setInterval(() => {
+    platform.sense.checkSilences().catch((err: unknown) => app.log.error({ err }, 'sense silence check failed'));
+  }, 60_000);
+  silences.unref();
+  const mqtt = config.VIGIE_SENSE_MQTT_URL
+    ? await connectSenseMqtt({
+        url: config.VIGIE_SENSE_MQTT_URL,
+        topics: config.VIGIE_SENSE_MQTT_TOPICS.split(',').map((t) => t.trim()),
+        sense: platform.sense,
+        clock: platform.clock,
+        onProblem: (problem) => app.log.warn(problem, 'sense MQTT message not ingested'),
+      })
+    : undefined;
 
   let closing: Promise<void> | undefined;
   return () => {
     closing ??= (async () => {
       clearInterval(housekeeping);
+      clearInterval(silences);
+      await mqtt?.close();
       await app.close();
       await store.close();
     })();

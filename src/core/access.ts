@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   'findings:read',
   'findings:write',
   'metrics:read',
+  'sense:read',
+  'sense:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -22,14 +24,22 @@ export type Permission = (typeof PERMISSIONS)[number];
  * What each role may do. Everyone may manage their own session, password and API tokens;
  * those routes need authentication but no permission.
  * - admin: everything.
- * - analyst: works findings and reads the posture.
+ * - analyst: works findings, reads the posture and the sensors.
  * - auditor: reads everything, changes nothing.
  * - learner: an employee; only their own account (and, later, their learning path).
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  analyst: ['posture:read', 'findings:read', 'findings:write'],
-  auditor: ['posture:read', 'users:read', 'tokens:read-all', 'audit:read', 'findings:read', 'metrics:read'],
+  analyst: ['posture:read', 'findings:read', 'findings:write', 'sense:read'],
+  auditor: [
+    'posture:read',
+    'users:read',
+    'tokens:read-all',
+    'audit:read',
+    'findings:read',
+    'metrics:read',
+    'sense:read',
+  ],
   learner: [],
 };
 

@@ -54,6 +54,12 @@ export const configSchema = z.object({
   VIGIE_SECURE_COOKIES: booleanFromEnv.optional(),
   VIGIE_TRUST_PROXY: booleanFromEnv.default(false),
   VIGIE_METRICS_PUBLIC: booleanFromEnv.default(false),
+  VIGIE_SENSE_MQTT_URL: z
+    .string()
+    .regex(/^mqtts?:\/\//, 'must be an mqtt:// or mqtts:// URL')
+    .optional(),
+  VIGIE_SENSE_MQTT_TOPICS: z.string().min(1).default('vigie/sense/#'),
+  VIGIE_SENSE_ALERT_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
 });
 
 export type VigieConfig = z.infer<typeof configSchema>;

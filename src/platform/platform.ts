@@ -5,22 +5,26 @@ import { createAuditTrail } from './audit-trail.js';
 import { createFindings } from './findings.js';
 import { createIdentity, DEFAULT_IDENTITY_POLICY, type IdentityPolicy } from './identity.js';
 import { computePosture } from './posture.js';
+import { createSenseService, type SenseOptions } from './sense.js';
 
 export interface PlatformOptions {
   readonly clock?: Clock;
   readonly identityPolicy?: Partial<IdentityPolicy>;
+  readonly sense?: SenseOptions;
 }
 
 export function createPlatform(store: Store, options: PlatformOptions = {}) {
   const clock = options.clock ?? systemClock;
   const identity = createIdentity(store, clock, { ...DEFAULT_IDENTITY_POLICY, ...options.identityPolicy });
   const auditTrail = createAuditTrail(store, clock);
+  const findings = createFindings(store, clock);
   return {
     store,
     clock,
     identity,
     auditTrail,
-    findings: createFindings(store, clock),
+    findings,
+    sense: createSenseService(store, clock, findings, options.sense),
     posture: () => computePosture(store, auditTrail, clock),
     /** Housekeeping: drops expired sessions and sign-in events older than 30 days. */
     async prune(): Promise<{ sessions: number }> {

@@ -52,6 +52,7 @@ export function readingFinding(explanation: PointExplanation, context: ReadingCo
         fr: `${context.series} a mesuré ${round(value)}, ${PART_TEXT[part].fr} ; attendu environ ${round(expected)} ${range} d’après ${BASELINE_TEXT[baseline].fr}.`,
       },
       data: {
+        series: context.series,
         value,
         expected: round(expected),
         expectedLow: round(expectedLow),

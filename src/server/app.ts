@@ -26,6 +26,7 @@ import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { postureRoutes } from './routes/posture.js';
+import { senseRoutes } from './routes/sense.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 import { errorSchema } from './schemas.js';
@@ -136,6 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tokenRoutes, { prefix: '/api/tokens', platform });
   await app.register(auditRoutes, { prefix: '/api/audit', platform });
   await app.register(postureRoutes, { prefix: '/api', platform });
+  await app.register(senseRoutes, { prefix: '/api/sense', platform });
   await registerWeb(app, deps.webRoot ?? null);
   return app;
 }

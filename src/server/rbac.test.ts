@@ -32,6 +32,10 @@ const EXPECTED: Record<string, readonly Role[] | typeof PUBLIC> = {
   'GET /api/posture': ['admin', 'analyst', 'auditor'],
   'GET /api/findings': ['admin', 'analyst', 'auditor'],
   'GET /metrics': ['admin', 'auditor'],
+  'POST /api/sense/readings': ['admin'],
+  'GET /api/sense/devices': ['admin', 'analyst', 'auditor'],
+  'GET /api/sense/devices/:id': ['admin', 'analyst', 'auditor'],
+  'GET /api/sense/alerts': ['admin', 'analyst', 'auditor'],
 };
 
 describe('role-based access on every route', () => {

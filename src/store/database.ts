@@ -9,6 +9,7 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDiale
 import pg from 'pg';
 import { VigieError } from '../core/index.js';
 import * as m0001 from './migrations/0001_platform.js';
+import * as m0002 from './migrations/0002_sense.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -33,6 +34,7 @@ export interface OpenedDatabase {
 
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '0001_platform': m0001,
+  '0002_sense': m0002,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {

@@ -87,6 +87,28 @@ export interface FindingsTable {
   created_at: string;
 }
 
+export interface SenseDevicesTable {
+  id: string;
+  first_seen: string;
+  last_seen: string;
+  messages: number;
+  topics: string;
+  rate_per_minute: number | null;
+  silent: number;
+}
+
+export interface SenseReadingsTable {
+  id: Generated<number>;
+  device: string;
+  series: string;
+  at: string;
+  value: number;
+  score: number;
+  expected: number | null;
+  low: number | null;
+  high: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -95,4 +117,6 @@ export interface Database {
   audit_head: AuditHeadTable;
   login_events: LoginEventsTable;
   findings: FindingsTable;
+  sense_devices: SenseDevicesTable;
+  sense_readings: SenseReadingsTable;
 }

@@ -6,6 +6,7 @@ import { type DatabaseOptions, type Dialect, openDatabase } from './database.js'
 import { findingsRepository } from './findings.js';
 import { loginEventsRepository } from './login-events.js';
 import type { Database } from './schema.js';
+import { senseRepository } from './sense.js';
 import { sessionsRepository } from './sessions.js';
 import { tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
@@ -17,6 +18,7 @@ export interface Repositories {
   readonly audit: ReturnType<typeof auditRepository>;
   readonly loginEvents: ReturnType<typeof loginEventsRepository>;
   readonly findings: ReturnType<typeof findingsRepository>;
+  readonly sense: ReturnType<typeof senseRepository>;
 }
 
 export interface Store extends Repositories {
@@ -39,6 +41,7 @@ function repositories(db: Kysely<Database>): Repositories {
     audit: auditRepository(db),
     loginEvents: loginEventsRepository(db),
     findings: findingsRepository(db),
+    sense: senseRepository(db),
   };
 }
 

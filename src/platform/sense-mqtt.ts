@@ -1,0 +1,98 @@
+/**
+ * MQTT ingest for Sense: subscribes to the configured topic filters and turns each message
+ * into a reading. Topic `<anything>/<device>/<series>` (the last two levels); payload a bare
+ * number, or JSON `{"value": 21.5, "timestamp": "..."}` (time of arrival when absent).
+ * Messages are ingested in small batches; a bad payload is reported, never fatal.
+ */
+import mqtt from 'mqtt';
+import type { Clock } from '../core/index.js';
+import { parseTimestamp } from '../sense/index.js';
+import type { IncomingReading, SenseService } from './sense.js';
+
+export interface SenseMqttOptions {
+  readonly url: string;
+  readonly topics: readonly string[];
+  readonly sense: SenseService;
+  readonly clock: Clock;
+  /** Called for each message that cannot be read, and for connection errors. */
+  readonly onProblem?: (problem: { topic?: string; reason: string }) => void;
+  /** How long messages gather before a batch is stored (ms). */
+  readonly batchMs?: number;
+}
+
+const MAX_PAYLOAD = 4096;
+
+/** Reads one message as a reading, or says why it cannot. */
+export function readingFromMessage(topic: string, payload: string, now: number): IncomingReading | { error: string } {
+  const levels = topic.split('/').filter((l) => l !== '');
+  if (levels.length < 2) return { error: 'topic needs at least two levels: <device>/<series>' };
+  const device = levels[levels.length - 2] ?? '';
+  const series = levels[levels.length - 1] ?? '';
+  if (payload.length > MAX_PAYLOAD) return { error: `payload larger than ${MAX_PAYLOAD} bytes` };
+  const text = payload.trim();
+  let value: unknown = text;
+  let timestampMs = now;
+  if (text.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return { error: 'payload is neither a number nor JSON' };
+    }
+    if (typeof parsed !== 'object' || parsed === null) return { error: 'JSON payload must be an object' };
+    const record = parsed as Record<string, unknown>;
+    value = record.value;
+    if (record.timestamp !== undefined) {
+      const t = typeof record.timestamp === 'number' ? record.timestamp : parseTimestamp(String(record.timestamp));
+      if (t === undefined || !Number.isFinite(t)) return { error: 'timestamp is not a date' };
+      timestampMs = typeof record.timestamp === 'number' && record.timestamp < 1e11 ? record.timestamp * 1000 : t;
+    }
+  }
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(number)) return { error: 'value is not a number' };
+  return { device, series, timestampMs, value: number, topic };
+}
+
+export async function connectSenseMqtt(options: SenseMqttOptions): Promise<{ close(): Promise<void> }> {
+  const problem = options.onProblem ?? (() => undefined);
+  const client = await mqtt.connectAsync(options.url, { reconnectPeriod: 2000, connectTimeout: 5000, clean: true });
+  client.on('error', (error) => problem({ reason: error.message }));
+  let batch: IncomingReading[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let flushing = Promise.resolve();
+
+  const flush = () => {
+    timer = undefined;
+    const readings = batch;
+    batch = [];
+    flushing = flushing
+      .then(() => options.sense.ingest(readings))
+      .then((result) => {
+        for (const r of result.rejected) problem({ topic: readings[r.index]?.topic, reason: r.reason });
+      })
+      .catch((error: unknown) => problem({ reason: `could not store readings: ${String(error)}` }));
+  };
+
+  client.on('message', (topic, payload) => {
+    const reading = readingFromMessage(topic, payload.toString('utf8'), options.clock().getTime());
+    if ('error' in reading) {
+      problem({ topic, reason: reading.error });
+      return;
+    }
+    batch.push(reading);
+    timer ??= setTimeout(flush, options.batchMs ?? 250);
+  });
+  await client.subscribeAsync([...options.topics], { qos: 1 });
+
+  return {
+    async close() {
+      if (timer) {
+        clearTimeout(timer);
+        flush();
+      }
+      await flushing;
+      await client.endAsync();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type TestApp, testApp } from '../../tests/support/app.js';
+
+const START = Date.parse('2026-03-01T00:00:00.000Z');
+
+function readings(device: string, series: string, count: number, spikeAt?: number, from = 0) {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    return {
+      device,
+      series,
+      timestamp: new Date(START + i * 60_000).toISOString(),
+      value: i === spikeAt ? 95 : 20 + Math.sin(i / 40) + ((i * 7919) % 13) * 0.02,
+    };
+  });
+}
+
+describe('Sense API', () => {
+  let t: TestApp;
+  let sensor: Record<string, string>;
+  beforeEach(async () => {
+    t = await testApp();
+    const admin = await t.signIn('admin');
+    const token = await t.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: admin,
+      payload: { name: 'gateway', scopes: ['sense:write'] },
+    });
+    sensor = { authorization: `Bearer ${token.json().secret}` };
+  });
+  afterEach(() => t.close());
+
+  it('scores readings, raises an explained alert on a spike, and lists the device', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/sense/readings',
+      headers: sensor,
+      payload: { readings: readings('boiler-1', 'temperature', 900, 850) },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ accepted: 900, rejected: [] });
+    expect(res.json().alerts).toBeGreaterThanOrEqual(1);
+
+    const analyst = await t.as('analyst');
+    const devices = (await t.app.inject({ method: 'GET', url: '/api/sense/devices', headers: analyst })).json();
+    expect(devices.items).toHaveLength(1);
+    expect(devices.items[0]).toMatchObject({ id: 'boiler-1', messages: 900, status: 'anomalous' });
+    expect(devices.items[0].series[0]).toMatchObject({ key: 'temperature', count: 900, max: 95 });
+
+    const detail = (await t.app.inject({ method: 'GET', url: '/api/sense/devices/boiler-1', headers: analyst })).json();
+    const points = detail.series[0].points;
+    expect(points).toHaveLength(900);
+    const spike = points[850];
+    expect(spike.value).toBe(95);
+    expect(spike.score).toBeGreaterThanOrEqual(detail.alertThreshold);
+    const alert = detail.alerts.find((a: { at: string }) => a.at === spike.t);
+    expect(alert).toMatchObject({
+      device: 'boiler-1',
+      series: 'temperature',
+      kind: expect.stringMatching(/^reading_/),
+    });
+    expect(alert.evidence[0].message.fr).toContain('a mesuré 95');
+
+    const alerts = (await t.app.inject({ method: 'GET', url: '/api/sense/alerts', headers: analyst })).json();
+    expect(alerts.items.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('rejects readings older than the last one of their series, and bad input clearly', async () => {
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/sense/readings',
+      headers: sensor,
+      payload: { readings: readings('d', 's', 3) },
+    });
+    const late = await t.app.inject({
+      method: 'POST',
+      url: '/api/sense/readings',
+      headers: sensor,
+      payload: { readings: readings('d', 's', 1) },
+    });
+    expect(late.json()).toMatchObject({
+      accepted: 0,
+      rejected: [{ index: 0, reason: expect.stringContaining('older') }],
+    });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/sense/readings',
+      headers: sensor,
+      payload: { readings: [{ device: 'a/b', series: 's', timestamp: 'soon', value: 1 }] },
+    });
+    expect(bad.json().code).toBe('VIGIE_ERR_VALIDATION');
+    const date = await t.app.inject({
+      method: 'POST',
+      url: '/api/sense/readings',
+      headers: sensor,
+      payload: { readings: [{ device: 'a', series: 's', timestamp: 'soon', value: 1 }] },
+    });
+    expect(date.json().message).toContain('readings[0].timestamp is not a date');
+    expect((await t.app.inject({ method: 'GET', url: '/api/sense/devices/nope', headers: sensor })).statusCode).toBe(
+      403,
+    );
+  });
+
+  it('remembers baselines across a restart by replaying stored readings', async () => {
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/sense/readings',
+      headers: sensor,
+      payload: { readings: readings('pump', 'flow', 700) },
+    });
+    const fresh = (await import('../platform/index.js')).createPlatform(t.platform.store);
+    expect(await fresh.sense.restore()).toBe(700);
+    const result = await fresh.sense.ingest([{ device: 'pump', series: 'flow', timestampMs: START - 1, value: 20 }]);
+    expect(result.rejected).toHaveLength(1);
+    const spike = await fresh.sense.ingest([
+      { device: 'pump', series: 'flow', timestampMs: START + 700 * 60_000, value: 90 },
+    ]);
+    expect(spike.alerts).toBeGreaterThanOrEqual(1);
+  });
+});
