@@ -42,3 +42,15 @@ describe('device behaviour', () => {
     expect(events.filter((e) => e.kind === 'rate_change')).toHaveLength(1);
   });
 });
+
+describe('device behaviour with several series', () => {
+  it('counts series sent together as one beat, not as a burst (regression: 246 messages a minute)', () => {
+    const watch = createDeviceWatch();
+    for (let i = 0; i < 100; i++) {
+      watch.observe('boiler-1', 'temperature', i * MIN, 20);
+      watch.observe('boiler-1', 'pressure', i * MIN, 3);
+    }
+    expect(watch.inventory()[0]?.ratePerMinute).toBeCloseTo(1, 1);
+    expect(watch.checkSilences(100 * MIN)).toEqual([]);
+  });
+});

@@ -43,6 +43,8 @@ interface DeviceState {
   firstSeen: number;
   lastSeen: number;
   messages: number;
+  /** Gaps measured: messages at a new time (series sent together count once). */
+  beats: number;
   topics: Set<string>;
   /** Slow and fast exponential averages of the log gap: usual and recent cadence. */
   usualLogGap: number;
@@ -61,7 +63,7 @@ export function createDeviceWatch(options: DeviceWatchOptions = {}) {
   const learning = options.learningMessages ?? 20;
   const devices = new Map<string, DeviceState>();
 
-  const typicalGap = (state: DeviceState) => (state.messages > learning ? Math.exp(state.usualLogGap) : undefined);
+  const typicalGap = (state: DeviceState) => (state.beats > learning ? Math.exp(state.usualLogGap) : undefined);
 
   return {
     /** Records one message; returns what it reveals (new device or topic, back online, rate change). */
@@ -73,6 +75,7 @@ export function createDeviceWatch(options: DeviceWatchOptions = {}) {
           firstSeen: at,
           lastSeen: at,
           messages: 0,
+          beats: 0,
           topics: new Set(),
           usualLogGap: 0,
           recentLogGap: 0,
@@ -83,8 +86,9 @@ export function createDeviceWatch(options: DeviceWatchOptions = {}) {
         };
         devices.set(device, state);
         events.push({ kind: 'new_device', device, topic, at });
-      } else {
-        const gap = Math.max(1, at - state.lastSeen);
+      } else if (at > state.lastSeen) {
+        // Only distinct times count: several series sent together are one beat of the device.
+        const gap = at - state.lastSeen;
         const logGap = Math.log(gap);
         const usual = typicalGap(state);
         if (state.silent) {
@@ -97,11 +101,12 @@ export function createDeviceWatch(options: DeviceWatchOptions = {}) {
           });
           state.silent = false;
         }
-        if (state.messages === 1) {
+        state.beats += 1;
+        if (state.beats === 1) {
           state.usualLogGap = logGap;
           state.recentLogGap = logGap;
         } else {
-          state.usualLogGap += (logGap - state.usualLogGap) / Math.min(state.messages, 500);
+          state.usualLogGap += (logGap - state.usualLogGap) / Math.min(state.beats, 500);
           state.recentLogGap += (logGap - state.recentLogGap) / 10;
         }
         if (usual !== undefined) {

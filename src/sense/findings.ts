@@ -30,6 +30,15 @@ function severityOf(score: number, part: PointExplanation['part']): Severity {
 
 const round = (n: number) => Number(n.toPrecision(6));
 
+const FORMATS = {
+  en: new Intl.NumberFormat('en-GB', { maximumSignificantDigits: 4 }),
+  fr: new Intl.NumberFormat('fr-FR', { maximumSignificantDigits: 4 }),
+};
+/** A number as people read it in each language (4 significant digits, local decimal mark). */
+const show = (n: number) => ({ en: FORMATS.en.format(n), fr: FORMATS.fr.format(n) });
+/** A small probability: exact enough to compare, never a string of zeros. */
+const chance = (p: number) => (p < 0.001 ? { en: '< 0.001', fr: '< 0,001' } : show(p));
+
 export interface ReadingContext {
   readonly device: string;
   readonly series: string;
@@ -42,14 +51,15 @@ export interface ReadingContext {
 /** The Finding for an anomalous reading, from the detector's explanation of it. */
 export function readingFinding(explanation: PointExplanation, context: ReadingContext): FindingInput {
   const { part, value, expected, expectedLow, expectedHigh, deviation, likelihood, baseline } = explanation;
-  const range = `[${round(expectedLow)}, ${round(expectedHigh)}]`;
+  const [v, e, lo, hi, dev] = [value, expected, expectedLow, expectedHigh, deviation].map(show);
+  const odds = chance(1 - likelihood);
   const evidence: Evidence[] = [
     {
       code: `sense.${part}`,
       weight: round(Math.min(1, explanation.score)),
       message: {
-        en: `${context.series} read ${round(value)}, ${PART_TEXT[part].en}; expected about ${round(expected)} ${range} from ${BASELINE_TEXT[baseline].en}.`,
-        fr: `${context.series} a mesuré ${round(value)}, ${PART_TEXT[part].fr} ; attendu environ ${round(expected)} ${range} d’après ${BASELINE_TEXT[baseline].fr}.`,
+        en: `${context.series} read ${v?.en}, ${PART_TEXT[part].en}; expected about ${e?.en} (usual range ${lo?.en} to ${hi?.en}) from ${BASELINE_TEXT[baseline].en}.`,
+        fr: `${context.series} a mesuré ${v?.fr}, ${PART_TEXT[part].fr} ; attendu environ ${e?.fr} (plage habituelle ${lo?.fr} à ${hi?.fr}) d’après ${BASELINE_TEXT[baseline].fr}.`,
       },
       data: {
         series: context.series,
@@ -64,8 +74,8 @@ export function readingFinding(explanation: PointExplanation, context: ReadingCo
       code: 'sense.deviation_scales',
       weight: round(Math.min(1, deviation / 10)),
       message: {
-        en: `${round(deviation)} robust deviations from the expected value.`,
-        fr: `${round(deviation)} écarts robustes de la valeur attendue.`,
+        en: `${dev?.en} robust deviations from the expected value.`,
+        fr: `${dev?.fr} écarts robustes de la valeur attendue.`,
       },
       data: { deviation: round(deviation) },
     },
@@ -73,8 +83,8 @@ export function readingFinding(explanation: PointExplanation, context: ReadingCo
       code: 'sense.likelihood',
       weight: round(likelihood),
       message: {
-        en: `Readings this unusual have a probability of about ${round(1 - likelihood)} for this sensor.`,
-        fr: `Des mesures aussi inhabituelles ont une probabilité d’environ ${round(1 - likelihood)} pour ce capteur.`,
+        en: `Readings this unusual have a probability of ${odds.en} for this sensor.`,
+        fr: `Des mesures aussi inhabituelles ont une probabilité de ${odds.fr} pour ce capteur.`,
       },
       data: { likelihood: round(likelihood) },
     },

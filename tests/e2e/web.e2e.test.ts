@@ -244,6 +244,54 @@ describe.skipIf(missing !== null)(`web app in a real browser${missing ? ` (skipp
     await shot('09-account');
   });
 
+  test('Sense: explains how to send data, then lists a device, charts it and lists alerts', async () => {
+    await nav().getByRole('link', { name: 'Sense' }).click();
+    await heading('Sense — devices').waitFor();
+    // A fresh platform has no device: the page says how to send readings.
+    await page.getByText('No device has sent data yet.').waitFor();
+    expect(await page.locator('main').textContent()).toContain('vigie/sense/<device>/<series>');
+    await shot('09a-sense-empty');
+
+    // Readings go in through the API with the page's own session: a steady daily-like wave, then one spike.
+    const posted = await page.evaluate(async () => {
+      const session = (await (await fetch('/api/auth/session')).json()) as { csrfToken: string };
+      const start = Date.now() - 300 * 60_000;
+      const readings = Array.from({ length: 300 }, (_, i) => ({
+        device: 'e2e-boiler',
+        series: 'temperature',
+        timestamp: new Date(start + i * 60_000).toISOString(),
+        value: 20 + Math.sin(i / 20) + (i % 7) * 0.05 + (i === 280 ? 15 : 0),
+      }));
+      const response = await fetch('/api/sense/readings', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: JSON.stringify({ readings }),
+      });
+      return { status: response.status, body: (await response.json()) as { accepted?: number } };
+    });
+    expect(posted.status).toBe(200);
+    expect(posted.body.accepted).toBe(300);
+
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByRole('row', { name: /e2e-boiler/ }).waitFor();
+    await page.getByRole('link', { name: 'e2e-boiler' }).click();
+    await heading(/e2e-boiler/).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Series temperature' }).waitFor();
+    await page.locator('.sense-chart canvas').first().waitFor();
+    // The chart's text alternative: a summary, and the anomalies as a table on demand.
+    expect(await page.locator('.chart-summary').first().textContent()).toMatch(/^300 readings from .+ anomal/);
+    await page.getByRole('button', { name: 'Show data as table' }).click();
+    await page.getByRole('radio', { name: 'Anomalies only' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Alerts of this device' }).waitFor();
+    await shot('09b-sense-device');
+
+    await page.getByRole('navigation', { name: 'Sense views' }).getByRole('link', { name: 'Alerts' }).click();
+    await heading('Sense — alerts').waitFor();
+    // Whatever fired (a new device, the spike), the alert names the device and links to it.
+    await page.getByRole('link', { name: 'e2e-boiler' }).first().waitFor();
+    await shot('09c-sense-alerts');
+  });
+
   test('logs out back to the sign-in page', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await heading('Sign in to Vigie').waitFor();

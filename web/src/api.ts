@@ -306,3 +306,72 @@ export function verifyAudit(): Promise<ChainCheck> {
 export function getPosture(): Promise<Posture> {
   return request('GET', '/api/posture');
 }
+
+// --- Sense (sensors) ---
+
+export type SenseDeviceStatus = 'ok' | 'anomalous' | 'silent';
+
+export interface SenseSeriesSummary {
+  key: string;
+  lastValue: number;
+  lastScore: number;
+  lastAt: string;
+  min: number;
+  max: number;
+  count: number;
+}
+
+export interface SenseDevice {
+  id: string;
+  name: string;
+  firstSeen: string;
+  lastSeen: string;
+  messages: number;
+  /** null while too few messages arrived to tell a rate. */
+  ratePerMinute: number | null;
+  status: SenseDeviceStatus;
+  openAlerts: number;
+  series: SenseSeriesSummary[];
+}
+
+export interface SensePoint {
+  t: string;
+  value: number;
+  /** Anomaly score in [0, 1]; at or above the alert threshold the point is anomalous. */
+  score: number;
+  expected: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+export interface SenseAlert {
+  id: string;
+  device: string;
+  series: string | null;
+  at: string;
+  severity: Severity;
+  score: number;
+  kind: string;
+  title: LocalizedName;
+  evidence: { code: string; weight: number; message: LocalizedName }[];
+}
+
+export interface SenseDeviceDetail {
+  device: SenseDevice;
+  /** The most recent readings of each series, oldest first. */
+  series: { key: string; points: SensePoint[] }[];
+  alerts: SenseAlert[];
+  alertThreshold: number;
+}
+
+export function listSenseDevices(): Promise<{ items: SenseDevice[]; alertThreshold: number }> {
+  return request('GET', '/api/sense/devices');
+}
+
+export function getSenseDevice(id: string): Promise<SenseDeviceDetail> {
+  return request('GET', `/api/sense/devices/${encodeURIComponent(id)}`);
+}
+
+export function listSenseAlerts(limit = 100): Promise<{ items: SenseAlert[] }> {
+  return request('GET', `/api/sense/alerts${query({ limit })}`);
+}

@@ -5,6 +5,7 @@ import type { Translation } from './locales/en.ts';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
+import { SensePage } from './pages/sense/SensePage.tsx';
 import { TokensPage } from './pages/TokensPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
 
@@ -19,6 +20,8 @@ export interface Section {
   group?: `nav.${NavKey}`;
   /** Hides the section from people without it; the server enforces the same rule on the API. */
   permission?: Permission;
+  /** The section also serves the paths below its own ('/sense/devices/x'); the component reads the rest. */
+  nested?: boolean;
   component: ComponentType;
 }
 
@@ -34,6 +37,7 @@ export const SECTIONS: readonly Section[] = [
     component: UsersPage,
   },
   { id: 'tokens', path: '/admin/tokens', labelKey: 'nav.tokens', group: 'nav.administration', component: TokensPage },
+  { id: 'sense', path: '/sense', labelKey: 'nav.sense', permission: 'sense:read', nested: true, component: SensePage },
   { id: 'audit', path: '/audit', labelKey: 'nav.audit', permission: 'audit:read', component: AuditPage },
   { id: 'account', path: '/account', labelKey: 'nav.account', component: AccountPage },
 ];
@@ -42,8 +46,13 @@ export function visibleSections(permissions: readonly Permission[]): Section[] {
   return SECTIONS.filter((section) => !section.permission || permissions.includes(section.permission));
 }
 
+/** True when `path` is the section's own page, or (for a nested section) one below it. */
+export function sectionServes(section: Section, path: string): boolean {
+  return section.path === path || (section.nested === true && path.startsWith(`${section.path}/`));
+}
+
 export function sectionFor(path: string): Section | undefined {
-  return SECTIONS.find((section) => section.path === path);
+  return SECTIONS.find((section) => sectionServes(section, path));
 }
 
 export interface NavBlock {

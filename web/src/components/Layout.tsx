@@ -1,7 +1,7 @@
 // The signed-in frame: skip link, header (product, user, language, log out), sidebar nav from the registry, main area.
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { navBlocks, type Section, sectionFor, visibleSections } from '../modules.ts';
+import { navBlocks, type Section, sectionFor, sectionServes, visibleSections } from '../modules.ts';
 import { NotFoundPage } from '../pages/NotFoundPage.tsx';
 import { hrefFor, useHashPath } from '../router.ts';
 import { can, displayNameOf, useSession } from '../session.ts';
@@ -99,10 +99,16 @@ function Nav({ sections, current }: { sections: Section[]; current: string }) {
 
 function NavItem({ section, current }: { section: Section; current: string }) {
   const { t } = useTranslation();
-  const active = section.path === current;
+  // A page below a nested section (a device of Sense) keeps its entry highlighted, as the current location.
+  const exact = section.path === current;
+  const within = !exact && sectionServes(section, current);
   return (
     <li>
-      <a className="nav-link" href={hrefFor(section.path)} aria-current={active ? 'page' : undefined}>
+      <a
+        className="nav-link"
+        href={hrefFor(section.path)}
+        aria-current={exact ? 'page' : within ? 'location' : undefined}
+      >
         {t(section.labelKey)}
       </a>
     </li>
