@@ -93,7 +93,7 @@ export function createSenseService(
         reading.value,
       )) {
         const finding = deviceFinding(event);
-        if (finding && event.kind !== 'new_topic') pending.push(finding);
+        if (finding) pending.push(finding);
       }
       touched.add(reading.device);
       const score = entry.detector.push(reading.timestampMs, reading.value);

@@ -8,7 +8,8 @@ describe('device behaviour', () => {
     const watch = createDeviceWatch();
     expect(watch.observe('boiler-1', 'plant/boiler-1/temp', 0, 70).map((e) => e.kind)).toEqual(['new_device']);
     expect(watch.observe('boiler-1', 'plant/boiler-1/temp', MIN, 71)).toEqual([]);
-    expect(watch.observe('boiler-1', 'plant/boiler-1/pressure', 2 * MIN, 3).map((e) => e.kind)).toEqual(['new_topic']);
+    // Topics of a device it has not learnt yet are part of its first contact, not news.
+    expect(watch.observe('boiler-1', 'plant/boiler-1/pressure', 2 * MIN, 3)).toEqual([]);
     const [summary] = watch.inventory();
     expect(summary).toMatchObject({
       device: 'boiler-1',
@@ -44,6 +45,12 @@ describe('device behaviour', () => {
 });
 
 describe('device behaviour with several series', () => {
+  it('reports a topic that appears on an established device', () => {
+    const watch = createDeviceWatch();
+    for (let i = 0; i < 30; i++) watch.observe('plc-2', 'plc-2/temp', i * MIN);
+    expect(watch.observe('plc-2', 'plc-2/debug', 30 * MIN).map((e) => e.kind)).toEqual(['new_topic']);
+  });
+
   it('counts series sent together as one beat, not as a burst (regression: 246 messages a minute)', () => {
     const watch = createDeviceWatch();
     for (let i = 0; i < 100; i++) {

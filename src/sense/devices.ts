@@ -127,7 +127,8 @@ export function createDeviceWatch(options: DeviceWatchOptions = {}) {
       }
       if (!state.topics.has(topic)) {
         if (state.topics.size < MAX_TOPICS_PER_DEVICE) state.topics.add(topic);
-        if (state.messages > 0) events.push({ kind: 'new_topic', device, topic, at });
+        // A device's first topics arrive together; a topic that appears later is news.
+        if (state.beats > learning) events.push({ kind: 'new_topic', device, topic, at });
       }
       state.messages += 1;
       state.lastSeen = Math.max(state.lastSeen, at);
