@@ -3,23 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { cliHarness as harness } from '../../tests/support/cli.js';
 import { hashAuditEntry } from '../audit/index.js';
-import { type CliIo, runCli } from './index.js';
-
-function harness(env: Record<string, string> = {}, stdin = '') {
-  const output = { out: '', err: '' };
-  const io: CliIo = {
-    out: (s) => {
-      output.out += s;
-    },
-    err: (s) => {
-      output.err += s;
-    },
-    env,
-    readStdin: async () => stdin,
-  };
-  return { io, output };
-}
+import { runCli } from './index.js';
 
 describe('vigie CLI', () => {
   let dataDir: string;

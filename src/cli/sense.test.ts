@@ -2,22 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from './index.js';
-
-function harness() {
-  const output = { out: '', err: '' };
-  const io: CliIo = {
-    out: (s) => {
-      output.out += s;
-    },
-    err: (s) => {
-      output.err += s;
-    },
-    env: {},
-    readStdin: async () => '',
-  };
-  return { io, output };
-}
+import { cliHarness as harness } from '../../tests/support/cli.js';
+import { runCli } from './index.js';
 
 function csv(lines: string[]): string {
   const path = join(mkdtempSync(join(tmpdir(), 'vigie-sense-')), 'readings.csv');
