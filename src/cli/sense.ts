@@ -67,7 +67,7 @@ export async function importFile(path: string, device: string, series: string, i
     });
     let columns: { timestamp: number; value: number } | undefined;
     let lineNumber = 0;
-    let batch: Array<{ device: string; series: string; timestampMs: number; value: number; topic: string }> = [];
+    let batch: Array<{ device: string; series: string; timestampMs: number; value: number }> = [];
     const totals = { accepted: 0, rejected: 0, alerts: 0 };
     const flush = async () => {
       const result = await platform.sense.ingest(batch);
@@ -85,7 +85,7 @@ export async function importFile(path: string, device: string, series: string, i
         }
         if (line.trim() === '') continue;
         const reading = parseReadingLine(line, lineNumber, columns);
-        batch.push({ device, series, ...reading, topic: 'csv' });
+        batch.push({ device, series, ...reading });
         if (batch.length >= 5000) await flush();
       }
     } catch (error) {

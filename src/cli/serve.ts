@@ -9,7 +9,7 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
   const store = await openStore({ url: config.VIGIE_DATABASE_URL, dataDir: config.VIGIE_DATA_DIR });
   const platform = createPlatform(store, {
     identityPolicy: identityPolicyFrom(config),
-    sense: { alertThreshold: config.VIGIE_SENSE_ALERT_THRESHOLD },
+    sense: { alertThreshold: config.VIGIE_SENSE_ALERT_THRESHOLD, maxSeries: config.VIGIE_SENSE_MAX_SERIES },
   });
   // Detectors live in memory: replay each series' recent readings so baselines survive a restart.
   await platform.sense.restore();
@@ -34,8 +34,12 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
   const url = publicUrl ?? address.replace('://[::1]', '://localhost').replace('://127.0.0.1', '://localhost');
 
   const lines = ['', `Vigie is running at ${url}`, `  database: ${store.location}`, `  API docs: ${url}/api/docs`];
-  if (config.VIGIE_SENSE_MQTT_URL)
-    lines.push(`  sensors:  MQTT ${config.VIGIE_SENSE_MQTT_URL} (${config.VIGIE_SENSE_MQTT_TOPICS})`);
+  if (config.VIGIE_SENSE_MQTT_URL) {
+    // The broker URL may carry a password: never print it.
+    const broker = new URL(config.VIGIE_SENSE_MQTT_URL);
+    if (broker.password) broker.password = '***';
+    lines.push(`  sensors:  MQTT ${broker.toString()} (${config.VIGIE_SENSE_MQTT_TOPICS})`);
+  }
   if (bootstrap.created && bootstrap.generatedPassword) {
     lines.push(
       '',
@@ -65,7 +69,7 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
   }, 60_000);
   silences.unref();
   const mqtt = config.VIGIE_SENSE_MQTT_URL
-    ? await connectSenseMqtt({
+    ? connectSenseMqtt({
         url: config.VIGIE_SENSE_MQTT_URL,
         topics: config.VIGIE_SENSE_MQTT_TOPICS.split(',').map((t) => t.trim()),
         sense: platform.sense,

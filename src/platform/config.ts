@@ -60,6 +60,7 @@ export const configSchema = z.object({
     .optional(),
   VIGIE_SENSE_MQTT_TOPICS: z.string().min(1).default('vigie/sense/#'),
   VIGIE_SENSE_ALERT_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  VIGIE_SENSE_MAX_SERIES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
 });
 
 export type VigieConfig = z.infer<typeof configSchema>;

@@ -18,6 +18,8 @@ export interface SenseMqttOptions {
   readonly onProblem?: (problem: { topic?: string; reason: string }) => void;
   /** How long messages gather before a batch is stored (ms). */
   readonly batchMs?: number;
+  /** The MQTT client id (one per Vigie instance, so that the broker keeps its session). */
+  readonly clientId?: string;
 }
 
 const MAX_PAYLOAD = 4096;
@@ -43,9 +45,9 @@ export function readingFromMessage(topic: string, payload: string, now: number):
     const record = parsed as Record<string, unknown>;
     value = record.value;
     if (record.timestamp !== undefined) {
-      const t = typeof record.timestamp === 'number' ? record.timestamp : parseTimestamp(String(record.timestamp));
+      const t = parseTimestamp(String(record.timestamp));
       if (t === undefined || !Number.isFinite(t)) return { error: 'timestamp is not a date' };
-      timestampMs = typeof record.timestamp === 'number' && record.timestamp < 1e11 ? record.timestamp * 1000 : t;
+      timestampMs = t;
     }
   }
   const number =
@@ -54,13 +56,31 @@ export function readingFromMessage(topic: string, payload: string, now: number):
   return { device, series, timestampMs, value: number, topic };
 }
 
-export async function connectSenseMqtt(options: SenseMqttOptions): Promise<{ close(): Promise<void> }> {
+/**
+ * Connects and subscribes without waiting for the broker: when it is down at start, the client
+ * keeps retrying (and Vigie keeps serving); a persistent session keeps QoS 1 messages sent
+ * while Vigie was away.
+ */
+export function connectSenseMqtt(options: SenseMqttOptions): { close(): Promise<void> } {
   const problem = options.onProblem ?? (() => undefined);
-  const client = await mqtt.connectAsync(options.url, { reconnectPeriod: 2000, connectTimeout: 5000, clean: true });
+  const client = mqtt.connect(options.url, {
+    reconnectPeriod: 2000,
+    connectTimeout: 5000,
+    clean: false,
+    clientId: options.clientId ?? 'vigie-sense',
+  });
   client.on('error', (error) => problem({ reason: error.message }));
+  client.on('connect', (ack) => {
+    // A resumed session still has its subscriptions.
+    if (ack.sessionPresent) return;
+    client.subscribe([...options.topics], { qos: 1 }, (error) => {
+      if (error) problem({ reason: `cannot subscribe: ${error.message}` });
+    });
+  });
   let batch: IncomingReading[] = [];
   let timer: NodeJS.Timeout | undefined;
   let flushing = Promise.resolve();
+  let closed = false;
 
   const flush = () => {
     timer = undefined;
@@ -75,6 +95,7 @@ export async function connectSenseMqtt(options: SenseMqttOptions): Promise<{ clo
   };
 
   client.on('message', (topic, payload) => {
+    if (closed) return;
     const reading = readingFromMessage(topic, payload.toString('utf8'), options.clock().getTime());
     if ('error' in reading) {
       problem({ topic, reason: reading.error });
@@ -83,16 +104,16 @@ export async function connectSenseMqtt(options: SenseMqttOptions): Promise<{ clo
     batch.push(reading);
     timer ??= setTimeout(flush, options.batchMs ?? 250);
   });
-  await client.subscribeAsync([...options.topics], { qos: 1 });
 
   return {
     async close() {
+      closed = true;
+      await client.endAsync();
       if (timer) {
         clearTimeout(timer);
         flush();
       }
       await flushing;
-      await client.endAsync();
     },
   };
 }

@@ -33,12 +33,33 @@ export interface IngestResult {
 export interface SenseOptions {
   /** Score from which a reading raises an alert (the NAB-optimal threshold of the detector is about 0.5). */
   readonly alertThreshold?: number;
+  /** Series tracked at most: each costs memory, and names come from outside. */
+  readonly maxSeries?: number;
   /** Readings replayed per series at start. */
   readonly replayReadings?: number;
 }
 
 export const DEFAULT_ALERT_THRESHOLD = 0.5;
 const SERIES_POINTS = 5000;
+const EARLIEST = Date.UTC(1990, 0, 1);
+const MAX_ABS_VALUE = 1e15;
+/** Device and series names: printable, short, and free of MQTT separators and wildcards. */
+const NAME = /^[^\p{Cc}/#+]{1,128}$/u;
+
+/** Why a reading cannot be taken, or null: checked before anything changes. */
+function readingProblem(reading: IncomingReading, now: number): string | null {
+  if (!NAME.test(reading.device) || reading.device.trim() !== reading.device) return 'device name not allowed';
+  if (!NAME.test(reading.series) || reading.series.trim() !== reading.series) return 'series name not allowed';
+  if (!Number.isFinite(reading.value) || Math.abs(reading.value) > MAX_ABS_VALUE) return 'value out of bounds';
+  if (
+    !Number.isFinite(reading.timestampMs) ||
+    reading.timestampMs < EARLIEST ||
+    reading.timestampMs > now + 86_400_000
+  ) {
+    return 'timestamp before 1990 or more than a day ahead';
+  }
+  return null;
+}
 
 export function createSenseService(
   store: Store,
@@ -47,6 +68,7 @@ export function createSenseService(
   options: SenseOptions = {},
 ) {
   const alertThreshold = options.alertThreshold ?? DEFAULT_ALERT_THRESHOLD;
+  const maxSeries = options.maxSeries ?? 10_000;
   const detectors = new Map<string, { detector: SenseDetector; lastAt: number }>();
   const watch = createDeviceWatch();
   let queue: Promise<unknown> = Promise.resolve();
@@ -55,14 +77,15 @@ export function createSenseService(
   function detectorFor(device: string, series: string) {
     let entry = detectors.get(key(device, series));
     if (!entry) {
+      if (detectors.size >= maxSeries) return undefined;
       entry = { detector: createSenseDetector(), lastAt: Number.NEGATIVE_INFINITY };
       detectors.set(key(device, series), entry);
     }
     return entry;
   }
 
-  async function deviceRecords(): Promise<SenseDeviceRecord[]> {
-    return watch.inventory().map((d) => ({
+  function deviceRecords(only: ReadonlySet<string>): SenseDeviceRecord[] {
+    return watch.inventory(only).map((d) => ({
       id: d.device,
       firstSeen: new Date(d.firstSeen).toISOString(),
       lastSeen: new Date(d.lastSeen).toISOString(),
@@ -79,24 +102,31 @@ export function createSenseService(
     const pending: Array<Parameters<typeof findings.build>[0]> = [];
     const rejected: IngestResult['rejected'] = [];
     const touched = new Set<string>();
+    const now = clock().getTime();
     readings.forEach((reading, index) => {
+      const problem = readingProblem(reading, now);
+      if (problem) {
+        rejected.push({ index, reason: problem });
+        return;
+      }
       const entry = detectorFor(reading.device, reading.series);
+      if (!entry) {
+        rejected.push({ index, reason: `more than ${maxSeries} series are tracked already (VIGIE_SENSE_MAX_SERIES)` });
+        return;
+      }
       if (reading.timestampMs <= entry.lastAt) {
         rejected.push({ index, reason: 'older than the last reading of this series' });
         return;
       }
       entry.lastAt = reading.timestampMs;
-      for (const event of watch.observe(
-        reading.device,
-        reading.topic ?? reading.series,
-        reading.timestampMs,
-        reading.value,
-      )) {
+      // The watch knows a device's series as its topics, whatever path they came by (and after a restart).
+      for (const event of watch.observe(reading.device, reading.series, reading.timestampMs, reading.value)) {
         const finding = deviceFinding(event);
         if (finding) pending.push(finding);
       }
       touched.add(reading.device);
-      const score = entry.detector.push(reading.timestampMs, reading.value);
+      const pushed = entry.detector.push(reading.timestampMs, reading.value);
+      const score = Number.isFinite(pushed) ? pushed : 0;
       const explanation = entry.detector.explain();
       const at = new Date(reading.timestampMs).toISOString();
       rows.push({
@@ -115,7 +145,7 @@ export function createSenseService(
         );
       }
     });
-    const records = (await deviceRecords()).filter((d) => touched.has(d.id));
+    const records = deviceRecords(touched);
     await store.transaction(async (tx) => {
       await tx.sense.insertReadings(rows);
       for (const device of records) await tx.sense.upsertDevice(device);
@@ -141,19 +171,26 @@ export function createSenseService(
     /** Rebuilds the detectors and the device watch from stored readings (at start). */
     async restore(): Promise<number> {
       let replayed = 0;
+      const limit = options.replayReadings ?? SERIES_POINTS;
       for (const summary of await store.sense.series()) {
         const entry = detectorFor(summary.device, summary.series);
-        for (const r of await store.sense.readings(
-          summary.device,
-          summary.series,
-          options.replayReadings ?? SERIES_POINTS,
-        )) {
+        if (!entry) break;
+        for (const r of await store.sense.readings(summary.device, summary.series, limit)) {
           const t = Date.parse(r.at);
           entry.detector.push(t, r.value);
           entry.lastAt = t;
           watch.observe(r.device, r.series, t, r.value);
           replayed += 1;
         }
+      }
+      // The inventory as stored wins over what a partial replay rebuilt (counts, first sighting, silence).
+      for (const device of await store.sense.devices()) {
+        watch.restore({
+          device: device.id,
+          firstSeen: Date.parse(device.firstSeen),
+          messages: device.messages,
+          silent: device.silent,
+        });
       }
       return replayed;
     },
@@ -162,8 +199,7 @@ export function createSenseService(
     async checkSilences(): Promise<number> {
       const events = watch.checkSilences(clock().getTime());
       if (events.length === 0) return 0;
-      const silent = new Set(events.map((e) => e.device));
-      const records = (await deviceRecords()).filter((d) => silent.has(d.id));
+      const records = deviceRecords(new Set(events.map((e) => e.device)));
       await store.transaction(async (tx) => {
         for (const device of records) await tx.sense.upsertDevice(device);
         for (const event of events) {
@@ -188,7 +224,14 @@ export function createSenseService(
       const dayAgo = new Date(clock().getTime() - 86_400_000).toISOString();
       return Promise.all(
         devices.map(async (device) => {
-          const open = alerts.filter((a) => a.entities.devices?.includes(device.id) && a.observedAt >= dayAgo).length;
+          // Sightings of a new device or topic are news, not trouble: they do not make a device anomalous.
+          const open = alerts.filter(
+            (a) =>
+              a.entities.devices?.includes(device.id) &&
+              a.observedAt >= dayAgo &&
+              a.kind !== 'device_new_device' &&
+              a.kind !== 'device_new_topic',
+          ).length;
           const own = series.filter((s) => s.device === device.id);
           const last = await Promise.all(own.map((s) => store.sense.readings(device.id, s.series, 1)));
           return {

@@ -29,11 +29,12 @@ export class LevelBaseline implements Baseline {
 
 /** Same slot of the previous periods (daily or weekly), once the cadence is known. */
 export class SeasonalBaseline implements Baseline {
-  private slots: RobustTracker[] = [];
+  /** One tracker per slot of the period, created when the slot is first used (memory follows data seen). */
+  private slots: Array<RobustTracker | undefined> = [];
   private slotMs = 0;
-  /** The slot of the last time asked about (predict and update come in pairs). */
+  /** The slot index of the last time asked about (predict and update come in pairs). */
   private lastT = Number.NaN;
-  private lastSlot: RobustTracker | undefined;
+  private lastIndex = -1;
   constructor(
     readonly name: 'daily' | 'weekly',
     private readonly period: number,
@@ -44,23 +45,30 @@ export class SeasonalBaseline implements Baseline {
     // Only meaningful with several points a period, and bounded in memory.
     if (slots < 4 || slots > 20_000) return;
     this.slotMs = this.period / slots;
-    this.slots = Array.from({ length: slots }, () => new RobustTracker(1 / this.memory));
+    this.slots = new Array<RobustTracker | undefined>(slots);
   }
-  private slot(t: number): RobustTracker | undefined {
-    if (t === this.lastT) return this.lastSlot;
+  private index(t: number): number {
+    if (t === this.lastT) return this.lastIndex;
     const n = this.slots.length;
-    const slot =
-      n === 0 ? undefined : this.slots[Math.floor((((t % this.period) + this.period) % this.period) / this.slotMs) % n];
+    const index = n === 0 ? -1 : Math.floor((((t % this.period) + this.period) % this.period) / this.slotMs) % n;
     this.lastT = t;
-    this.lastSlot = slot;
-    return slot;
+    this.lastIndex = index;
+    return index;
   }
   predict(t: number): number {
-    const slot = this.slot(t);
+    const index = this.index(t);
+    const slot = index < 0 ? undefined : this.slots[index];
     return slot !== undefined && slot.count >= 2 ? slot.location : Number.NaN;
   }
   update(t: number, value: number): void {
-    this.slot(t)?.update(value);
+    const index = this.index(t);
+    if (index < 0) return;
+    let slot = this.slots[index];
+    if (slot === undefined) {
+      slot = new RobustTracker(1 / this.memory);
+      this.slots[index] = slot;
+    }
+    slot.update(value);
   }
 }
 

@@ -125,8 +125,9 @@ export function createDeviceWatch(options: DeviceWatchOptions = {}) {
           }
         }
       }
-      if (!state.topics.has(topic)) {
-        if (state.topics.size < MAX_TOPICS_PER_DEVICE) state.topics.add(topic);
+      // Past the cap, topics are no longer tracked (nor reported): a chattering device must not grow memory.
+      if (!state.topics.has(topic) && state.topics.size < MAX_TOPICS_PER_DEVICE) {
+        state.topics.add(topic);
         // A device's first topics arrive together; a topic that appears later is news.
         if (state.beats > learning) events.push({ kind: 'new_topic', device, topic, at });
       }
@@ -154,22 +155,33 @@ export function createDeviceWatch(options: DeviceWatchOptions = {}) {
       return events;
     },
 
-    /** The inventory as seen so far. */
-    inventory(): DeviceSummary[] {
-      return [...devices].map(([device, state]) => {
-        const usual = typicalGap(state);
-        return {
-          device,
-          firstSeen: state.firstSeen,
-          lastSeen: state.lastSeen,
-          messages: state.messages,
-          topics: [...state.topics].sort(),
-          ratePerMinute: usual ? 60_000 / usual : null,
-          min: Number.isFinite(state.min) ? state.min : null,
-          max: Number.isFinite(state.max) ? state.max : null,
-          silent: state.silent,
-        };
-      });
+    /** After a replay of recent readings: the stored counts, first sighting and silence are the truth. */
+    restore(stored: { device: string; firstSeen: number; messages: number; silent: boolean }): void {
+      const state = devices.get(stored.device);
+      if (!state) return;
+      state.firstSeen = Math.min(state.firstSeen, stored.firstSeen);
+      state.messages = Math.max(state.messages, stored.messages);
+      state.silent = stored.silent;
+    },
+
+    /** The inventory as seen so far (of the given devices only, when asked). */
+    inventory(only?: ReadonlySet<string>): DeviceSummary[] {
+      return [...devices]
+        .filter(([device]) => !only || only.has(device))
+        .map(([device, state]) => {
+          const usual = typicalGap(state);
+          return {
+            device,
+            firstSeen: state.firstSeen,
+            lastSeen: state.lastSeen,
+            messages: state.messages,
+            topics: [...state.topics].sort(),
+            ratePerMinute: usual ? 60_000 / usual : null,
+            min: Number.isFinite(state.min) ? state.min : null,
+            max: Number.isFinite(state.max) ? state.max : null,
+            silent: state.silent,
+          };
+        });
     },
   };
 }

@@ -119,3 +119,69 @@ describe('Sense API', () => {
     expect(spike.alerts).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('Sense ingest under hostile input (regressions from review)', () => {
+  it('rejects an absurd timestamp or value alone and keeps ingesting the rest', async () => {
+    const t = await testApp();
+    try {
+      const sense = t.platform.sense;
+      const now = t.platform.clock().getTime();
+      const result = await sense.ingest([
+        { device: 'd', series: 's', timestampMs: 1e16, value: 1 },
+        { device: 'd', series: 's', timestampMs: now, value: 1e308 },
+        { device: 'x'.repeat(300), series: 's', timestampMs: now, value: 1 },
+        { device: 'bad\u0001name', series: 's', timestampMs: now, value: 1 },
+        { device: 'd', series: 's', timestampMs: now, value: 1 },
+      ]);
+      expect(result.accepted).toBe(1);
+      expect(result.rejected.map((r) => r.index)).toEqual([0, 1, 2, 3]);
+      const next = await sense.ingest([{ device: 'd', series: 's', timestampMs: now + 60_000, value: 2 }]);
+      expect(next.accepted).toBe(1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('caps the number of series tracked', async () => {
+    const t = await testApp();
+    try {
+      const { createPlatform } = await import('../platform/index.js');
+      const platform = createPlatform(t.platform.store, { sense: { maxSeries: 2 } });
+      const now = t.platform.clock().getTime();
+      const result = await platform.sense.ingest(
+        ['a', 'b', 'c'].map((series) => ({ device: 'd', series, timestampMs: now, value: 1 })),
+      );
+      expect(result.accepted).toBe(2);
+      expect(result.rejected[0]?.reason).toContain('more than 2 series');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('raises no false "new topic" or "new device" after a restart', async () => {
+    const t = await testApp();
+    try {
+      const now = t.platform.clock().getTime();
+      const first = Array.from({ length: 60 }, (_, i) => ({
+        device: 'plc',
+        series: 'temp',
+        timestampMs: now - (60 - i) * 60_000,
+        value: 20 + (i % 3),
+      }));
+      await t.platform.sense.ingest(first);
+      const before = await t.platform.store.findings.recent(100, 'sense');
+      const { createPlatform } = await import('../platform/index.js');
+      const restarted = createPlatform(t.platform.store, { clock: t.platform.clock });
+      await restarted.sense.restore();
+      await restarted.sense.ingest([{ device: 'plc', series: 'temp', timestampMs: now, value: 21 }]);
+      const after = await t.platform.store.findings.recent(100, 'sense');
+      expect(after.filter((f) => f.kind.startsWith('device_new')).length).toBe(
+        before.filter((f) => f.kind.startsWith('device_new')).length,
+      );
+      const [device] = await restarted.sense.devices();
+      expect(device?.messages).toBe(61);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -45,14 +45,17 @@ describe.skipIf(!url)('Sense ingest from a real MQTT broker', () => {
     const platform = createPlatform(store);
     const prefix = `vigie-test-${Date.now()}`;
     const problems: string[] = [];
-    const subscriber = await connectSenseMqtt({
+    const subscriber = connectSenseMqtt({
       url: url ?? '',
       topics: [`${prefix}/#`],
       sense: platform.sense,
       clock: platform.clock,
       onProblem: (p) => problems.push(p.reason),
       batchMs: 50,
+      clientId: `${prefix}-subscriber`,
     });
+    // Subscribed once connected: wait for the first (retained-free) round trip.
+    await new Promise((r) => setTimeout(r, 500));
     const publisher = await mqtt.connectAsync(url ?? '');
     try {
       const start = Date.UTC(2024, 0, 1);

@@ -91,14 +91,15 @@ export const senseRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
     },
     async (request) => {
       const readings = request.body.readings.map((r, index) => {
-        const timestampMs = typeof r.timestamp === 'number' ? r.timestamp : parseTimestamp(r.timestamp);
+        // Numbers and numeric strings alike: seconds when small enough to be seconds, else milliseconds.
+        const timestampMs = parseTimestamp(String(r.timestamp));
         if (timestampMs === undefined || !Number.isFinite(timestampMs)) {
           throw new VigieError(
             'VIGIE_ERR_VALIDATION',
             `readings[${index}].timestamp is not a date: ${String(r.timestamp)}`,
           );
         }
-        return { device: r.device, series: r.series, value: r.value, timestampMs, topic: 'http' };
+        return { device: r.device, series: r.series, value: r.value, timestampMs };
       });
       return sense.ingest(readings);
     },
