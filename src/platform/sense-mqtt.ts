@@ -81,6 +81,7 @@ export function connectSenseMqtt(options: SenseMqttOptions): { close(): Promise<
   let timer: NodeJS.Timeout | undefined;
   let flushing = Promise.resolve();
   let closed = false;
+  const lastArrival = new Map<string, number>();
 
   const flush = () => {
     timer = undefined;
@@ -96,10 +97,17 @@ export function connectSenseMqtt(options: SenseMqttOptions): { close(): Promise<
 
   client.on('message', (topic, payload) => {
     if (closed) return;
-    const reading = readingFromMessage(topic, payload.toString('utf8'), options.clock().getTime());
+    // Time of arrival stands in for a missing timestamp; two messages of one topic in the same
+    // millisecond must still be two readings, so arrival times only move forward.
+    const arrival = Math.max(options.clock().getTime(), (lastArrival.get(topic) ?? 0) + 1);
+    const reading = readingFromMessage(topic, payload.toString('utf8'), arrival);
     if ('error' in reading) {
       problem({ topic, reason: reading.error });
       return;
+    }
+    if (reading.timestampMs === arrival) {
+      if (lastArrival.size >= 100_000) lastArrival.clear();
+      lastArrival.set(topic, arrival);
     }
     batch.push(reading);
     timer ??= setTimeout(flush, options.batchMs ?? 250);
