@@ -15,58 +15,80 @@ function formatScore(score: number): string {
   return String(Math.round(score * 1e6) / 1e6);
 }
 
-export async function detectFile(path: string, io: CliIo): Promise<void> {
-  if (!existsSync(path) || !statSync(path).isFile()) {
+/** One data row of a readings CSV: the reading, and its own text to echo back. */
+interface CsvReading {
+  readonly timestampMs: number;
+  readonly value: number;
+  readonly timestampText: string;
+  readonly valueText: string;
+}
+
+/**
+ * Streams the readings of a `timestamp,value` CSV, line by line (files of any size), with
+ * errors that name the file and the line.
+ */
+async function* csvReadings(path: string): AsyncGenerator<CsvReading> {
+  if (!existsSync(path) || !statSync(path).isFile())
     throw new VigieError('VIGIE_ERR_NOT_FOUND', `No such file: ${path}`);
-  }
-  const detector = createSenseDetector();
   const lines = createInterface({
     input: createReadStream(path, { encoding: 'utf8' }),
     crlfDelay: Number.POSITIVE_INFINITY,
   });
   let columns: { timestamp: number; value: number } | undefined;
   let lineNumber = 0;
-  let buffer: string[] = [];
   try {
     for await (const line of lines) {
       lineNumber += 1;
       if (!columns) {
         columns = parseReadingsHeader(line);
-        buffer.push('timestamp,value,anomaly_score');
         continue;
       }
       if (line.trim() === '') continue;
       const reading = parseReadingLine(line, lineNumber, columns);
-      const score = detector.push(reading.timestampMs, reading.value);
       const fields = line.split(',');
-      // The input's own timestamp and value text, so the output lines up with the input.
-      buffer.push(`${fields[columns.timestamp]?.trim()},${fields[columns.value]?.trim()},${formatScore(score)}`);
-      if (buffer.length >= 4096) {
-        io.out(`${buffer.join('\n')}\n`);
-        buffer = [];
-      }
+      yield {
+        ...reading,
+        timestampText: fields[columns.timestamp]?.trim() ?? '',
+        valueText: fields[columns.value]?.trim() ?? '',
+      };
     }
   } catch (error) {
-    if (buffer.length > 0) io.out(`${buffer.join('\n')}\n`);
     if (error instanceof ReadingParseError) throw new VigieError('VIGIE_ERR_VALIDATION', `${path}: ${error.message}`);
     throw error;
   }
   if (!columns) throw new VigieError('VIGIE_ERR_VALIDATION', `${path}: empty file, expected a header timestamp,value`);
-  if (buffer.length > 0) io.out(`${buffer.join('\n')}\n`);
+}
+
+export async function detectFile(path: string, io: CliIo): Promise<void> {
+  const detector = createSenseDetector();
+  let buffer: string[] = [];
+  const write = () => {
+    if (buffer.length > 0) io.out(`${buffer.join('\n')}\n`);
+    buffer = [];
+  };
+  let headerWritten = false;
+  try {
+    for await (const row of csvReadings(path)) {
+      if (!headerWritten) {
+        buffer.push('timestamp,value,anomaly_score');
+        headerWritten = true;
+      }
+      const score = detector.push(row.timestampMs, row.value);
+      // The input's own timestamp and value text, so the output lines up with the input.
+      buffer.push(`${row.timestampText},${row.valueText},${formatScore(score)}`);
+      if (buffer.length >= 4096) write();
+    }
+    if (!headerWritten) buffer.push('timestamp,value,anomaly_score');
+  } finally {
+    // Rows scored before a bad line are printed, then the error.
+    write();
+  }
 }
 
 /** Imports a CSV of readings into the store, scored as if they had arrived live. */
 export async function importFile(path: string, device: string, series: string, io: CliIo, globals: GlobalOptions) {
-  if (!existsSync(path) || !statSync(path).isFile())
-    throw new VigieError('VIGIE_ERR_NOT_FOUND', `No such file: ${path}`);
   await withPlatform(configFrom(io, globals), async (platform) => {
     await platform.sense.restore();
-    const lines = createInterface({
-      input: createReadStream(path, { encoding: 'utf8' }),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    });
-    let columns: { timestamp: number; value: number } | undefined;
-    let lineNumber = 0;
     let batch: Array<{ device: string; series: string; timestampMs: number; value: number }> = [];
     const totals = { accepted: 0, rejected: 0, alerts: 0 };
     const flush = async () => {
@@ -77,30 +99,23 @@ export async function importFile(path: string, device: string, series: string, i
       batch = [];
     };
     try {
-      for await (const line of lines) {
-        lineNumber += 1;
-        if (!columns) {
-          columns = parseReadingsHeader(line);
-          continue;
-        }
-        if (line.trim() === '') continue;
-        const reading = parseReadingLine(line, lineNumber, columns);
-        batch.push({ device, series, ...reading });
+      for await (const row of csvReadings(path)) {
+        batch.push({ device, series, timestampMs: row.timestampMs, value: row.value });
         if (batch.length >= 5000) await flush();
       }
     } catch (error) {
-      if (error instanceof ReadingParseError) {
-        await flush();
+      await flush();
+      if (error instanceof VigieError && error.code === 'VIGIE_ERR_VALIDATION') {
         throw new VigieError(
           'VIGIE_ERR_VALIDATION',
-          `${path}: ${error.message} (${totals.accepted} readings before it were imported)`,
+          `${error.message} (${totals.accepted} readings before it were imported)`,
         );
       }
       throw error;
     }
     await flush();
     io.out(
-      `Imported ${totals.accepted} readings into ${device}/${series}: ${totals.alerts} alerts, ${totals.rejected} rejected (older than the series' last reading).\n`,
+      `Imported ${totals.accepted} readings into ${device}/${series}: ${totals.alerts} alerts, ${totals.rejected} rejected (older than the series' last reading, or out of bounds).\n`,
     );
   });
 }

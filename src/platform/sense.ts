@@ -96,6 +96,12 @@ export function createSenseService(
     }));
   }
 
+  /** Sense findings, newest first, optionally about one device. */
+  async function alerts(limit: number, device?: string): Promise<Finding[]> {
+    const recent = await store.findings.recent(device ? Math.max(limit * 5, 500) : limit, 'sense');
+    return (device ? recent.filter((f) => f.entities.devices?.includes(device)) : recent).slice(0, limit);
+  }
+
   async function ingestNow(readings: readonly IncomingReading[]): Promise<IngestResult> {
     const rows: SenseReadingRecord[] = [];
     const alerts: Finding[] = [];
@@ -210,22 +216,15 @@ export function createSenseService(
       return events.length;
     },
 
-    async alerts(limit: number, device?: string): Promise<Finding[]> {
-      const recent = await store.findings.recent(device ? Math.max(limit * 5, 500) : limit, 'sense');
-      return (device ? recent.filter((f) => f.entities.devices?.includes(device)) : recent).slice(0, limit);
-    },
+    alerts,
 
     async devices() {
-      const [devices, series, alerts] = await Promise.all([
-        store.sense.devices(),
-        store.sense.series(),
-        this.alerts(1000),
-      ]);
+      const [devices, series, recent] = await Promise.all([store.sense.devices(), store.sense.series(), alerts(1000)]);
       const dayAgo = new Date(clock().getTime() - 86_400_000).toISOString();
       return Promise.all(
         devices.map(async (device) => {
           // Sightings of a new device or topic are news, not trouble: they do not make a device anomalous.
-          const open = alerts.filter(
+          const open = recent.filter(
             (a) =>
               a.entities.devices?.includes(device.id) &&
               a.observedAt >= dayAgo &&
