@@ -1,7 +1,7 @@
 /**
  * Vigie's Sense detector on the Numenta Anomaly Benchmark: the normalised NAB score for the
- * three profiles on all series (rows fed one at a time, nothing known in advance), and the
- * detector's throughput in points per second on one core.
+ * three profiles on all series (rows fed one at a time, nothing known in advance), the standard
+ * profile on each half of the corpus, and the detector's throughput in points per second on one core.
  * Usage: npx tsx bench/sense/nab.ts [NAB folder, default ../shared/data/sense/nab]
  */
 import { cpus } from 'node:os';
@@ -24,7 +24,8 @@ function run(): NabSeries[] {
   });
 }
 
-const result = scoreNabCorpus(run());
+const corpus = run();
+const result = scoreNabCorpus(corpus);
 console.log(
   `Vigie Sense detector on NAB (${result.seriesCount} series, ${result.rowCount} rows, ${result.windowCount} windows)`,
 );
@@ -36,6 +37,15 @@ for (const p of result.profiles) {
       ` ${String(tp).padStart(4)} ${String(fn).padStart(3)} ${String(fp).padStart(4)}`,
   );
 }
+
+// Overfitting check: the standard profile on each half of the corpus (alternate series in name
+// order, each half with its own best threshold); a change that helps should help both.
+const byName = [...corpus].sort((a, b) => (a.name < b.name ? -1 : 1));
+const halves = [0, 1].map((half) => {
+  const score = scoreNabCorpus(byName.filter((_, index) => index % 2 === half)).profiles[0];
+  return `${score?.profile ?? '?'} ${(score?.normalisedScore ?? Number.NaN).toFixed(2)}`;
+});
+console.log(`Halves (alternate series): ${halves.join(' | ')}`);
 
 // Throughput: the whole corpus several times, timing only the detector.
 const passes = 5;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AlarmGate } from './alarm.js';
 import { createSenseDetector, type SenseDetector } from './detector.js';
-import { AnomalyLikelihood } from './likelihood.js';
+import { AnomalyLikelihood, UnitHistogram } from './likelihood.js';
 import { BucketNovelty } from './novelty.js';
 import { RobustTracker } from './robust.js';
 
@@ -70,6 +70,35 @@ describe('createSenseDetector', () => {
     expect(firstAlarm).toBeLessThan(9 * DAY);
   });
 
+  it('flags a slow push on a sensor read at an irregular cadence with its drift alarm', () => {
+    const rand = noise(3);
+    const jitter = noise(9);
+    // Readings every 5 minutes ± 2: some slots of the day and of the week get no history, which
+    // must not keep restarting the drift record.
+    let t = START;
+    const drifts: number[] = [];
+    const detector = createSenseDetector();
+    for (let i = 0; i < 10 * DAY; i++) {
+      t += STEP + Math.round(jitter() * 120_000);
+      const honest = 50 + 5 * Math.sin((2 * Math.PI * (t - START)) / 86_400_000) + rand();
+      const score = detector.push(t, honest + Math.max(0, i - 7 * DAY) * 0.01);
+      if (score >= 0.5 && detector.explain()?.part === 'drift') drifts.push(i);
+    }
+    const firstAfterPush = drifts.find((i) => i >= 7 * DAY);
+    expect(firstAfterPush).toBeDefined();
+    expect(firstAfterPush).toBeLessThan(7 * DAY + 1.5 * DAY);
+  });
+
+  it('takes a weekly pattern (busy weekends) for a pattern once it has seen two weeks of it', () => {
+    const rand = noise(11);
+    const values = Array.from({ length: 6 * 7 * DAY }, (_, i) => {
+      const weekend = Math.floor(i / DAY) % 7 >= 5; // START is a Monday
+      return 50 + 10 * Math.sin((2 * Math.PI * i) / DAY) + (weekend ? 15 : 0) + rand();
+    });
+    const scores = feed(createSenseDetector(), values);
+    expect(scores.filter((s, i) => i >= 14 * DAY && s >= 0.5)).toEqual([]);
+  });
+
   it('uses a configured physical range', () => {
     const detector = createSenseDetector({ expectedRange: { min: 0, max: 100 } });
     detector.push(START, 50);
@@ -108,6 +137,48 @@ describe('AnomalyLikelihood', () => {
     for (let i = 0; i < 5; i++) unusual = layer.update(0.9);
     expect(usual).toBeLessThan(4);
     expect(unusual).toBeGreaterThan(8);
+  });
+
+  it('does not find rare an average this series reaches every few days, however the normal model ranks it', () => {
+    const layer = new AnomalyLikelihood({
+      historyPoints: 4000,
+      recentPoints: 10,
+      learningPoints: 300,
+      minSpread: 0.03,
+    });
+    const rand = noise(6);
+    // Quiet, with a burst of 15 high raw scores every 400 points: about 1.5% of the averages are that high.
+    const raw = (i: number) => (i % 400 < 15 ? 0.9 : 0.02 + 0.01 * rand());
+    let burst = 0;
+    let burstZ = 0;
+    for (let i = 0; i < 4400; i++) {
+      const surprise = layer.update(raw(i));
+      if (i >= 4000 && surprise > burst) {
+        burst = surprise;
+        burstZ = layer.z;
+      }
+    }
+    // The normal model alone would call it a 1e-7 event.
+    expect(burstZ).toBeGreaterThan(5);
+    expect(burst).toBeLessThan(5);
+    // A higher burst than any of them is beyond what the series has done: the model decides.
+    let higher = 0;
+    for (let i = 0; i < 10; i++) higher = Math.max(higher, layer.update(1));
+    expect(higher).toBeGreaterThan(8);
+  });
+});
+
+describe('UnitHistogram', () => {
+  it('counts the values at or above a point, across blocks, after removals', () => {
+    const histogram = new UnitHistogram();
+    for (const value of [0, 0.1, 0.5, 0.5, 0.97, 1]) histogram.add(value, 1);
+    histogram.add(0.1, -1);
+    expect(histogram.total).toBe(5);
+    expect(histogram.atOrAbove(0)).toBe(5);
+    expect(histogram.atOrAbove(0.05)).toBe(4);
+    expect(histogram.atOrAbove(0.5)).toBe(4);
+    expect(histogram.atOrAbove(0.9)).toBe(2);
+    expect(histogram.atOrAbove(1)).toBe(1);
   });
 });
 

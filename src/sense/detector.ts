@@ -9,8 +9,9 @@
  *   layer (so that a noisy series is not alarming for being noisy);
  * - novelty: how rarely the value's part of the range seen so far was visited lately, calibrated
  *   the same way;
- * - drift: the recent average offset from a slow trimmed reference, an alarm when well beyond
- *   its own (trimmed) record — a patient attacker pushing the baseline is caught by this;
+ * - drift: the recent average offset from slow trimmed references (same time yesterday and
+ *   last week, whichever is closer), an alarm when well beyond its own (trimmed) record — a
+ *   patient attacker pushing the baseline is caught by this;
  * - range: well outside the range seen so far (or outside a configured physical range).
  * An alarm gate then keeps one anomaly to one alarm (rest after a firing, re-arm when calm).
  */
@@ -83,7 +84,7 @@ export const DEFAULT_TUNING: Readonly<SenseTuning> = {
   minSpread: 0.03,
   buckets: 40,
   noveltyMemory: 2000,
-  driftShort: 30,
+  driftShort: 100,
   driftLong: 1000,
   driftWarmUp: 1000,
   driftMinimum: 1,
@@ -139,6 +140,16 @@ export interface SenseDetector {
   explain(): PointExplanation | undefined;
 }
 
+/** Availability above which a seasonal reference starts to count for the drift, and below which it stops. */
+const REFERENCE_ON = 0.9;
+const REFERENCE_OFF = 0.5;
+
+/** The drift's references given the current ones (hysteresis) and how available each seasonal one is. */
+function referencesIn(current: number, daily: number, weekly: number): number {
+  if (daily <= (current >= 1 ? REFERENCE_OFF : REFERENCE_ON)) return 0;
+  return weekly > (current >= 2 ? REFERENCE_OFF : REFERENCE_ON) ? 2 : 1;
+}
+
 export function createSenseDetector(options: SenseDetectorOptions = {}): SenseDetector {
   const k: SenseTuning = {
     ...DEFAULT_TUNING,
@@ -166,14 +177,20 @@ export function createSenseDetector(options: SenseDetectorOptions = {}): SenseDe
   const slowLevel = new RobustTracker(1 / k.driftLong);
   const gate = new AlarmGate(k);
   const magnitude = new RobustTracker(1 / 2000);
+  // Recent average offsets from the daily (or slow level) and the weekly references.
   let recentOffset = 0;
+  let weeklyOffset = 0;
   const driftRecord = new RecordAlarm({
     warmUp: k.driftWarmUp,
     minimum: k.driftMinimum,
     tolerance: k.driftTolerance,
     memory: k.driftRecordMemory,
   });
-  let driftSeasonal = false;
+  /** Which references the drift is measured against: 0 the slow level, 1 the daily slot, 2 the daily and weekly slots. */
+  let driftReferences = 0;
+  // Share of recent readings whose daily (weekly) slot had a history.
+  let dailyAvailability = 0;
+  let weeklyAvailability = 0;
 
   let seenMin = Number.POSITIVE_INFINITY;
   let seenMax = Number.NEGATIVE_INFINITY;
@@ -231,18 +248,31 @@ export function createSenseDetector(options: SenseDetectorOptions = {}): SenseDe
       }
 
       // Drift: the recent average offset from a slow reference (the daily slot when there is one,
-      // whose trimmed steps cannot keep up with a push, else a slow trimmed level).
-      const seasonal = predictions[1] as number;
-      const seasonalReference = !Number.isNaN(seasonal);
-      const reference = seasonalReference ? seasonal : slowLevel.location;
+      // whose trimmed steps cannot keep up with a push, else a slow trimmed level), and from the
+      // weekly slot once there is one: a weekend unlike the weekdays is a pattern, not a drift,
+      // so the smaller of the two offsets counts.
+      const yesterday = predictions[1] as number;
+      const lastWeek = predictions[2] as number;
+      // A seasonal reference counts once most of the readings the drift averages have one (an
+      // irregular cadence leaves some slots without history), and stops counting when most do not.
+      dailyAvailability += ((Number.isNaN(yesterday) ? 0 : 1) - dailyAvailability) / k.driftShort;
+      weeklyAvailability += ((Number.isNaN(lastWeek) ? 0 : 1) - weeklyAvailability) / k.driftShort;
+      const references = referencesIn(driftReferences, dailyAvailability, weeklyAvailability);
       // A new kind of reference starts a new record (its early offsets are those of a learner).
-      if (seasonalReference !== driftSeasonal) {
-        driftSeasonal = seasonalReference;
+      if (references !== driftReferences) {
+        if (references === 2) weeklyOffset = recentOffset;
+        driftReferences = references;
         driftRecord.reset();
       }
-      const referenceScale = seasonalReference ? (residuals[1] as RobustTracker).scale : slowLevel.scale;
-      recentOffset += (value - reference - recentOffset) / k.driftShort;
-      const drift = Math.abs(recentOffset) / (Math.max(referenceScale, floor) / 0.6745);
+      if (references === 0) recentOffset += (value - slowLevel.location - recentOffset) / k.driftShort;
+      else if (!Number.isNaN(yesterday)) recentOffset += (value - yesterday - recentOffset) / k.driftShort;
+      const referenceScale = references === 0 ? slowLevel.scale : (residuals[1] as RobustTracker).scale;
+      let drift = Math.abs(recentOffset) / (Math.max(referenceScale, floor) / 0.6745);
+      if (references === 2) {
+        if (!Number.isNaN(lastWeek)) weeklyOffset += (value - lastWeek - weeklyOffset) / k.driftShort;
+        const weeklyScale = Math.max((residuals[2] as RobustTracker).scale, floor) / 0.6745;
+        drift = Math.min(drift, Math.abs(weeklyOffset) / weeklyScale);
+      }
       // Not through a likelihood layer, whose history would learn a slow push as usual: like the
       // range check, an offset well beyond the largest this series has shown is an alarm.
       const driftSurprise = driftRecord.update(drift) ? MAX_SURPRISE : 0;
