@@ -20,17 +20,31 @@ export const LAYERS: Record<string, LayerRule> = {
   // Engines: pure, environment-free (no I/O, no HTTP, no SQL, no logger).
   audit: { modules: ['core'], packages: [...PURE_LIBRARIES, 'node:crypto'] },
   sense: { modules: ['core'], packages: PURE_LIBRARIES },
+  mail: {
+    modules: ['core'],
+    packages: [
+      ...PURE_LIBRARIES,
+      'mailparser',
+      'htmlparser2',
+      'tldts',
+      'fflate',
+      'jsqr',
+      'pngjs',
+      'jpeg-js',
+      'node:crypto',
+    ],
+  },
   // Outer ring.
   store: {
     modules: ['core', 'audit'],
     packages: ['kysely', 'better-sqlite3', 'pg', 'node:fs', 'node:path'],
   },
   platform: {
-    modules: ['core', 'audit', 'sense', 'store'],
-    packages: [...PURE_LIBRARIES, 'argon2', 'mqtt', 'node:crypto'],
+    modules: ['core', 'audit', 'sense', 'mail', 'store'],
+    packages: [...PURE_LIBRARIES, 'argon2', 'mqtt', 'imapflow', 'node:crypto'],
   },
   server: {
-    modules: ['core', 'audit', 'sense', 'platform'],
+    modules: ['core', 'audit', 'sense', 'mail', 'platform'],
     packages: [
       ...PURE_LIBRARIES,
       'fastify',
@@ -46,7 +60,7 @@ export const LAYERS: Record<string, LayerRule> = {
     ],
   },
   cli: {
-    modules: ['core', 'audit', 'sense', 'platform', 'store', 'server'],
+    modules: ['core', 'audit', 'sense', 'mail', 'platform', 'store', 'server'],
     packages: [
       'commander',
       'node:fs',

@@ -1,0 +1,87 @@
+/**
+ * SpamAssassin side by side on the same files (Debian package; local tests only: no network,
+ * no Bayes, no auto-learning), as a daemon with one child so that per-message cost is not
+ * Perl start-up: throughput and detection at its default threshold (5.0) and at ≤ 0.5% false
+ * positives.
+ *
+ *   apt-get install spamassassin && npx tsx bench/mail/spamassassin.ts [CORPUS_DIR]
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectionFigures } from '../../src/mail/evaluate.js';
+
+const DEFAULT_MAIL_CORPUS = new URL('../../../shared/data/mail', import.meta.url).pathname;
+
+const root = process.argv[2] ?? DEFAULT_MAIL_CORPUS;
+const PORT = 17830;
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+const manifest = readFileSync(join(root, 'manifest.tsv'), 'utf8').trim().split('\n').slice(1);
+const messages = manifest.map((line) => {
+  const [file = '', label] = line.split('\t');
+  return { file, phishing: label === 'phish', bytes: readFileSync(join(root, file)) };
+});
+
+// Debian's site configuration (the .pre files that load the plugins) plus our local switches.
+const config = mkdtempSync(join(tmpdir(), 'vigie-sa-'));
+cpSync('/etc/spamassassin', config, { recursive: true });
+// spamd started as root reads its configuration as an unprivileged user.
+chmodSync(config, 0o755);
+writeFileSync(
+  join(config, 'local.cf'),
+  'use_bayes 0\nbayes_auto_learn 0\nskip_rbl_checks 1\nuse_razor2 0\nuse_pyzor 0\n',
+);
+const daemon = spawn(
+  'spamd',
+  ['-L', '-x', '--max-children=1', '--min-children=1', `--listen=127.0.0.1:${PORT}`, `--siteconfigpath=${config}`],
+  { stdio: 'ignore' },
+);
+try {
+  await waitForDaemon();
+  const scores: number[] = [];
+  const start = performance.now();
+  for (const m of messages) {
+    // `spamc -c` prints score/threshold and exits 1 for spam: the exit code is not an error.
+    const answer = spawnSync('spamc', ['-d', '127.0.0.1', '-p', String(PORT), '-c'], {
+      input: m.bytes,
+    }).stdout.toString();
+    scores.push(Number.parseFloat(answer.split('/')[0] ?? 'NaN'));
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const labels = messages.map((m) => m.phishing);
+  const phishing = messages.filter((m) => m.phishing).length;
+  const atDefault = (phish: boolean) =>
+    messages.filter((m, i) => m.phishing === phish && (scores[i] ?? 0) >= 5).length /
+    (phish ? phishing : messages.length - phishing);
+  const strict = detectionFigures(scores, labels, 0.005);
+  out(
+    `SpamAssassin ${execFileSync('spamassassin', ['--version']).toString().split('\n')[0]} (spamd, 1 child, -L, no Bayes)`,
+  );
+  out(`${messages.length} messages in ${seconds.toFixed(1)} s: ${(messages.length / seconds).toFixed(1)} messages/s`);
+  out(
+    `default threshold 5.0: ${(atDefault(true) * 100).toFixed(1)}% of phishing caught, ${(atDefault(false) * 100).toFixed(1)}% of legitimate flagged`,
+  );
+  out(
+    `at ≤ 0.5% false positives: ${(strict.recallAtFpr * 100).toFixed(1)}% caught; ROC AUC ${strict.rocAuc.toFixed(4)}`,
+  );
+} finally {
+  daemon.kill();
+}
+
+async function waitForDaemon(): Promise<void> {
+  let exited = false;
+  daemon.on('exit', () => {
+    exited = true;
+  });
+  for (let attempt = 0; attempt < 120 && !exited; attempt++) {
+    try {
+      execFileSync('spamc', ['-d', '127.0.0.1', '-p', String(PORT), '-K'], { stdio: 'ignore', timeout: 5000 });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  throw new Error('spamd did not start (run it by hand to see why)');
+}

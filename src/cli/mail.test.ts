@@ -1,0 +1,120 @@
+// `vigie mail scan` on files, folders and mbox files in a temporary folder: formats, exit codes, errors.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliHarness } from '../../tests/support/cli.js';
+import { runCli } from './program.js';
+
+const PHISH = `From: "Microsoft 365" <no-reply@rnicrosoft-secure.xyz>
+To: marie.dupont@exemple.fr
+Subject: Action required: your mailbox will be suspended
+Content-Type: text/html; charset=utf-8
+
+<p>Your password expires today. Verify your identity within 24 hours or your mailbox will be suspended.</p>
+<p><a href="http://rnicrosoft-secure.xyz/login">https://login.microsoftonline.com</a></p>
+`;
+
+const NOTE = `From: Paul Martin <paul.martin@exemple.fr>
+To: marie.dupont@exemple.fr
+Subject: Notes from Tuesday
+Content-Type: text/plain; charset=utf-8
+
+Hi Marie, here are my notes from Tuesday's meeting: the release moves to the 14th and the build
+team gets two more test machines. Could you check section 3 before Friday? Thanks, Paul
+`;
+
+async function scan(args: string[]) {
+  const { io, output } = cliHarness();
+  const code = await runCli(['mail', 'scan', ...args], io);
+  return { code, ...output, lines: output.out.trim().split('\n').filter(Boolean) };
+}
+
+describe('vigie mail scan', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vigie-mail-'));
+    mkdirSync(join(dir, 'inbox', 'nested'), { recursive: true });
+    writeFileSync(join(dir, 'inbox', 'phish.eml'), PHISH.replace(/\n/g, '\r\n'));
+    writeFileSync(join(dir, 'inbox', 'nested', 'note.eml'), NOTE);
+    writeFileSync(join(dir, 'inbox', 'README.txt'), 'Not a message, just notes about this folder.\n');
+    writeFileSync(join(dir, 'inbox', '.hidden.eml'), PHISH);
+    writeFileSync(
+      join(dir, 'box.mbox'),
+      `From a@b Mon Jan  1 00:00:00 2024\n${NOTE}\nFrom c@d Mon Jan  1 00:00:01 2024\n${PHISH}`,
+    );
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ organisationDomains: ['exemple.fr'] }));
+    writeFileSync(join(dir, 'bad-settings.json'), JSON.stringify({ organisationDomains: ['not a domain'] }));
+  });
+
+  it('prints one JSON object per message, walking folders and skipping what is not mail', async () => {
+    const result = await scan([join(dir, 'inbox'), '--format', 'jsonl']);
+    expect(result.code).toBe(0);
+    const objects = result.lines.map((line) => JSON.parse(line));
+    expect(objects.map((o) => o.file)).toEqual([
+      join(dir, 'inbox', 'nested', 'note.eml'),
+      join(dir, 'inbox', 'phish.eml'),
+    ]);
+    const phish = objects[1];
+    expect(phish).toMatchObject({ verdict: 'phishing', subject: 'Action required: your mailbox will be suspended' });
+    expect(phish.score).toBeGreaterThan(0.9);
+    expect(phish.reasons[0]).toMatchObject({
+      code: expect.any(String),
+      weight: expect.any(Number),
+      message: { fr: expect.any(String), en: expect.any(String) },
+    });
+    expect(phish.indicators.domains).toContain('rnicrosoft-secure.xyz');
+    expect(objects[0].verdict).toBe('clean');
+  });
+
+  it('numbers the messages of an mbox file', async () => {
+    const result = await scan([join(dir, 'box.mbox'), '--format', 'jsonl']);
+    const objects = result.lines.map((line) => JSON.parse(line));
+    expect(objects.map((o) => [o.index, o.verdict])).toEqual([
+      [0, 'clean'],
+      [1, 'phishing'],
+    ]);
+  });
+
+  it('prints a table by default, with the main reason in the chosen language', async () => {
+    const result = await scan([join(dir, 'inbox', 'phish.eml'), '--lang', 'fr']);
+    expect(result.code).toBe(0);
+    expect(result.lines[0]).toMatch(/^FILE\s+VERDICT\s+SCORE\s+MAIN REASON$/);
+    expect(result.lines[1]).toContain('phishing');
+    expect(result.lines[1]).toMatch(/lien|domaine|nom affiché/);
+  });
+
+  it('uses the organisation settings given with --settings, and refuses invalid ones', async () => {
+    const ok = await scan([
+      join(dir, 'inbox', 'nested', 'note.eml'),
+      '--settings',
+      join(dir, 'settings.json'),
+      '--format',
+      'jsonl',
+    ]);
+    expect(ok.code).toBe(0);
+    const bad = await scan([join(dir, 'inbox', 'phish.eml'), '--settings', join(dir, 'bad-settings.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('invalid mail settings');
+    const missing = await scan([join(dir, 'inbox', 'phish.eml'), '--settings', join(dir, 'nope.json')]);
+    expect(missing.code).toBe(1);
+  });
+
+  it('goes on past a path it cannot read, then exits 1', async () => {
+    const result = await scan([join(dir, 'missing.eml'), join(dir, 'inbox', 'phish.eml'), '--format', 'jsonl']);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('missing.eml');
+    expect(result.lines).toHaveLength(1);
+  });
+
+  it('reports an empty message as an error line, not a crash', async () => {
+    writeFileSync(join(dir, 'empty.eml'), '');
+    const result = await scan([join(dir, 'empty.eml'), '--format', 'jsonl']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.lines[0] ?? '{}')).toMatchObject({ error: { code: 'mail.empty' } });
+  });
+
+  it('rejects an unknown format as a usage error', async () => {
+    expect((await scan([join(dir, 'inbox'), '--format', 'xml'])).code).not.toBe(0);
+  });
+});

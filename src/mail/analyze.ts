@@ -1,0 +1,267 @@
+/**
+ * The mail verdict: parse once, extract what the signals share (HTML facts, links, QR codes),
+ * run every signal, add the trained model, and say phishing / suspicious / clean with the
+ * reasons sorted by weight.
+ */
+
+import { attachmentReasons } from './attachments.js';
+import { authenticationReasons } from './auth.js';
+import { SHIPPED_BRANDS } from './brands.js';
+import { lookalikeReasons } from './domains.js';
+import { messageFeatures } from './features.js';
+import { analyzeHtml } from './html.js';
+import { htmlTrickReasons } from './htmltricks.js';
+import { intentReasons } from './intent.js';
+import { extractLinks, linkDomains, linkReasons } from './links.js';
+import { type FeatureContribution, type MailModel, scoreWithModel } from './model.js';
+import { DEFAULT_MAIL_LIMITS, type MailLimits, parseMessage } from './parse.js';
+import { asksToScan, decodeQrCodes, qrReasons } from './qr.js';
+import { senderReasons } from './sender.js';
+import { SHIPPED_MAIL_MODEL } from './shipped-model.js';
+import {
+  DEFAULT_MAIL_SETTINGS,
+  type MailSettings,
+  type MessageLink,
+  type ParsedMessage,
+  type Reason,
+  type SignalContext,
+} from './types.js';
+
+export const VERDICTS = ['phishing', 'suspicious', 'clean'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export interface AnalyzeOptions {
+  readonly settings?: MailSettings;
+  readonly model?: MailModel;
+  readonly limits?: MailLimits;
+}
+
+export interface MailIndicators {
+  readonly urls: readonly string[];
+  readonly domains: readonly string[];
+  readonly ips: readonly string[];
+  readonly attachments: readonly { readonly filename: string; readonly contentType: string; readonly sha256: string }[];
+}
+
+export interface MailAnalysis {
+  readonly verdict: Verdict;
+  /** Probability of phishing in [0, 1]. */
+  readonly score: number;
+  /** Every reason, the model's included, strongest first. */
+  readonly reasons: readonly Reason[];
+  /** The words that weighed most in the model's part, both ways. */
+  readonly modelFeatures: readonly FeatureContribution[];
+  readonly indicators: MailIndicators;
+  /** ATT&CK techniques the message would implement if malicious. */
+  readonly techniques: readonly string[];
+  readonly summary: {
+    readonly subject: string;
+    readonly from: string;
+    readonly replyTo: readonly string[];
+    readonly size: number;
+    readonly links: number;
+    readonly attachments: number;
+  };
+  readonly modelVersion: string;
+}
+
+/** What the signals see, built once per message; exported for training and benchmarks. */
+export interface MessageEvidence {
+  readonly context: SignalContext;
+  readonly reasons: readonly Reason[];
+  readonly features: ReadonlySet<string>;
+}
+
+const MAX_INDICATORS = 50;
+const MAX_MODEL_FEATURES_SHOWN = 12;
+
+export async function analyzeMail(raw: Uint8Array, options: AnalyzeOptions = {}): Promise<MailAnalysis> {
+  const message = await parseMessage(raw, options.limits ?? DEFAULT_MAIL_LIMITS);
+  return analyzeParsed(message, options);
+}
+
+export function analyzeParsed(message: ParsedMessage, options: AnalyzeOptions = {}): MailAnalysis {
+  const model = options.model ?? SHIPPED_MAIL_MODEL;
+  const evidence = gatherEvidence(message, options.settings ?? DEFAULT_MAIL_SETTINGS);
+  const scored = scoreWithModel(model, evidence.features, evidence.reasons);
+  const reasons = [...scored.reasons, modelReason(scored.textLogit, scored.contributions)].sort(
+    (a, b) => Math.abs(b.weight) - Math.abs(a.weight) || (a.code < b.code ? -1 : 1),
+  );
+  const score = round(scored.probability);
+  const verdict: Verdict =
+    score >= model.thresholds.phishing ? 'phishing' : score >= model.thresholds.suspicious ? 'suspicious' : 'clean';
+  const { context } = evidence;
+  return {
+    verdict,
+    score,
+    reasons,
+    modelFeatures: scored.contributions.slice(0, MAX_MODEL_FEATURES_SHOWN),
+    indicators: indicatorsOf(context),
+    techniques: techniquesOf(scored.reasons, context),
+    summary: {
+      subject: message.subject.slice(0, 500),
+      from: message.from ? formatAddress(message.from.name, message.from.address) : '',
+      replyTo: message.replyTo.map((a) => a.address),
+      size: message.size,
+      links: context.links.length,
+      attachments: message.attachments.filter((a) => !a.inline).length,
+    },
+    modelVersion: model.version,
+  };
+}
+
+/** Runs every signal on a parsed message: the part of the verdict that needs no model. */
+export function gatherEvidence(message: ParsedMessage, settings: MailSettings): MessageEvidence {
+  const html = analyzeHtml(message.html);
+  const brands = [...SHIPPED_BRANDS, ...settings.extraBrands];
+  const baseLinks = extractLinks(message, html);
+  const base: SignalContext = { message, settings, html, links: baseLinks, brands };
+  const qrCodes = worthLookingForQrCodes(base) ? decodeQrCodes(base) : [];
+  const qrLinks: MessageLink[] = qrCodes.flatMap((code) =>
+    code.url ? [{ href: code.url, source: 'qr' as const }] : [],
+  );
+  const context: SignalContext = { ...base, links: [...baseLinks, ...qrLinks] };
+
+  const reasons: Reason[] = [
+    ...message.problems.map((p): Reason => ({ code: p.code, category: 'parse', weight: 0.3, message: p.message })),
+    ...authenticationReasons(context),
+    ...senderReasons(context),
+    ...identityLookalikes(context),
+    ...linkReasons(context),
+    ...htmlTrickReasons(context),
+    ...attachmentReasons(context),
+    ...qrReasons(context, qrCodes),
+    ...intentReasons(context),
+  ];
+  const features = messageFeatures({
+    subject: message.subject,
+    text: message.text || html.visibleText,
+    displayName: message.from?.name ?? '',
+  });
+  return { context, reasons, features };
+}
+
+/** Text shorter than this leaves room for a lure carried by an image. */
+const SHORT_TEXT = 800;
+
+/**
+ * Decoding images is by far the costliest step (tens of milliseconds per photo or PDF page,
+ * and most mail carries logos), so QR codes are looked for where a lure would use one: a
+ * message that asks to scan something, or one that says little in text and offers at most
+ * one link to click — the QR code is then the way in. A newsletter full of links and pictures
+ * is not decoded.
+ */
+function worthLookingForQrCodes(context: SignalContext): boolean {
+  if (asksToScan(context)) return true;
+  const text = context.message.text || context.html.visibleText;
+  const webLinks = context.links.filter((l) => /^https?:/i.test(l.href)).length;
+  return text.trim().length < SHORT_TEXT && webLinks <= 1;
+}
+
+/** Lookalikes among the domains a reader trusts: the sender's, the reply address's, the links'. */
+function identityLookalikes(context: SignalContext): Reason[] {
+  const { message } = context;
+  const reasons: Reason[] = [];
+  const seen = new Set<string>();
+  const check = (domain: string | undefined, where: 'sender' | 'reply-to' | 'link') => {
+    if (!domain || seen.has(domain)) return;
+    seen.add(domain);
+    reasons.push(...lookalikeReasons(domain, context, where));
+  };
+  check(message.from?.domain, 'sender');
+  for (const address of message.replyTo) check(address.domain, 'reply-to');
+  for (const domain of linkDomains(context.links)) check(domain, 'link');
+  return reasons;
+}
+
+function modelReason(textLogit: number, contributions: readonly FeatureContribution[]): Reason {
+  const towardPhishing = textLogit >= 0;
+  const words = contributions
+    .filter((c) => (towardPhishing ? c.weight > 0 : c.weight < 0))
+    .slice(0, 6)
+    .map((c) => describeFeature(c.feature));
+  const list = words.join(', ');
+  return {
+    code: 'mail.model.text',
+    category: 'model',
+    weight: round(textLogit),
+    message: towardPhishing
+      ? {
+          fr: `La formulation ressemble à celle d'hameçonnages connus${list ? ` (${list})` : ''}.`,
+          en: `The wording resembles known phishing${list ? ` (${list})` : ''}.`,
+        }
+      : {
+          fr: `La formulation ressemble à celle de messages légitimes${list ? ` (${list})` : ''}.`,
+          en: `The wording resembles legitimate mail${list ? ` (${list})` : ''}.`,
+        },
+    data: { words: words },
+  };
+}
+
+/** `w:verify` → « verify », `b:your_account` → « your account », `s:urgent` → « urgent » (subject). */
+export function describeFeature(feature: string): string {
+  const kind = feature.slice(0, 2);
+  const body = feature.slice(2).replace(/_/g, ' ');
+  if (kind === 's:') return `“${body}” (subject)`;
+  if (kind === 'n:') return `“${body}” (sender name)`;
+  return `“${body}”`;
+}
+
+function indicatorsOf(context: SignalContext): MailIndicators {
+  const urls = new Set<string>();
+  const domains = new Set<string>();
+  const ips = new Set<string>();
+  for (const link of context.links) {
+    if (urls.size < MAX_INDICATORS) urls.add(link.href.slice(0, 2048));
+    const host = hostOf(link.href);
+    if (!host) continue;
+    if (/^[0-9.]+$/.test(host) || host.includes(':')) ips.add(host);
+    else if (domains.size < MAX_INDICATORS) domains.add(host);
+  }
+  const { from } = context.message;
+  if (from?.domain) domains.add(from.domain);
+  return {
+    urls: [...urls],
+    domains: [...domains].slice(0, MAX_INDICATORS),
+    ips: [...ips].slice(0, MAX_INDICATORS),
+    attachments: context.message.attachments
+      .filter((a) => !a.inline)
+      .slice(0, MAX_INDICATORS)
+      .map((a) => ({ filename: a.filename, contentType: a.contentType, sha256: a.sha256 })),
+  };
+}
+
+function hostOf(href: string): string | undefined {
+  try {
+    const url = new URL(href);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.hostname.replace(/^\[|\]$/g, '') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * T1566.001 when the lure is a file, .002 when it is a link (or a QR code), .003 when it comes
+ * through a personal webmail or third-party service account rather than a company's mail.
+ */
+function techniquesOf(reasons: readonly Reason[], context: SignalContext): string[] {
+  const fired = (prefix: string) => reasons.some((r) => r.weight > 0 && r.code.startsWith(prefix));
+  const techniques: string[] = [];
+  if (fired('mail.attachment.') || context.message.attachments.some((a) => !a.inline && !isImage(a.contentType)))
+    techniques.push('T1566.001');
+  if (fired('mail.link.') || fired('mail.qr.') || context.links.length > 0) techniques.push('T1566.002');
+  if (fired('mail.sender.freemail')) techniques.push('T1566.003');
+  return techniques;
+}
+
+function isImage(contentType: string): boolean {
+  return contentType.startsWith('image/');
+}
+
+function formatAddress(name: string, address: string): string {
+  return name ? `${name} <${address}>` : address;
+}
+
+function round(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}

@@ -1,0 +1,280 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { signalContext } from '../../tests/support/mail.js';
+import { SHIPPED_BRANDS } from './brands.js';
+import {
+  assessDomain,
+  damerauLevenshtein,
+  decodePunycode,
+  hostToUnicode,
+  lookalikeReasons,
+  mixesScripts,
+  registrableDomain,
+  skeleton,
+} from './domains.js';
+import type { DEFAULT_MAIL_SETTINGS, SignalContext } from './types.js';
+
+const targets = { organisationDomains: ['acme-industries.fr'], brands: SHIPPED_BRANDS };
+
+function context(settings: Partial<typeof DEFAULT_MAIL_SETTINGS> = {}): SignalContext {
+  return signalContext({
+    settings: { organisationDomains: ['acme-industries.fr'], ...settings },
+    brands: SHIPPED_BRANDS,
+  });
+}
+
+describe('registrableDomain', () => {
+  it('uses the public suffix list', () => {
+    expect(registrableDomain('login.microsoftonline.com')).toBe('microsoftonline.com');
+    expect(registrableDomain('www.amazon.co.uk')).toBe('amazon.co.uk');
+    expect(registrableDomain('dgfip.finances.gouv.fr')).toBe('finances.gouv.fr');
+    expect(registrableDomain('PayPal.COM.')).toBe('paypal.com');
+    expect(registrableDomain('1.2.3.4')).toBeUndefined();
+    expect(registrableDomain('localhost')).toBeUndefined();
+  });
+});
+
+describe('punycode', () => {
+  it('decodes RFC 3492 labels', () => {
+    expect(decodePunycode('pypal-4ve')).toBe('pаypal');
+    expect(decodePunycode('80ak6aa92e')).toBe('аррӏе');
+    expect(decodePunycode('bcher-kva')).toBe('bücher');
+    expect(decodePunycode('')).toBe('');
+    expect(hostToUnicode('www.xn--bcher-kva.example')).toBe('www.bücher.example');
+  });
+
+  it('refuses invalid input instead of throwing', () => {
+    expect(decodePunycode('99999999999999')).toBeUndefined();
+    expect(decodePunycode('a-é')).toBeUndefined();
+    expect(decodePunycode('x'.repeat(1000))).toBeUndefined();
+  });
+
+  it('inverts the encoder of the URL parser', () => {
+    const unicodeLabel = fc
+      .array(fc.constantFrom(...'abcdeéèàüßаеорсхіαοπ中文xyz0123-'.split('')), { minLength: 1, maxLength: 20 })
+      .map((chars) => chars.join(''))
+      .filter((label) => /[^\x21-\x7e]/.test(label) && !label.startsWith('-') && !label.endsWith('-'));
+    let checked = 0;
+    fc.assert(
+      fc.property(unicodeLabel, (label) => {
+        let host: string;
+        try {
+          host = new URL(`http://${label}.example/`).hostname;
+        } catch {
+          return;
+        }
+        const first = host.split('.')[0] ?? '';
+        if (!first.startsWith('xn--')) return;
+        checked++;
+        expect(decodePunycode(first.slice(4))).toBe(label.normalize('NFC').toLowerCase());
+      }),
+      { numRuns: 300 },
+    );
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('never throws on garbage', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (value) => {
+        const decoded = decodePunycode(value);
+        // Each code point costs at least one input character (astral ones are two UTF-16 units).
+        if (decoded !== undefined) expect([...decoded].length).toBeLessThanOrEqual(value.length);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('skeleton', () => {
+  it('folds homoglyphs, accents, digits and invisible characters', () => {
+    expect(skeleton('pаypal')).toBe(skeleton('paypal'));
+    expect(skeleton('PAYPA1')).toBe(skeleton('paypal'));
+    expect(skeleton('rnicrosoft')).toBe(skeleton('microsoft'));
+    expect(skeleton('Lеԁgеr')).toBe('ledger');
+    expect(skeleton('E\u034FV\u034FR')).toBe('evr');
+    expect(skeleton('Société')).toBe('soclete');
+    expect(skeleton('ｐａｙｐａｌ')).toBe(skeleton('paypal'));
+  });
+
+  it('is idempotent and never longer than twice its input', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60, unit: 'grapheme' }), (value) => {
+        const once = skeleton(value);
+        expect(skeleton(once)).toBe(once);
+        expect(once.length).toBeLessThanOrEqual(value.normalize('NFKD').length * 2);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('detects mixed scripts', () => {
+    expect(mixesScripts('pаypal')).toBe(true);
+    expect(mixesScripts('paypal')).toBe(false);
+    expect(mixesScripts('пример')).toBe(false);
+  });
+});
+
+describe('damerauLevenshtein', () => {
+  it('counts edits and transpositions', () => {
+    expect(damerauLevenshtein('paypal', 'paypal')).toBe(0);
+    expect(damerauLevenshtein('paypal', 'paypall')).toBe(1);
+    expect(damerauLevenshtein('paypal', 'papyal')).toBe(1);
+    expect(damerauLevenshtein('microsoft', 'micosoft')).toBe(1);
+    expect(damerauLevenshtein('kitten', 'sitting')).toBe(3);
+    expect(damerauLevenshtein('', 'abc')).toBe(3);
+  });
+
+  it('stops early past the bound and agrees with the full computation below it', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 12 }),
+        fc.string({ maxLength: 12 }),
+        fc.integer({ min: 0, max: 4 }),
+        (a, b, max) => {
+          const full = damerauLevenshtein(a, b);
+          const bounded = damerauLevenshtein(a, b, max);
+          expect(bounded).toBe(full <= max ? full : max + 1);
+          expect(full).toBe(damerauLevenshtein(b, a));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('assessDomain', () => {
+  it('never flags the real domains or their subdomains', () => {
+    for (const domain of [
+      'paypal.com',
+      'www.paypal.com',
+      'login.microsoftonline.com',
+      'accounts.google.com',
+      'impots.gouv.fr',
+      'www.ameli.fr',
+      'acme-industries.fr',
+      'mail.acme-industries.fr',
+      'amazon.co.uk',
+    ]) {
+      expect(assessDomain(domain, targets), domain).toBeUndefined();
+    }
+  });
+
+  it('leaves ordinary domains alone', () => {
+    for (const domain of [
+      'example.org',
+      'lists.ettus.com',
+      'engine.com',
+      'appleinsider.com',
+      'pineapple.com',
+      'counterrevolution.net',
+      'w3.org',
+      'amazon.com.br',
+      'usps.force.com',
+      'acme-industries.atlassian.net',
+      'acme-industries.1091.n7.nabble.com',
+    ]) {
+      expect(assessDomain(domain, targets), domain).toBeUndefined();
+    }
+  });
+
+  it('finds homographs and ASCII confusables', () => {
+    expect(assessDomain('xn--pypal-4ve.com', targets)).toMatchObject({
+      kind: 'homograph',
+      target: 'paypal.com',
+      brand: 'PayPal',
+      display: 'pаypal.com',
+    });
+    expect(assessDomain('pаypal.com', targets)?.kind).toBe('homograph');
+    expect(assessDomain('pаypal-login.com', targets)).toMatchObject({ kind: 'homograph', brand: 'PayPal' });
+    expect(assessDomain('xn--80ak6aa92e.com', targets)).toMatchObject({ kind: 'homograph', brand: 'Apple' });
+    expect(assessDomain('paypa1.com', targets)).toMatchObject({ kind: 'confusable', target: 'paypal.com' });
+    expect(assessDomain('rnicrosoft.com', targets)).toMatchObject({ kind: 'confusable', brand: 'Microsoft' });
+    expect(assessDomain('acrne-industries.fr', targets)).toMatchObject({ kind: 'confusable', organisation: true });
+    expect(assessDomain('g00gle.com', targets)).toMatchObject({ kind: 'confusable', brand: 'Google' });
+  });
+
+  it('finds typos', () => {
+    expect(assessDomain('micosoft.com', targets)).toMatchObject({ kind: 'typo', distance: 1, brand: 'Microsoft' });
+    expect(assessDomain('acme-industires.com', targets)).toMatchObject({ kind: 'typo', organisation: true });
+    expect(assessDomain('acme-industrles.fr', targets)).toMatchObject({ kind: 'typo', organisation: true });
+    expect(assessDomain('paypai.com', targets)).toMatchObject({ kind: 'typo', brand: 'PayPal' });
+    expect(assessDomain('gmall-shop.com', targets)).toBeUndefined();
+  });
+
+  it('finds brand names inside other domains', () => {
+    expect(assessDomain('paypal-secure-login.com', targets)).toMatchObject({ kind: 'combo', brand: 'PayPal' });
+    expect(assessDomain('secure.credit-agricole-info.net', targets)).toMatchObject({
+      kind: 'combo',
+      brand: 'Crédit Agricole',
+    });
+    expect(assessDomain('ameli-remboursement.com', targets)).toMatchObject({ kind: 'combo', brand: 'Ameli' });
+    expect(assessDomain('microsoft.account-verify.xyz', targets)).toMatchObject({
+      kind: 'subdomain',
+      domain: 'account-verify.xyz',
+      brand: 'Microsoft',
+    });
+    expect(assessDomain('paypal.com.login-user2456.info', targets)?.kind).toBe('subdomain');
+    expect(assessDomain('paypal-verify.blogspot.com', targets)?.kind).toBe('subdomain');
+    expect(assessDomain('acme-industries-paie.com', targets)).toMatchObject({ kind: 'combo', organisation: true });
+    expect(assessDomain('acme-industries-login.atlassian.net', targets)).toMatchObject({
+      kind: 'subdomain',
+      organisation: true,
+    });
+  });
+
+  it('finds brand labels under unusual extensions and mixed scripts', () => {
+    expect(assessDomain('netflix.top', targets)).toMatchObject({ kind: 'tld_swap', target: 'netflix.com' });
+    expect(assessDomain('netflix.de', targets)).toBeUndefined();
+    expect(assessDomain('acme-industries.com', targets)).toMatchObject({ kind: 'tld_swap', organisation: true });
+    expect(assessDomain('acme.com', { organisationDomains: ['acme.fr'], brands: [] })).toBeUndefined();
+    expect(assessDomain('xn--exmple-4nf.com', targets)?.kind).toBe('mixed_script');
+  });
+
+  it("uses the organisation's extra brands, even in a list rebuilt for each message", () => {
+    const extra = { name: 'Vigie Sécurité', domains: ['vigie-secu.fr'], keywords: ['vigie secu'] };
+    for (let i = 0; i < 3; i++) {
+      const brands = [...SHIPPED_BRANDS, extra];
+      expect(assessDomain('vigie-secu-login.com', { organisationDomains: [], brands })).toMatchObject({
+        kind: 'combo',
+        brand: 'Vigie Sécurité',
+      });
+      expect(assessDomain('www.vigie-secu.fr', { organisationDomains: [], brands })).toBeUndefined();
+    }
+  });
+
+  it('never throws and stays fast on arbitrary hosts', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (host) => {
+        assessDomain(host, targets);
+      }),
+      { numRuns: 300 },
+    );
+    for (let i = 0; i < 2000; i++) assessDomain(`host${i}.some-company-${i}.example.com`, targets);
+  });
+});
+
+describe('lookalikeReasons', () => {
+  it('returns one reason with the evidence', () => {
+    const [reason] = lookalikeReasons('paypa1.com', context(), 'sender');
+    expect(reason).toMatchObject({
+      code: 'mail.lookalike.confusable',
+      category: 'lookalike',
+      data: { where: 'sender', domain: 'paypa1.com', imitates: 'paypal.com', brand: 'PayPal' },
+    });
+    expect(reason?.weight).toBeGreaterThanOrEqual(3.5);
+    expect(reason?.message.fr).toContain('paypa1.com');
+    expect(reason?.message.en).toContain('PayPal');
+  });
+
+  it('weighs imitations of the organisation higher', () => {
+    const own = lookalikeReasons('acrne-industries.fr', context(), 'link')[0];
+    const brand = lookalikeReasons('paypa1.com', context(), 'link')[0];
+    expect(own?.weight).toBeGreaterThan(brand?.weight ?? 0);
+  });
+
+  it('respects the trusted domains', () => {
+    expect(lookalikeReasons('paypa1.com', context({ allowedLinkDomains: ['paypa1.com'] }), 'link')).toEqual([]);
+    expect(lookalikeReasons('paypa1.com', context({ allowedLinkDomains: ['paypa1.com'] }), 'sender')).toHaveLength(1);
+    expect(lookalikeReasons('', context(), 'sender')).toEqual([]);
+  });
+});

@@ -1,0 +1,20 @@
+/** @module mail — explained phishing verdicts on raw e-mail (pure: bytes in, analysis out). */
+export type { AnalyzeOptions, MailAnalysis, MailIndicators, MessageEvidence, Verdict } from './analyze.js';
+export { analyzeMail, analyzeParsed, describeFeature, gatherEvidence, VERDICTS } from './analyze.js';
+export { SHIPPED_BRANDS } from './brands.js';
+export type { DetectionFigures, LabelledExample } from './evaluate.js';
+export { crossValidatedScores, detectionFigures, foldOf, rocAuc, scoreExample } from './evaluate.js';
+export { messageFeatures } from './features.js';
+export type { MailFindingContext } from './findings.js';
+export { mailFinding } from './findings.js';
+export { isMbox, splitMbox } from './mbox.js';
+export type { FeatureContribution, MailModel } from './model.js';
+export { mailModelSchema, scoreWithModel } from './model.js';
+export type { MailLimits } from './parse.js';
+export { DEFAULT_MAIL_LIMITS, MailInputError, parseMessage } from './parse.js';
+export { mailSettingsSchema, parseMailSettings } from './settings.js';
+export { SHIPPED_MAIL_MODEL } from './shipped-model.js';
+export type { TrainingExample, TrainingOptions } from './train.js';
+export { DEFAULT_TRAINING_OPTIONS, trainMailModel } from './train.js';
+export type { Brand, MailSettings, ParsedMessage, Reason, ReasonCategory } from './types.js';
+export { DEFAULT_MAIL_SETTINGS, REASON_CATEGORIES } from './types.js';

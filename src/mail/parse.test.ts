@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { asciiDomain, DEFAULT_MAIL_LIMITS, MailInputError, parseMessage } from './parse.js';
+
+const bytes = (text: string) => Buffer.from(text.replace(/\n/g, '\r\n'), 'utf8');
+
+const MULTIPART = `From: =?UTF-8?B?U2VydmljZSBjbGllbnTDqGxl?= <contact@exemple.fr>
+Reply-To: Autre <autre@ailleurs.example>
+Return-Path: <bounce@mailer.example>
+Subject: =?ISO-8859-1?Q?Re=E7u_votre_facture?=
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="outer"
+
+--outer
+Content-Type: multipart/alternative; boundary="inner"
+
+--inner
+Content-Type: text/plain; charset=iso-8859-1
+Content-Transfer-Encoding: quoted-printable
+
+Bonjour, voici la facture de l'=E9t=E9.
+--inner
+Content-Type: text/html; charset=utf-8
+Content-Transfer-Encoding: base64
+
+${Buffer.from('<p>Bonjour, voici la <a href="https://exemple.fr/f">facture</a> de l’été.</p>').toString('base64')}
+--inner--
+--outer
+Content-Type: application/pdf; name="facture.pdf"
+Content-Disposition: attachment; filename="facture.pdf"
+Content-Transfer-Encoding: base64
+
+${Buffer.from('%PDF-1.4 test').toString('base64')}
+--outer--
+`;
+
+describe('parseMessage', () => {
+  it('decodes encoded words, charsets, transfer encodings and nested multiparts', async () => {
+    const message = await parseMessage(bytes(MULTIPART));
+    expect(message.from).toEqual({ name: 'Service clientèle', address: 'contact@exemple.fr', domain: 'exemple.fr' });
+    expect(message.replyTo.map((a) => a.address)).toEqual(['autre@ailleurs.example']);
+    expect(message.returnPath).toBe('bounce@mailer.example');
+    expect(message.subject).toBe('Reçu votre facture');
+    expect(message.text).toContain("voici la facture de l'été.");
+    expect(message.html).toContain('<a href="https://exemple.fr/f">');
+    expect(message.attachments).toHaveLength(1);
+    expect(message.attachments[0]).toMatchObject({
+      filename: 'facture.pdf',
+      contentType: 'application/pdf',
+      size: 13,
+      inline: false,
+    });
+    expect(message.attachments[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(message.problems).toEqual([]);
+  });
+
+  it('keeps the raw headers in order, unfolded, names lower-cased', async () => {
+    const message = await parseMessage(
+      bytes('Authentication-Results: mx.example.org;\n\tspf=pass smtp.mailfrom=a.example\nFrom: a@a.example\n\nhi\n'),
+    );
+    expect(message.headers).toEqual([
+      { name: 'authentication-results', value: 'mx.example.org; spf=pass smtp.mailfrom=a.example' },
+      { name: 'from', value: 'a@a.example' },
+    ]);
+  });
+
+  it('turns an IDN sender domain into punycode', async () => {
+    const message = await parseMessage(bytes('From: Bank <service@bаnk.example>\nSubject: x\n\nbody\n'));
+    expect(message.from?.domain).toBe('xn--bnk-6cd.example');
+  });
+
+  it('reads a display name without an address', async () => {
+    const message = await parseMessage(bytes('From: Microsoft Security\nSubject: x\n\nbody\n'));
+    expect(message.from).toEqual({ name: 'Microsoft Security', address: '', domain: '' });
+  });
+
+  it('refuses empty and oversized messages with a clear error', async () => {
+    await expect(parseMessage(new Uint8Array())).rejects.toMatchObject({ code: 'mail.empty' });
+    const big = bytes(`Subject: big\n\n${'a'.repeat(2000)}\n`);
+    await expect(parseMessage(big, { ...DEFAULT_MAIL_LIMITS, maxBytes: 1000 })).rejects.toBeInstanceOf(MailInputError);
+  });
+
+  it('stops at the part limit and says so, keeping what it read', async () => {
+    const parts = Array.from({ length: 30 }, (_, i) => `--b\nContent-Type: text/plain\n\npart ${i}\n`).join('');
+    const raw = bytes(`From: a@a.example\nSubject: many\nContent-Type: multipart/mixed; boundary=b\n\n${parts}--b--\n`);
+    const message = await parseMessage(raw, { ...DEFAULT_MAIL_LIMITS, maxParts: 10 });
+    expect(message.problems.map((p) => p.code)).toEqual(['mail.parse.mime_error']);
+    expect(message.subject).toBe('many');
+    expect(message.from?.address).toBe('a@a.example');
+  });
+
+  it('does not analyse attachments nested deeper than the depth limit', async () => {
+    let body = `--b0\nContent-Type: application/octet-stream; name=deep.exe\nContent-Disposition: attachment; filename=deep.exe\n\nMZ\n--b0--\n`;
+    for (let depth = 1; depth <= 6; depth++) {
+      body = `--b${depth}\nContent-Type: multipart/mixed; boundary=b${depth - 1}\n\n${body}--b${depth}--\n`;
+    }
+    const raw = bytes(`From: a@a.example\nContent-Type: multipart/mixed; boundary=b6\n\n${body}`);
+    const shallow = await parseMessage(raw, { ...DEFAULT_MAIL_LIMITS, maxDepth: 3 });
+    expect(shallow.attachments).toEqual([]);
+    expect(shallow.problems.map((p) => p.code)).toEqual(['mail.parse.too_deep']);
+    const deep = await parseMessage(raw);
+    expect(deep.attachments.map((a) => a.filename)).toEqual(['deep.exe']);
+  });
+
+  it('never throws on arbitrary bytes, and always returns a bounded message', async () => {
+    const headerish = fc.array(
+      fc.oneof(
+        fc.constantFrom(
+          'From: x@y.example\r\n',
+          'Content-Type: multipart/mixed; boundary=z\r\n',
+          'Content-Transfer-Encoding: base64\r\n',
+          'Content-Transfer-Encoding: quoted-printable\r\n',
+          '--z\r\n',
+          '--z--\r\n',
+          '\r\n',
+          'Subject: =?utf-8?B?w6k=?=\r\n',
+          '=?x?Q?=ZZ?=\r\n',
+        ),
+        fc.string({ maxLength: 40 }),
+      ),
+      { maxLength: 40 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ minLength: 1, maxLength: 400 }),
+          headerish.map((h) => bytes(h.join('') || 'x')),
+        ),
+        async (raw) => {
+          const message = await parseMessage(raw);
+          expect(message.size).toBe(raw.byteLength);
+          expect(message.text.length).toBeLessThanOrEqual(DEFAULT_MAIL_LIMITS.maxHtmlChars + raw.byteLength);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('asciiDomain', () => {
+  it('lower-cases, drops a final dot and converts IDNs', () => {
+    expect(asciiDomain('Example.FR.')).toBe('example.fr');
+    expect(asciiDomain('bücher.de')).toBe('xn--bcher-kva.de');
+    expect(asciiDomain('not a host')).toBe('not a host');
+  });
+});

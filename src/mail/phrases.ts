@@ -1,0 +1,232 @@
+/**
+ * Accent-folded tokens and a linear-time phrase matcher (Aho–Corasick over word tokens),
+ * shared by the intent, attachment and QR signals. Pure and bounded: the caller bounds the
+ * input, every step is O(length of input + number of matches).
+ *
+ * Patterns are written in a small expansion syntax, folded like the text:
+ * `(verify|confirm) your [email] account` = alternatives in parentheses, optional part in
+ * brackets or a group followed by `?`, `#` for any number. "Vérifiez", "VERIFIEZ" and "verifiez" are the same token.
+ */
+
+/** A word token of the folded text and where it came from in the original string. */
+export interface Token {
+  readonly word: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+const SINGLE_CHAR_TOKENS = new Set(['%', '$', '€', '£']);
+const SENTENCE_ENDS = new Set(['.', '!', '?', ';', '\u3002']);
+/** Token standing for the end of a sentence; no pattern contains it. */
+export const SENTENCE_BREAK = '|';
+const SPECIAL_FOLDS: Record<string, string> = { œ: 'oe', Œ: 'oe', æ: 'ae', Æ: 'ae', ß: 'ss', ø: 'o', Ø: 'o' };
+const foldCache = new Map<number, string>();
+
+/** The lower-case, accent-free, letters-and-digits form of one UTF-16 unit ('' = separator). */
+function foldChar(code: number): string {
+  if (code < 128) {
+    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) return String.fromCharCode(code);
+    if (code >= 65 && code <= 90) return String.fromCharCode(code + 32);
+    return '';
+  }
+  const cached = foldCache.get(code);
+  if (cached !== undefined) return cached;
+  const ch = String.fromCharCode(code);
+  let folded =
+    SPECIAL_FOLDS[ch] ??
+    ch
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase();
+  // Keep only letters (any script) and digits: punctuation, symbols and spaces separate words.
+  if (!/^[\p{L}\p{N}]+$/u.test(folded)) folded = '';
+  if (foldCache.size < 8192) foldCache.set(code, folded);
+  return folded;
+}
+
+/**
+ * Splits text into folded word tokens; `maxTokens` bounds the work. Numbers become `#`
+ * (so `dans les 24 heures` matches `dans les # heures`); `% $ € £` are tokens of their own;
+ * the end of a sentence (`. ! ? ;` before a space) is a `|` token that no phrase crosses.
+ */
+export function tokenize(text: string, maxTokens = 20_000): Token[] {
+  const tokens: Token[] = [];
+  let word = '';
+  let start = -1;
+  const flush = (end: number) => {
+    if (word.length > 0) {
+      tokens.push({ word: /^[0-9]+$/.test(word) ? '#' : word.slice(0, 64), start, end });
+      word = '';
+    }
+    start = -1;
+  };
+  for (let i = 0; i < text.length && tokens.length < maxTokens; i++) {
+    const ch = text.charAt(i);
+    if (SENTENCE_ENDS.has(ch) && (i + 1 >= text.length || /\s/.test(text.charAt(i + 1)))) {
+      // End of a sentence: phrases do not run across it.
+      flush(i);
+      tokens.push({ word: SENTENCE_BREAK, start: i, end: i + 1 });
+      continue;
+    }
+    if (SINGLE_CHAR_TOKENS.has(ch)) {
+      flush(i);
+      tokens.push({ word: ch, start: i, end: i + 1 });
+      continue;
+    }
+    const folded = foldChar(text.charCodeAt(i));
+    if (folded === '') {
+      flush(i);
+      continue;
+    }
+    if (start < 0) start = i;
+    if (word.length < 256) word += folded;
+  }
+  if (tokens.length < maxTokens) flush(text.length);
+  return tokens;
+}
+
+/** The folded text as one string of words separated by single spaces. */
+export function foldText(text: string, maxTokens?: number): string {
+  return tokenize(text, maxTokens)
+    .filter((t) => t.word !== SENTENCE_BREAK)
+    .map((t) => t.word)
+    .join(' ');
+}
+
+const MAX_EXPANSIONS = 5000;
+
+/** Expands `(a|b) c [d]` into every token sequence it stands for. */
+export function expandPattern(pattern: string): string[][] {
+  const lexemes = pattern.match(/[()[\]|?]|[^\s()[\]|?]+/g) ?? [];
+  let pos = 0;
+  // sequence := item* ; item := word | '(' sequence ('|' sequence)* ')' | '[' sequence ']'
+  const parseSequence = (): string[][] => {
+    let results: string[][] = [[]];
+    while (pos < lexemes.length) {
+      const lexeme = lexemes[pos] as string;
+      if (lexeme === ')' || lexeme === ']' || lexeme === '|') break;
+      if (lexeme === '?') throw new Error(`Misplaced ? in phrase pattern: ${pattern}`);
+      pos++;
+      let options: string[][];
+      if (lexeme === '(') {
+        options = [];
+        for (;;) {
+          options.push(...parseSequence());
+          const closing = lexemes[pos++];
+          if (closing === ')') break;
+          if (closing !== '|') throw new Error(`Unclosed group in phrase pattern: ${pattern}`);
+        }
+      } else if (lexeme === '[') {
+        options = [[], ...parseSequence()];
+        if (lexemes[pos++] !== ']') throw new Error(`Unclosed option in phrase pattern: ${pattern}`);
+      } else {
+        options = [lexeme === '#' ? ['#'] : tokenize(lexeme).map((t) => t.word)];
+      }
+      if (lexemes[pos] === '?') {
+        pos++;
+        options = [[], ...options];
+      }
+      const next: string[][] = [];
+      for (const head of results) for (const tail of options) next.push([...head, ...tail]);
+      if (next.length > MAX_EXPANSIONS) throw new Error(`Phrase pattern expands too much: ${pattern}`);
+      results = next;
+    }
+    return results;
+  };
+  const expanded = parseSequence();
+  if (pos !== lexemes.length) throw new Error(`Unbalanced phrase pattern: ${pattern}`);
+  return expanded.filter((seq) => seq.length > 0);
+}
+
+/** A phrase found in the text: which pattern, and the original text it covers. */
+export interface PhraseMatch {
+  readonly pattern: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Aho–Corasick automaton over word tokens. Build once (module load), run in one pass over
+ * the tokens: time linear in the tokens plus the matches reported.
+ */
+export class PhraseMatcher {
+  private readonly vocabulary = new Map<string, number>();
+  private readonly children: Map<number, number>[] = [new Map()];
+  private readonly fail: number[] = [0];
+  /** For each state: [pattern index, length in tokens] of every phrase ending there. */
+  private readonly outputs: [number, number][][] = [[]];
+
+  constructor(patterns: readonly string[]) {
+    patterns.forEach((pattern, index) => {
+      for (const sequence of expandPattern(pattern)) this.insert(sequence, index);
+    });
+    this.link();
+  }
+
+  private insert(sequence: readonly string[], pattern: number): void {
+    let state = 0;
+    for (const word of sequence) {
+      let id = this.vocabulary.get(word);
+      if (id === undefined) {
+        id = this.vocabulary.size;
+        this.vocabulary.set(word, id);
+      }
+      const children = this.children[state] as Map<number, number>;
+      let next = children.get(id);
+      if (next === undefined) {
+        next = this.children.length;
+        children.set(id, next);
+        this.children.push(new Map());
+        this.fail.push(0);
+        this.outputs.push([]);
+      }
+      state = next;
+    }
+    const out = this.outputs[state] as [number, number][];
+    if (!out.some(([p]) => p === pattern)) out.push([pattern, sequence.length]);
+  }
+
+  private link(): void {
+    const queue: number[] = [];
+    for (const child of (this.children[0] as Map<number, number>).values()) queue.push(child);
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head] as number;
+      for (const [id, child] of this.children[state] as Map<number, number>) {
+        let f = this.fail[state] as number;
+        while (f !== 0 && !(this.children[f] as Map<number, number>).has(id)) f = this.fail[f] as number;
+        const target = (this.children[f] as Map<number, number>).get(id);
+        this.fail[child] = target !== undefined && target !== child ? target : 0;
+        const inherited = this.outputs[this.fail[child] as number] as [number, number][];
+        const own = this.outputs[child] as [number, number][];
+        for (const o of inherited) if (!own.some(([p, l]) => p === o[0] && l === o[1])) own.push(o);
+        queue.push(child);
+      }
+    }
+  }
+
+  /** Every phrase occurrence, in text order of their end; at most `maxMatches`. */
+  match(tokens: readonly Token[], maxMatches = 10_000): PhraseMatch[] {
+    const matches: PhraseMatch[] = [];
+    let state = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const id = this.vocabulary.get((tokens[i] as Token).word);
+      if (id === undefined) {
+        state = 0;
+        continue;
+      }
+      while (state !== 0 && !(this.children[state] as Map<number, number>).has(id)) state = this.fail[state] as number;
+      state = (this.children[state] as Map<number, number>).get(id) ?? 0;
+      for (const [pattern, length] of this.outputs[state] as [number, number][]) {
+        if (matches.length >= maxMatches) return matches;
+        const first = tokens[i - length + 1] as Token;
+        matches.push({ pattern, start: first.start, end: (tokens[i] as Token).end });
+      }
+    }
+    return matches;
+  }
+
+  /** Indexes of the patterns that occur at least once. */
+  patternsIn(text: string): Set<number> {
+    return new Set(this.match(tokenize(text)).map((m) => m.pattern));
+  }
+}

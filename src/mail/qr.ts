@@ -1,0 +1,489 @@
+/**
+ * QR codes in a message ("quishing"): the link hides in a picture that mail filters do not
+ * read and that the reader opens on a phone, outside the company's protection. Decodes QR
+ * codes in PNG and JPEG attachments (inline ones too), in `data:image/...;base64` sources of
+ * the HTML, and in the images of PDF attachments (JPEG, and Flate-compressed pixels), with jsQR. Bounded: image count,
+ * pixels per image and per message, bytes per source; tiny images (tracking pixels) skipped.
+ */
+import { Unzlib } from 'fflate';
+import jpeg from 'jpeg-js';
+import jsQRImport from 'jsqr';
+import pngjs from 'pngjs';
+import { PhraseMatcher, tokenize } from './phrases.js';
+import type { MailAttachment, Reason, SignalContext } from './types.js';
+
+type JsQr = typeof jsQRImport.default;
+// jsQR ships as CommonJS whose `module.exports` is the function; its types describe an ES default.
+const jsQR: JsQr = (typeof jsQRImport === 'function' ? jsQRImport : (jsQRImport as { default: JsQr }).default) as JsQr;
+
+export const QR_LIMITS = {
+  /** Images decoded per message. */
+  maxImages: 10,
+  /**
+   * Pixels of one image (larger ones are not decoded): decoding a JPEG in JavaScript costs
+   * about 25 ms per megapixel, and the QR codes of lures are generated images, not photos.
+   */
+  maxPixels: 1_500_000,
+  /** Pixels decoded per message, all images together (about 50 ms of work at most). */
+  maxTotalPixels: 2_000_000,
+  /** Smallest side worth decoding (a version-1 QR code is 21 modules). */
+  minSide: 21,
+  /** Encoded bytes of one image source. */
+  maxImageBytes: 8 * 1024 * 1024,
+  /** Bytes of a PDF searched for embedded JPEG images, and images taken from one PDF. */
+  maxPdfBytes: 8 * 1024 * 1024,
+  maxPdfImages: 3,
+  /** Characters of decoded text kept. */
+  maxTextLength: 2000,
+} as const;
+
+export interface DecodedQr {
+  /** The link the code carries, when it carries one. */
+  readonly url?: string;
+  readonly text: string;
+  /** Where it was found: `attachment:<name>`, `html:data-uri#<n>`, `pdf:<name>#<n>`. */
+  readonly source: string;
+}
+
+export interface RawImage {
+  readonly data: Uint8ClampedArray;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** An encoded image (PNG, JPEG) or pixels already decoded (a PDF's Flate image). */
+interface ImageSource {
+  readonly bytes?: Uint8Array;
+  readonly raw?: RawImage;
+  readonly source: string;
+}
+
+/** What decodeQrCodes reads; a SignalContext fits. */
+export interface QrInput {
+  readonly message: { readonly attachments: readonly MailAttachment[] };
+  readonly html: { readonly imageSources: readonly string[] };
+}
+
+function isPng(b: Uint8Array): boolean {
+  return b.length > 24 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
+}
+function isJpeg(b: Uint8Array): boolean {
+  return b.length > 4 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+}
+function isPdf(b: Uint8Array): boolean {
+  return b.length > 5 && b[0] === 0x25 && b[1] === 0x50 && b[2] === 0x44 && b[3] === 0x46;
+}
+
+/** Width and height from the header, without decoding (PNG IHDR, JPEG SOF marker). */
+export function imageSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  if (isPng(bytes)) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return { width: view.getUint32(16), height: view.getUint32(20) };
+  }
+  if (!isJpeg(bytes)) return undefined;
+  let p = 2;
+  for (let guard = 0; guard < 1000 && p + 9 < bytes.length; guard++) {
+    if (bytes[p] !== 0xff) return undefined;
+    const marker = bytes[p + 1] as number;
+    if (marker === 0xff) {
+      p++;
+      continue;
+    }
+    const length = ((bytes[p + 2] as number) << 8) | (bytes[p + 3] as number);
+    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isSof) {
+      return {
+        height: ((bytes[p + 5] as number) << 8) | (bytes[p + 6] as number),
+        width: ((bytes[p + 7] as number) << 8) | (bytes[p + 8] as number),
+      };
+    }
+    if (marker === 0xd9 || marker === 0xda) return undefined;
+    p += 2 + length;
+  }
+  return undefined;
+}
+
+/** RGBA pixels of a PNG or JPEG, or undefined when it cannot or should not be decoded. */
+function decodePixels(bytes: Uint8Array): { data: Uint8ClampedArray; width: number; height: number } | undefined {
+  try {
+    if (isPng(bytes)) {
+      const png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      return {
+        data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.byteLength),
+        width: png.width,
+        height: png.height,
+      };
+    }
+    if (isJpeg(bytes)) {
+      const image = jpeg.decode(bytes, {
+        useTArray: true,
+        formatAsRGBA: true,
+        maxResolutionInMP: QR_LIMITS.maxPixels / 1_000_000,
+        maxMemoryUsageInMB: 128,
+      });
+      return {
+        data: new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength),
+        width: image.width,
+        height: image.height,
+      };
+    }
+  } catch {
+    // A broken or hostile image decodes to nothing.
+  }
+  return undefined;
+}
+
+/** The link a QR payload carries: an http(s) URL, `URLTO:`/`URL:` forms, or `www.`. */
+export function urlOfQrText(text: string): string | undefined {
+  const t = text.trim();
+  const match = /(?:https?:\/\/|www\.)[^\s"'<>]{1,2000}/i.exec(t);
+  if (match) return /^www\./i.test(match[0]) ? `http://${match[0]}` : match[0];
+  const bare =
+    /^(?:urlto:|url:)?([a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,10}\.[a-z]{2,24}(?:[/?#][^\s]{0,2000})?)$/i.exec(t);
+  return bare ? `http://${bare[1]}` : undefined;
+}
+
+/** JPEG images embedded in a PDF (DCTDecode streams are plain JPEG files). */
+export function pdfJpegImages(pdf: Uint8Array): Uint8Array[] {
+  const images: Uint8Array[] = [];
+  const limit = Math.min(pdf.length, QR_LIMITS.maxPdfBytes);
+  let p = 0;
+  while (images.length < QR_LIMITS.maxPdfImages && p < limit - 3) {
+    const start = pdf.indexOf(0xff, p);
+    if (start < 0 || start >= limit - 3) break;
+    if (pdf[start + 1] === 0xd8 && pdf[start + 2] === 0xff && isPdfStreamStart(pdf, start)) {
+      const size = imageSize(pdf.subarray(start, Math.min(limit, start + 65_536)));
+      if (size) {
+        const end = findEndOfImage(pdf, start, Math.min(limit, start + QR_LIMITS.maxImageBytes));
+        images.push(pdf.subarray(start, end));
+        p = end;
+        continue;
+      }
+    }
+    p = start + 1;
+  }
+  return images;
+}
+
+/** The JPEG starts right after a `stream` keyword (and its line break). */
+function isPdfStreamStart(pdf: Uint8Array, at: number): boolean {
+  let q = at - 1;
+  while (q >= 0 && at - q <= 2 && (pdf[q] === 0x0a || pdf[q] === 0x0d)) q--;
+  return q >= 5 && String.fromCharCode(...pdf.subarray(q - 5, q + 1)) === 'stream';
+}
+
+function findEndOfImage(pdf: Uint8Array, start: number, limit: number): number {
+  // `endstream` closes it; the JPEG end marker is just before.
+  const needle = [0x65, 0x6e, 0x64, 0x73, 0x74, 0x72, 0x65, 0x61, 0x6d];
+  let i = pdf.indexOf(0x65, start);
+  while (i >= 0 && i < limit) {
+    let ok = true;
+    for (let j = 1; j < needle.length; j++) {
+      if (pdf[i + j] !== needle[j]) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return i;
+    i = pdf.indexOf(0x65, i + 1);
+  }
+  return limit;
+}
+
+/** Bytes of a PDF stream's dictionary looked at, backwards from its `stream` keyword. */
+const PDF_DICT_WINDOW = 1500;
+/** Streams of one PDF examined, and compressed bytes of one image stream inflated. */
+const PDF_MAX_STREAMS = 400;
+const PDF_MAX_FLATE_BYTES = 2 * 1024 * 1024;
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  const from = Math.max(0, start);
+  const to = Math.min(end, bytes.length);
+  return to > from ? Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1') : '';
+}
+
+function dictNumber(dict: string, key: string): number | undefined {
+  const m = new RegExp(`/${key}\\s*(\\d{1,7})(?![\\d.]|\\s+\\d+\\s+R)`).exec(dict);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Inflates a zlib stream into exactly `expected` bytes, stopping there: a bomb costs nothing more. */
+function inflateBounded(data: Uint8Array, expected: number): Uint8Array | undefined {
+  const out = new Uint8Array(expected);
+  let filled = 0;
+  const inflater = new Unzlib();
+  inflater.ondata = (chunk) => {
+    const take = Math.min(chunk.length, expected - filled);
+    out.set(chunk.subarray(0, take), filled);
+    filled += take;
+  };
+  try {
+    for (let i = 0; i < data.length && filled < expected; i += 1024) {
+      inflater.push(data.subarray(i, Math.min(data.length, i + 1024)), false);
+    }
+  } catch {
+    return undefined;
+  }
+  return filled === expected ? out : undefined;
+}
+
+/** Undoes PNG row predictors (PDF /Predictor 10–15); `rows` include their filter byte. */
+function unpredict(rows: Uint8Array, rowBytes: number, height: number, bpp: number): Uint8Array | undefined {
+  const out = new Uint8Array(rowBytes * height);
+  for (let y = 0; y < height; y++) {
+    const filter = rows[y * (rowBytes + 1)] as number;
+    const src = y * (rowBytes + 1) + 1;
+    const dst = y * rowBytes;
+    for (let x = 0; x < rowBytes; x++) {
+      const raw = rows[src + x] as number;
+      const left = x >= bpp ? (out[dst + x - bpp] as number) : 0;
+      const up = y > 0 ? (out[dst - rowBytes + x] as number) : 0;
+      const upLeft = y > 0 && x >= bpp ? (out[dst - rowBytes + x - bpp] as number) : 0;
+      let value: number;
+      if (filter === 0) value = raw;
+      else if (filter === 1) value = raw + left;
+      else if (filter === 2) value = raw + up;
+      else if (filter === 3) value = raw + ((left + up) >> 1);
+      else if (filter === 4) {
+        const p = left + up - upLeft;
+        const pa = Math.abs(p - left);
+        const pb = Math.abs(p - up);
+        const pc = Math.abs(p - upLeft);
+        value = raw + (pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft);
+      } else return undefined;
+      out[dst + x] = value & 0xff;
+    }
+  }
+  return out;
+}
+
+/**
+ * Images a PDF stores as Flate-compressed pixels (grey or RGB, 8 bits, or 1-bit grey), decoded
+ * to RGBA within QR_LIMITS: where PDF generators usually put a sharp QR code.
+ */
+export function pdfFlateImages(pdf: Uint8Array): RawImage[] {
+  const images: RawImage[] = [];
+  const limit = Math.min(pdf.length, QR_LIMITS.maxPdfBytes);
+  const buffer = Buffer.from(pdf.buffer, pdf.byteOffset, limit);
+  let p = buffer.indexOf('stream', 0, 'latin1');
+  for (let streams = 0; p >= 0 && streams < PDF_MAX_STREAMS && images.length < QR_LIMITS.maxPdfImages; ) {
+    const after = pdf[p + 6];
+    // "endstream" or "streamfoo" are not the start of a stream.
+    if (pdf[p - 1] === 0x64 || (after !== 0x0a && after !== 0x0d)) {
+      p = buffer.indexOf('stream', p + 6, 'latin1');
+      continue;
+    }
+    streams++;
+    let start = p + 6;
+    if (pdf[start] === 0x0d) start++;
+    if (pdf[start] === 0x0a) start++;
+    const window = latin1(pdf, p - PDF_DICT_WINDOW, p);
+    const dict = window.slice(Math.max(0, window.lastIndexOf(' obj')));
+    const image = flateImage(pdf, dict, start, limit);
+    if (image) images.push(image);
+    p = buffer.indexOf('stream', start, 'latin1');
+  }
+  return images;
+}
+
+function flateImage(pdf: Uint8Array, dict: string, start: number, limit: number): RawImage | undefined {
+  if (!/\/Subtype\s*\/Image/.test(dict) || !/\/FlateDecode/.test(dict) || /\/DCTDecode|\/ImageMask\s+true/.test(dict))
+    return undefined;
+  const width = dictNumber(dict, 'Width') ?? 0;
+  const height = dictNumber(dict, 'Height') ?? 0;
+  const bpc = dictNumber(dict, 'BitsPerComponent') ?? 8;
+  const colors = /\/ColorSpace\s*\/DeviceRGB/.test(dict) ? 3 : /\/ColorSpace\s*\/DeviceGray/.test(dict) ? 1 : 0;
+  if (colors === 0 || (bpc !== 8 && !(bpc === 1 && colors === 1))) return undefined;
+  if (width < QR_LIMITS.minSide || height < QR_LIMITS.minSide || width * height > QR_LIMITS.maxPixels) return undefined;
+  const predictor = dictNumber(dict, 'Predictor') ?? 1;
+  if (predictor > 1 && predictor < 10) return undefined;
+  const rowBytes = Math.ceil((width * colors * bpc) / 8);
+  const expected = (rowBytes + (predictor >= 10 ? 1 : 0)) * height;
+  const length = dictNumber(dict, 'Length');
+  const end = Math.min(limit, start + Math.min(length ?? PDF_MAX_FLATE_BYTES, PDF_MAX_FLATE_BYTES));
+  const inflated = inflateBounded(pdf.subarray(start, end), expected);
+  if (!inflated) return undefined;
+  const pixels = predictor >= 10 ? unpredict(inflated, rowBytes, height, Math.max(1, (colors * bpc) >> 3)) : inflated;
+  if (!pixels) return undefined;
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const o = (y * width + x) * 4;
+      if (bpc === 1) {
+        const bit = ((pixels[y * rowBytes + (x >> 3)] as number) >> (7 - (x & 7))) & 1;
+        data[o] = data[o + 1] = data[o + 2] = bit ? 255 : 0;
+      } else if (colors === 1) {
+        data[o] = data[o + 1] = data[o + 2] = pixels[y * rowBytes + x] as number;
+      } else {
+        const i = y * rowBytes + x * 3;
+        data[o] = pixels[i] as number;
+        data[o + 1] = pixels[i + 1] as number;
+        data[o + 2] = pixels[i + 2] as number;
+      }
+      data[o + 3] = 255;
+    }
+  }
+  return { data, width, height };
+}
+
+function dataUriBytes(uri: string): Uint8Array | undefined {
+  const m = /^data:image\/(?:png|jpe?g|pjpeg);base64,/i.exec(uri.slice(0, 64).trimStart());
+  if (!m) return undefined;
+  const payload = uri.trimStart().slice(m[0].length);
+  if (payload.length > (QR_LIMITS.maxImageBytes * 4) / 3) return undefined;
+  try {
+    return new Uint8Array(Buffer.from(payload, 'base64'));
+  } catch {
+    return undefined;
+  }
+}
+
+function imageSources(input: QrInput): ImageSource[] {
+  const sources: ImageSource[] = [];
+  for (const a of input.message.attachments) {
+    if (a.content.length > QR_LIMITS.maxPdfBytes * 4) continue;
+    const name = a.filename || a.contentType || 'unnamed';
+    if (isPng(a.content) || isJpeg(a.content)) {
+      if (a.content.length <= QR_LIMITS.maxImageBytes) sources.push({ bytes: a.content, source: `attachment:${name}` });
+    } else if (isPdf(a.content)) {
+      const jpegs = pdfJpegImages(a.content);
+      jpegs.forEach((bytes, i) => {
+        sources.push({ bytes, source: `pdf:${name}#${i + 1}` });
+      });
+      pdfFlateImages(a.content).forEach((raw, i) => {
+        sources.push({ raw, source: `pdf:${name}#${jpegs.length + i + 1}` });
+      });
+    }
+  }
+  input.html.imageSources.forEach((src, i) => {
+    if (!/^\s*data:image\//i.test(src.slice(0, 32))) return;
+    const bytes = dataUriBytes(src);
+    if (bytes) sources.push({ bytes, source: `html:data-uri#${i + 1}` });
+  });
+  return sources;
+}
+
+/**
+ * Larger images are halved until they are not: each halving makes jsQR 4× faster, and the QR
+ * code of a lure, drawn to be scanned from a screen, survives it (a 600 px image keeps a
+ * version-10 code at over 5 px per module).
+ */
+const DOWNSCALE_ABOVE = 400_000;
+
+/** Half-size image, each pixel the mean of a 2×2 block. */
+function halve(image: { data: Uint8ClampedArray; width: number; height: number }): {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+} {
+  const width = image.width >> 1;
+  const height = image.height >> 1;
+  const data = new Uint8ClampedArray(width * height * 4);
+  const src = image.data;
+  const stride = image.width * 4;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * 2 * stride + x * 8;
+      const o = (y * width + x) * 4;
+      for (let c = 0; c < 3; c++) {
+        data[o + c] =
+          ((src[i + c] as number) +
+            (src[i + 4 + c] as number) +
+            (src[i + stride + c] as number) +
+            (src[i + stride + 4 + c] as number)) >>
+          2;
+      }
+      data[o + 3] = 255;
+    }
+  }
+  return { data, width, height };
+}
+
+/** Decodes the QR codes of a message's images, within QR_LIMITS. Never throws. */
+export function decodeQrCodes(input: QrInput): DecodedQr[] {
+  const decoded: DecodedQr[] = [];
+  const seen = new Set<string>();
+  let images = 0;
+  let pixels = 0;
+  for (const { bytes, raw, source } of imageSources(input)) {
+    if (images >= QR_LIMITS.maxImages) break;
+    const size = raw ?? (bytes ? imageSize(bytes) : undefined);
+    if (!size) continue;
+    const area = size.width * size.height;
+    if (size.width < QR_LIMITS.minSide || size.height < QR_LIMITS.minSide || area > QR_LIMITS.maxPixels) continue;
+    if (pixels + area > QR_LIMITS.maxTotalPixels) continue;
+    images++;
+    pixels += area;
+    const image = raw ?? (bytes ? decodePixels(bytes) : undefined);
+    if (!image || image.data.length < image.width * image.height * 4) continue;
+    let scanned = image;
+    while (scanned.width * scanned.height > DOWNSCALE_ABOVE) scanned = halve(scanned);
+    let code: ReturnType<JsQr> = null;
+    try {
+      code = jsQR(scanned.data, scanned.width, scanned.height, { inversionAttempts: 'dontInvert' });
+    } catch {
+      code = null;
+    }
+    if (!code || code.data.length === 0) continue;
+    const text = code.data.slice(0, QR_LIMITS.maxTextLength);
+    if (seen.has(text)) continue;
+    seen.add(text);
+    const url = urlOfQrText(text);
+    decoded.push(url ? { url, text, source } : { text, source });
+  }
+  return decoded;
+}
+
+const SCAN_REQUEST = new PhraseMatcher([
+  '(scan|scanning) (the|this|our|a|that|below)? (qr|qr code|code|barcode)',
+  '(scan|use) (it )?(with|using) (your|a) (phone|smartphone|mobile|mobile device|camera|phone camera|phone s camera)',
+  '(scan|scanning) (to|and) (verify|confirm|sign|log|login|access|view|pay|update|continue|complete|download|review|secure|reactivate)',
+  '(scannez|scanner|scannant|flashez|flasher|flashant|scanne|flashe) (le|ce|ci dessous le|ce qr|le qr)? (code|qr|qr code|qrcode)',
+  '(scannez|scanner|flashez|flasher) (avec|a l aide de) (votre|un|l appareil photo de votre) (telephone|smartphone|mobile|appareil photo)',
+  '(qr code|qrcode|code qr) (ci dessous|below|ci joint|attached|above|ci dessus)',
+  '(appareil photo|camera) (de votre|of your) (telephone|smartphone|phone|mobile)',
+]);
+
+/** "Scan the QR code", "scannez le code QR": the message asks to open it on a phone. */
+export function asksToScan(ctx: SignalContext): boolean {
+  const text = `${ctx.message.subject}\n${(ctx.message.text || ctx.html.visibleText).slice(0, 50_000)}`;
+  return SCAN_REQUEST.match(tokenize(text), 1).length > 0;
+}
+
+/** Quishing: a QR code carrying a link; stronger when there are few other links or the text asks to scan. */
+export function qrReasons(ctx: SignalContext, decoded: readonly DecodedQr[]): Reason[] {
+  const withUrl = decoded.filter((d) => d.url !== undefined);
+  if (withUrl.length === 0) return [];
+  const first = withUrl[0] as DecodedQr & { url: string };
+  const otherLinks = ctx.links.filter((l) => l.source !== 'qr').length;
+  const fewLinks = otherLinks <= 1;
+  const scan = asksToScan(ctx);
+  const weight = Math.min(3.5, 1.5 + (fewLinks ? 1.0 : 0) + (scan ? 1.0 : 0));
+  const shown = first.url.length > 120 ? `${first.url.slice(0, 117)}...` : first.url;
+  const extraFr = [
+    fewLinks ? 'le message ne contient presque aucun autre lien' : '',
+    scan ? 'il vous demande de le scanner avec votre téléphone' : '',
+  ].filter(Boolean);
+  const extraEn = [
+    fewLinks ? 'the message has almost no other link' : '',
+    scan ? 'it asks you to scan it with your phone' : '',
+  ].filter(Boolean);
+  return [
+    {
+      code: 'mail.qr.url',
+      category: 'qr',
+      weight,
+      message: {
+        fr: `Un QR code du message mène à ${shown} : un lien caché dans une image échappe aux filtres et s’ouvre sur votre téléphone, hors de la protection de l’entreprise${extraFr.length ? ` ; ${extraFr.join(' et ')}` : ''}.`,
+        en: `A QR code in the message leads to ${shown}: a link hidden in a picture escapes mail filters and opens on your phone, outside company protection${extraEn.length ? `; ${extraEn.join(' and ')}` : ''}.`,
+      },
+      data: {
+        url: first.url.slice(0, 2000),
+        source: first.source.slice(0, 300),
+        count: withUrl.length,
+        otherLinks,
+        asksToScan: scan,
+      },
+    },
+  ];
+}
