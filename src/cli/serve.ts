@@ -1,6 +1,13 @@
 /** `vigie serve`: opens the store, creates the first administrator if needed, and listens. */
 import { join } from 'node:path';
-import { bootstrapAdmin, connectSenseMqtt, createPlatform, loadDemoData, type VigieConfig } from '../platform/index.js';
+import {
+  bootstrapAdmin,
+  connectSenseMqtt,
+  createPlatform,
+  loadDemoData,
+  startMailImapPolling,
+  type VigieConfig,
+} from '../platform/index.js';
 import { buildApp } from '../server/index.js';
 import { openStore } from '../store/index.js';
 import { type CliIo, cliActor, identityPolicyFrom, PACKAGE_ROOT, packageVersion } from './context.js';
@@ -77,6 +84,15 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
         onProblem: (problem) => app.log.warn(problem, 'sense MQTT message not ingested'),
       })
     : undefined;
+  const reportingMailbox = config.VIGIE_MAIL_IMAP_URL
+    ? startMailImapPolling({
+        url: config.VIGIE_MAIL_IMAP_URL,
+        mailbox: config.VIGIE_MAIL_IMAP_MAILBOX,
+        intervalMs: config.VIGIE_MAIL_IMAP_INTERVAL * 1000,
+        mail: platform.mail,
+        onProblem: (problem) => app.log.warn(problem, 'reporting mailbox: message not queued'),
+      })
+    : undefined;
 
   let closing: Promise<void> | undefined;
   return () => {
@@ -84,6 +100,7 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
       clearInterval(housekeeping);
       clearInterval(silences);
       await mqtt?.close();
+      await reportingMailbox?.stop();
       await app.close();
       await store.close();
     })();

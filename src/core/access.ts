@@ -17,6 +17,10 @@ export const PERMISSIONS = [
   'metrics:read',
   'sense:read',
   'sense:write',
+  'mail:report',
+  'mail:read',
+  'mail:write',
+  'mail:settings',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -26,11 +30,11 @@ export type Permission = (typeof PERMISSIONS)[number];
  * - admin: everything.
  * - analyst: works findings, reads the posture and the sensors.
  * - auditor: reads everything, changes nothing.
- * - learner: an employee; only their own account (and, later, their learning path).
+ * - learner: an employee; their own account, and reporting a doubtful message (later, their learning path).
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  analyst: ['posture:read', 'findings:read', 'findings:write', 'sense:read'],
+  analyst: ['posture:read', 'findings:read', 'findings:write', 'sense:read', 'mail:report', 'mail:read', 'mail:write'],
   auditor: [
     'posture:read',
     'users:read',
@@ -39,8 +43,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'findings:read',
     'metrics:read',
     'sense:read',
+    'mail:read',
   ],
-  learner: [],
+  // Every employee may report a message they doubt, and see its analysis.
+  learner: ['mail:report'],
 };
 
 export function isRole(value: unknown): value is Role {

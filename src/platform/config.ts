@@ -61,6 +61,12 @@ export const configSchema = z.object({
   VIGIE_SENSE_MQTT_TOPICS: z.string().min(1).default('vigie/sense/#'),
   VIGIE_SENSE_ALERT_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   VIGIE_SENSE_MAX_SERIES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  VIGIE_MAIL_IMAP_URL: z
+    .string()
+    .regex(/^imaps?:\/\/[^/]+/, 'must be an imap:// or imaps:// URL with user and password')
+    .optional(),
+  VIGIE_MAIL_IMAP_MAILBOX: z.string().min(1).max(200).default('INBOX'),
+  VIGIE_MAIL_IMAP_INTERVAL: z.coerce.number().int().min(10).max(86_400).default(60),
 });
 
 export type VigieConfig = z.infer<typeof configSchema>;

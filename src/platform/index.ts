@@ -18,6 +18,18 @@ export type {
   UserChanges,
 } from './identity.js';
 export { checkPasswordStrength, DEFAULT_IDENTITY_POLICY, USERNAME_PATTERN, weakPasswordReason } from './identity.js';
+export type {
+  AnalystVerdict,
+  LearnResult,
+  MailModelInfo,
+  MailQueueDetail,
+  MailQueueItem,
+  MailService,
+  MailSource,
+} from './mail.js';
+export { ANALYST_VERDICTS, MAIL_SOURCES } from './mail.js';
+export type { MailImapOptions, PollResult } from './mail-imap.js';
+export { imapConnection, pollReportingMailbox, reportedMessages, startMailImapPolling } from './mail-imap.js';
 export type { ModuleInfo } from './modules.js';
 export { MODULE_CATALOG } from './modules.js';
 export type { Platform, PlatformOptions } from './platform.js';

@@ -9,7 +9,7 @@ export interface ModuleInfo {
 
 export const MODULE_CATALOG: readonly ModuleInfo[] = [
   { id: 'platform', name: { en: 'Platform', fr: 'Plateforme' }, enabled: true },
-  { id: 'mail', name: { en: 'Mail — phishing verdicts', fr: 'Mail — verdicts d’hameçonnage' }, enabled: false },
+  { id: 'mail', name: { en: 'Mail — phishing verdicts', fr: 'Mail — verdicts d’hameçonnage' }, enabled: true },
   { id: 'guard', name: { en: 'Guard — AI data-leak guard', fr: 'Guard — garde-fou IA' }, enabled: false },
   { id: 'detect', name: { en: 'Detect — log detection', fr: 'Detect — détection dans les journaux' }, enabled: false },
   { id: 'sense', name: { en: 'Sense — IoT supervision', fr: 'Sense — supervision IoT' }, enabled: true },

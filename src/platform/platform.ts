@@ -4,6 +4,7 @@ import type { Store } from '../store/index.js';
 import { createAuditTrail } from './audit-trail.js';
 import { createFindings } from './findings.js';
 import { createIdentity, DEFAULT_IDENTITY_POLICY, type IdentityPolicy } from './identity.js';
+import { createMailService } from './mail.js';
 import { computePosture } from './posture.js';
 import { createSenseService, type SenseOptions } from './sense.js';
 
@@ -25,6 +26,7 @@ export function createPlatform(store: Store, options: PlatformOptions = {}) {
     auditTrail,
     findings,
     sense: createSenseService(store, clock, findings, options.sense),
+    mail: createMailService(store, clock, findings),
     posture: () => computePosture(store, auditTrail, clock),
     /** Housekeeping: drops expired sessions and sign-in events older than 30 days. */
     async prune(): Promise<{ sessions: number }> {

@@ -24,6 +24,7 @@ import { registerMetrics } from './metrics.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { mailRoutes } from './routes/mail.js';
 import { meRoutes } from './routes/me.js';
 import { postureRoutes } from './routes/posture.js';
 import { senseRoutes } from './routes/sense.js';
@@ -138,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes, { prefix: '/api/audit', platform });
   await app.register(postureRoutes, { prefix: '/api', platform });
   await app.register(senseRoutes, { prefix: '/api/sense', platform });
+  await app.register(mailRoutes, { prefix: '/api/mail', platform });
   await registerWeb(app, deps.webRoot ?? null);
   return app;
 }

@@ -36,6 +36,17 @@ const EXPECTED: Record<string, readonly Role[] | typeof PUBLIC> = {
   'GET /api/sense/devices': ['admin', 'analyst', 'auditor'],
   'GET /api/sense/devices/:id': ['admin', 'analyst', 'auditor'],
   'GET /api/sense/alerts': ['admin', 'analyst', 'auditor'],
+  'POST /api/mail/analyze': ['admin', 'analyst', 'learner'],
+  'POST /api/mail/reports': ['admin', 'analyst', 'learner'],
+  'GET /api/mail/reports': ['admin', 'analyst', 'auditor'],
+  'GET /api/mail/reports/:id': ['admin', 'analyst', 'auditor'],
+  'GET /api/mail/reports/:id/raw': ['admin', 'analyst', 'auditor'],
+  'PUT /api/mail/reports/:id/verdict': ['admin', 'analyst'],
+  'GET /api/mail/settings': ['admin', 'analyst', 'auditor'],
+  'PUT /api/mail/settings': ['admin'],
+  'GET /api/mail/models': ['admin', 'analyst', 'auditor'],
+  'POST /api/mail/models/learn': ['admin'],
+  'PUT /api/mail/models/active': ['admin'],
 };
 
 describe('role-based access on every route', () => {

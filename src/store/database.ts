@@ -10,6 +10,7 @@ import pg from 'pg';
 import { VigieError } from '../core/index.js';
 import * as m0001 from './migrations/0001_platform.js';
 import * as m0002 from './migrations/0002_sense.js';
+import * as m0003 from './migrations/0003_mail.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -35,6 +36,7 @@ export interface OpenedDatabase {
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '0001_platform': m0001,
   '0002_sense': m0002,
+  '0003_mail': m0003,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {

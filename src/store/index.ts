@@ -2,6 +2,7 @@
 export type { AuditAppend, AuditQuery } from './audit.js';
 export type { DatabaseOptions, Dialect } from './database.js';
 export type { LoginEvent } from './login-events.js';
+export type { MailMessageRecord, MailModelRecord, MailQueueQuery } from './mail.js';
 export type { SenseDeviceRecord, SenseReadingRecord, SenseSeriesSummary } from './sense.js';
 export type { SessionRecord } from './sessions.js';
 export type { Repositories, Store } from './store.js';

@@ -109,6 +109,44 @@ export interface SenseReadingsTable {
   high: number | null;
 }
 
+export interface MailMessagesTable {
+  id: string;
+  received_at: string;
+  source: string;
+  reporter: string | null;
+  raw_sha256: string;
+  raw: Uint8Array;
+  size: number;
+  subject: string;
+  from_address: string;
+  verdict: string;
+  score: number;
+  analysis: string;
+  model_version: string;
+  finding_id: string | null;
+  analyst_verdict: string | null;
+  analyst_id: string | null;
+  analyst_at: string | null;
+  analyst_note: string | null;
+}
+
+export interface ModuleSettingsTable {
+  module: string;
+  value: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface MailModelsTable {
+  version: string;
+  created_at: string;
+  created_by: string;
+  parent_version: string;
+  examples: number;
+  model: string;
+  active: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -119,4 +157,7 @@ export interface Database {
   findings: FindingsTable;
   sense_devices: SenseDevicesTable;
   sense_readings: SenseReadingsTable;
+  mail_messages: MailMessagesTable;
+  module_settings: ModuleSettingsTable;
+  mail_models: MailModelsTable;
 }

@@ -5,6 +5,7 @@ import { auditRepository } from './audit.js';
 import { type DatabaseOptions, type Dialect, openDatabase } from './database.js';
 import { findingsRepository } from './findings.js';
 import { loginEventsRepository } from './login-events.js';
+import { mailRepository, moduleSettingsRepository } from './mail.js';
 import type { Database } from './schema.js';
 import { senseRepository } from './sense.js';
 import { sessionsRepository } from './sessions.js';
@@ -19,6 +20,8 @@ export interface Repositories {
   readonly loginEvents: ReturnType<typeof loginEventsRepository>;
   readonly findings: ReturnType<typeof findingsRepository>;
   readonly sense: ReturnType<typeof senseRepository>;
+  readonly mail: ReturnType<typeof mailRepository>;
+  readonly settings: ReturnType<typeof moduleSettingsRepository>;
 }
 
 export interface Store extends Repositories {
@@ -42,6 +45,8 @@ function repositories(db: Kysely<Database>): Repositories {
     loginEvents: loginEventsRepository(db),
     findings: findingsRepository(db),
     sense: senseRepository(db),
+    mail: mailRepository(db),
+    settings: moduleSettingsRepository(db),
   };
 }
 
