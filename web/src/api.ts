@@ -136,6 +136,8 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 interface RequestOptions {
   body?: unknown;
+  /** Bytes sent as they are (a raw e-mail message), with their own content type. */
+  raw?: { data: Blob; type: string };
   /** Login and session probes expect 401 and must not trigger the global sign-out. */
   quiet401?: boolean;
 }
@@ -146,6 +148,7 @@ async function request<T>(method: Method, path: string, options: RequestOptions 
   // Bodiless requests send no content-type: the server rejects an empty JSON body.
   const hasBody = options.body !== undefined;
   if (hasBody) headers['content-type'] = 'application/json';
+  if (options.raw) headers['content-type'] = options.raw.type;
 
   let response: Response;
   try {
@@ -153,7 +156,7 @@ async function request<T>(method: Method, path: string, options: RequestOptions 
       method,
       headers,
       credentials: 'same-origin',
-      body: hasBody ? JSON.stringify(options.body) : undefined,
+      body: options.raw ? options.raw.data : hasBody ? JSON.stringify(options.body) : undefined,
     });
   } catch (cause) {
     throw new ApiError(NETWORK_ERROR, 0, cause instanceof Error ? cause.message : String(cause), {}, null);
@@ -374,4 +377,177 @@ export function getSenseDevice(id: string): Promise<SenseDeviceDetail> {
 
 export function listSenseAlerts(limit = 100): Promise<{ items: SenseAlert[] }> {
   return request('GET', `/api/sense/alerts${query({ limit })}`);
+}
+
+// --- Mail (reported messages) ---
+
+export type MailVerdict = 'phishing' | 'suspicious' | 'clean';
+export type MailAnalystVerdict = 'phishing' | 'legitimate';
+export type MailReasonCategory =
+  | 'parse'
+  | 'authentication'
+  | 'sender'
+  | 'lookalike'
+  | 'link'
+  | 'attachment'
+  | 'qr'
+  | 'intent'
+  | 'html'
+  | 'model';
+
+export const MAIL_VERDICTS: readonly MailVerdict[] = ['phishing', 'suspicious', 'clean'];
+
+export interface MailReason {
+  /** Stable code, e.g. `mail.link.ip_host`. */
+  code: string;
+  category: MailReasonCategory;
+  /** Contribution to the verdict's log-odds: positive towards phishing, negative towards clean. */
+  weight: number;
+  message: LocalizedName;
+  /** What was seen (a URL, a domain, a file name), for the analyst. */
+  data?: Record<string, unknown>;
+}
+
+export interface MailAttachmentIndicator {
+  filename: string;
+  contentType: string;
+  sha256: string;
+}
+
+export interface MailAnalysis {
+  verdict: MailVerdict;
+  /** Probability of phishing in [0, 1]. */
+  score: number;
+  reasons: MailReason[];
+  modelFeatures: { feature: string; weight: number }[];
+  indicators: { urls: string[]; domains: string[]; ips: string[]; attachments: MailAttachmentIndicator[] };
+  /** MITRE ATT&CK technique ids, e.g. T1566.002. */
+  techniques: string[];
+  summary: { subject: string; from: string; replyTo: string[]; size: number; links: number; attachments: number };
+  modelVersion: string;
+}
+
+export interface MailQueueItem {
+  id: string;
+  receivedAt: string;
+  source: string;
+  reporter: string | null;
+  subject: string;
+  from: string;
+  size: number;
+  verdict: MailVerdict;
+  score: number;
+  modelVersion: string;
+  findingId: string | null;
+  analystVerdict: MailAnalystVerdict | null;
+  analystId: string | null;
+  analystAt: string | null;
+  analystNote: string | null;
+}
+
+export interface MailQueueDetail extends MailQueueItem {
+  analysis: MailAnalysis;
+}
+
+export interface MailVerdictCount {
+  verdict: string;
+  open: number;
+  total: number;
+}
+
+export interface MailQueueQuery {
+  verdict?: MailVerdict;
+  status?: 'open' | 'triaged';
+  limit?: number;
+  /** Id of the last item already shown: the page continues after it. */
+  before?: string;
+}
+
+export interface MailBrand {
+  name: string;
+  domains: string[];
+  keywords?: string[];
+}
+
+export interface MailSettings {
+  organisationDomains: string[];
+  vipNames: string[];
+  extraBrands: MailBrand[];
+  allowedSenderDomains: string[];
+  allowedLinkDomains: string[];
+}
+
+export interface MailModelInfo {
+  version: string;
+  createdAt: string | null;
+  createdBy: string | null;
+  parentVersion: string | null;
+  examples: number;
+  active: boolean;
+  shipped: boolean;
+}
+
+export interface MailLearnResult {
+  model: MailModelInfo;
+  /** How many of the labelled messages the previous model, then the new one, classify as analysts did. */
+  agreementBefore: number;
+  agreementAfter: number;
+  changes: { name: string; before: number; after: number }[];
+}
+
+const RFC822 = 'message/rfc822';
+
+export function analyzeMail(message: Blob): Promise<MailAnalysis> {
+  return request('POST', '/api/mail/analyze', { raw: { data: message, type: RFC822 } });
+}
+
+export function reportMail(message: Blob): Promise<{ item: MailQueueItem; duplicate: boolean }> {
+  return request('POST', '/api/mail/reports', { raw: { data: message, type: RFC822 } });
+}
+
+export function listMailReports(
+  filters: MailQueueQuery,
+): Promise<{ items: MailQueueItem[]; counts: MailVerdictCount[] }> {
+  return request('GET', `/api/mail/reports${query({ ...filters })}`);
+}
+
+export function getMailReport(id: string): Promise<MailQueueDetail> {
+  return request('GET', `/api/mail/reports/${encodeURIComponent(id)}`);
+}
+
+/** The address of the message as received, served as a file to download (never rendered). */
+export function mailRawHref(id: string): string {
+  return `/api/mail/reports/${encodeURIComponent(id)}/raw`;
+}
+
+export function setMailVerdict(
+  id: string,
+  verdict: MailAnalystVerdict | null,
+  note: string | null,
+): Promise<{ item: MailQueueItem }> {
+  return request('PUT', `/api/mail/reports/${encodeURIComponent(id)}/verdict`, { body: { verdict, note } });
+}
+
+export function getMailSettings(): Promise<{
+  settings: MailSettings;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}> {
+  return request('GET', '/api/mail/settings');
+}
+
+export function updateMailSettings(settings: MailSettings): Promise<{ settings: MailSettings }> {
+  return request('PUT', '/api/mail/settings', { body: settings });
+}
+
+export function listMailModels(): Promise<{ items: MailModelInfo[] }> {
+  return request('GET', '/api/mail/models');
+}
+
+export function learnMailModel(): Promise<MailLearnResult> {
+  return request('POST', '/api/mail/models/learn');
+}
+
+export function activateMailModel(version: string): Promise<{ items: MailModelInfo[] }> {
+  return request('PUT', '/api/mail/models/active', { body: { version } });
 }

@@ -5,6 +5,9 @@ import type { Translation } from './locales/en.ts';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
+import { MailReportPage } from './pages/mail/MailReportPage.tsx';
+import { MailSettingsPage } from './pages/mail/MailSettingsPage.tsx';
+import { MailTriagePage } from './pages/mail/MailTriagePage.tsx';
 import { SensePage } from './pages/sense/SensePage.tsx';
 import { TokensPage } from './pages/TokensPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
@@ -38,6 +41,32 @@ export const SECTIONS: readonly Section[] = [
   },
   { id: 'tokens', path: '/admin/tokens', labelKey: 'nav.tokens', group: 'nav.administration', component: TokensPage },
   { id: 'sense', path: '/sense', labelKey: 'nav.sense', permission: 'sense:read', nested: true, component: SensePage },
+  // Mail: every employee reports doubtful messages; analysts triage them; settings are read by mail:read.
+  {
+    id: 'mail-report',
+    path: '/mail',
+    labelKey: 'nav.mailReport',
+    group: 'nav.mail',
+    permission: 'mail:report',
+    component: MailReportPage,
+  },
+  {
+    id: 'mail-triage',
+    path: '/mail/triage',
+    labelKey: 'nav.mailTriage',
+    group: 'nav.mail',
+    permission: 'mail:read',
+    nested: true,
+    component: MailTriagePage,
+  },
+  {
+    id: 'mail-settings',
+    path: '/mail/settings',
+    labelKey: 'nav.mailSettings',
+    group: 'nav.mail',
+    permission: 'mail:read',
+    component: MailSettingsPage,
+  },
   { id: 'audit', path: '/audit', labelKey: 'nav.audit', permission: 'audit:read', component: AuditPage },
   { id: 'account', path: '/account', labelKey: 'nav.account', component: AccountPage },
 ];

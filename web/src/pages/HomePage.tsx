@@ -12,13 +12,19 @@ export function HomePage() {
 
 function PersonalHome() {
   const { t } = useTranslation();
-  const { user } = useSession();
+  const session = useSession();
+  const { user } = session;
   return (
     <>
       <h1>{t('personal.title', { name: displayNameOf(user) })}</h1>
       <div className="card card-narrow">
         <p>{t('personal.role', { role: t(`roles.${user.role}`) })}</p>
         <p>{t('personal.intro')}</p>
+        {can(session, 'mail:report') && (
+          <p>
+            {t('personal.reportIntro')} <a href={hrefFor('/mail')}>{t('personal.reportLink')}</a>
+          </p>
+        )}
         <p>
           <a className="button-link" href={hrefFor('/account')}>
             {t('personal.accountLink')}
