@@ -61,6 +61,17 @@ export function featureScale(featureCount: number): number {
   return Math.max(1, featureCount) ** -0.25;
 }
 
+/** The model's words as a Map (a 6,000-key object is slow to probe); built once per model. */
+const WEIGHT_MAPS = new WeakMap<MailModel, ReadonlyMap<string, number>>();
+function featureWeights(model: MailModel): ReadonlyMap<string, number> {
+  let weights = WEIGHT_MAPS.get(model);
+  if (!weights) {
+    weights = new Map(Object.entries(model.features));
+    WEIGHT_MAPS.set(model, weights);
+  }
+  return weights;
+}
+
 export function signalScale(model: MailModel, code: string): number {
   return model.signalScales[code] ?? 1;
 }
@@ -73,8 +84,9 @@ export function scoreWithModel(
   let textLogit = model.bias;
   const contributions: FeatureContribution[] = [];
   const scale = featureScale(features.size);
+  const weights = featureWeights(model);
   for (const feature of features) {
-    const weight = model.features[feature];
+    const weight = weights.get(feature);
     if (weight === undefined) continue;
     textLogit += weight * scale;
     contributions.push({ feature, weight: round(weight * scale) });

@@ -61,6 +61,8 @@ export async function parseMessage(raw: Uint8Array, limits: MailLimits = DEFAULT
       skipImageLinks: true,
       skipTextLinks: true,
       keepCidLinks: true,
+      // We hash attachments ourselves (SHA-256, the indicator analysts search for).
+      checksumAlgo: false,
     });
   } catch (error) {
     problems.push(parseFailure(error));

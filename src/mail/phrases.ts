@@ -49,7 +49,18 @@ function foldChar(code: number): string {
  * (so `dans les 24 heures` matches `dans les # heures`); `% $ € £` are tokens of their own;
  * the end of a sentence (`. ! ? ;` before a space) is a `|` token that no phrase crosses.
  */
-export function tokenize(text: string, maxTokens = 20_000): Token[] {
+export function tokenize(text: string, maxTokens = 20_000): readonly Token[] {
+  // Several signals read the same text (intent, the request to scan a QR code): the last
+  // result is kept, so one message is tokenised once.
+  if (lastTokenized && lastTokenized.text === text && lastTokenized.maxTokens === maxTokens) return lastTokenized.tokens;
+  const tokens = tokenizeNow(text, maxTokens);
+  lastTokenized = { text, maxTokens, tokens };
+  return tokens;
+}
+
+let lastTokenized: { text: string; maxTokens: number; tokens: readonly Token[] } | undefined;
+
+function tokenizeNow(text: string, maxTokens: number): Token[] {
   const tokens: Token[] = [];
   let word = '';
   let start = -1;

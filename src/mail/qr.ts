@@ -9,6 +9,7 @@ import { Unzlib } from 'fflate';
 import jpeg from 'jpeg-js';
 import jsQRImport from 'jsqr';
 import pngjs from 'pngjs';
+import { intentText } from './intent.js';
 import { PhraseMatcher, tokenize } from './phrases.js';
 import type { MailAttachment, Reason, SignalContext } from './types.js';
 
@@ -446,8 +447,7 @@ const SCAN_REQUEST = new PhraseMatcher([
 
 /** "Scan the QR code", "scannez le code QR": the message asks to open it on a phone. */
 export function asksToScan(ctx: SignalContext): boolean {
-  const text = `${ctx.message.subject}\n${(ctx.message.text || ctx.html.visibleText).slice(0, 50_000)}`;
-  return SCAN_REQUEST.match(tokenize(text), 1).length > 0;
+  return SCAN_REQUEST.match(tokenize(intentText(ctx)), 1).length > 0;
 }
 
 /** Quishing: a QR code carrying a link; stronger when there are few other links or the text asks to scan. */
