@@ -63,6 +63,8 @@ export interface MailAnalysis {
     readonly attachments: number;
   };
   readonly modelVersion: string;
+  /** The scores from which the model says suspicious and phishing. */
+  readonly thresholds: { readonly suspicious: number; readonly phishing: number };
 }
 
 /** What the signals see, built once per message; exported for training and benchmarks. */
@@ -107,6 +109,7 @@ export function analyzeParsed(message: ParsedMessage, options: AnalyzeOptions = 
       attachments: message.attachments.filter((a) => !a.inline).length,
     },
     modelVersion: model.version,
+    thresholds: model.thresholds,
   };
 }
 

@@ -653,7 +653,9 @@ export function intentText(ctx: SignalContext): string {
 
 /** Scores every category on a text (bounded by the caller). Exposed for tests and tools. */
 export function scoreIntent(text: string): IntentHit[] {
-  const matches = MATCHER.match(tokenize(text.length > MAX_INTENT_TEXT + 1001 ? text.slice(0, MAX_INTENT_TEXT + 1001) : text));
+  const matches = MATCHER.match(
+    tokenize(text.length > MAX_INTENT_TEXT + 1001 ? text.slice(0, MAX_INTENT_TEXT + 1001) : text),
+  );
   // First occurrence of each pattern.
   const first = new Map<number, { start: number; end: number }>();
   for (const m of matches) if (!first.has(m.pattern)) first.set(m.pattern, m);

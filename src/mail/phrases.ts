@@ -52,7 +52,8 @@ function foldChar(code: number): string {
 export function tokenize(text: string, maxTokens = 20_000): readonly Token[] {
   // Several signals read the same text (intent, the request to scan a QR code): the last
   // result is kept, so one message is tokenised once.
-  if (lastTokenized && lastTokenized.text === text && lastTokenized.maxTokens === maxTokens) return lastTokenized.tokens;
+  if (lastTokenized && lastTokenized.text === text && lastTokenized.maxTokens === maxTokens)
+    return lastTokenized.tokens;
   const tokens = tokenizeNow(text, maxTokens);
   lastTokenized = { text, maxTokens, tokens };
   return tokens;

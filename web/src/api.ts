@@ -425,6 +425,8 @@ export interface MailAnalysis {
   techniques: string[];
   summary: { subject: string; from: string; replyTo: string[]; size: number; links: number; attachments: number };
   modelVersion: string;
+  /** Scores from which the verdict is suspicious, and phishing. */
+  thresholds: { suspicious: number; phishing: number };
 }
 
 export interface MailQueueItem {

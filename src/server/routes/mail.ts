@@ -47,6 +47,7 @@ const analysisSchema = z
       attachments: z.number(),
     }),
     modelVersion: z.string(),
+    thresholds: z.object({ suspicious: z.number(), phishing: z.number() }),
   })
   .meta({ id: 'MailAnalysis' });
 

@@ -326,6 +326,7 @@ export const en = {
       model: 'Model',
     },
     verdictHeading: 'Verdict:',
+    thresholds: 'Suspicious from {{suspicious}}, phishing from {{phishing}} (the marks on the bar).',
     scoreLabel: 'Phishing score (0 to 1)',
     verdictExplain: {
       phishing:

@@ -334,6 +334,7 @@ export const fr: Translation = {
       model: 'Modèle',
     },
     verdictHeading: 'Verdict :',
+    thresholds: 'Suspect à partir de {{suspicious}}, hameçonnage à partir de {{phishing}} (les repères sur la barre).',
     scoreLabel: 'Score d’hameçonnage (de 0 à 1)',
     verdictExplain: {
       phishing:

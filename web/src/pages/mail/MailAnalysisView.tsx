@@ -48,7 +48,15 @@ export function MailAnalysisView({ analysis, headingRef }: Props) {
             <span className="score-label">{t('mail.scoreLabel')}</span>
           </div>
         </div>
-        <meter className="visually-hidden" min={0} max={1} low={0.5} high={0.8} optimum={0} value={analysis.score}>
+        <meter
+          className="visually-hidden"
+          min={0}
+          max={1}
+          low={analysis.thresholds.suspicious}
+          high={analysis.thresholds.phishing}
+          optimum={0}
+          value={analysis.score}
+        >
           {scoreText}
         </meter>
         <div className="score-meter" aria-hidden="true">
@@ -56,7 +64,15 @@ export function MailAnalysisView({ analysis, headingRef }: Props) {
             className="score-meter-fill"
             style={{ width: `${Math.min(100, Math.max(0, analysis.score * 100))}%` }}
           />
+          <span className="score-meter-mark" style={{ left: `${analysis.thresholds.suspicious * 100}%` }} />
+          <span className="score-meter-mark" style={{ left: `${analysis.thresholds.phishing * 100}%` }} />
         </div>
+        <p className="hint score-thresholds">
+          {t('mail.thresholds', {
+            suspicious: formatScore(analysis.thresholds.suspicious, locale),
+            phishing: formatScore(analysis.thresholds.phishing, locale),
+          })}
+        </p>
         <p className="verdict-explain">{t(`mail.verdictExplain.${analysis.verdict}`)}</p>
         <Summary analysis={analysis} />
       </section>
