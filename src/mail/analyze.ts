@@ -4,6 +4,7 @@
  * reasons sorted by weight.
  */
 
+import type { Locale, LocalizedText } from '../core/index.js';
 import { attachmentReasons } from './attachments.js';
 import { authenticationReasons } from './auth.js';
 import { SHIPPED_BRANDS } from './brands.js';
@@ -179,35 +180,35 @@ function identityLookalikes(context: SignalContext): Reason[] {
 
 function modelReason(textLogit: number, contributions: readonly FeatureContribution[]): Reason {
   const towardPhishing = textLogit >= 0;
-  const words = contributions
-    .filter((c) => (towardPhishing ? c.weight > 0 : c.weight < 0))
-    .slice(0, 6)
-    .map((c) => describeFeature(c.feature));
-  const list = words.join(', ');
+  const features = contributions.filter((c) => (towardPhishing ? c.weight > 0 : c.weight < 0)).slice(0, 6);
+  const list = (locale: Locale) => {
+    const words = features.map((c) => describeFeature(c.feature)[locale]).join(', ');
+    return words ? ` (${words})` : '';
+  };
   return {
     code: 'mail.model.text',
     category: 'model',
     weight: round(textLogit),
     message: towardPhishing
       ? {
-          fr: `La formulation ressemble à celle d'hameçonnages connus${list ? ` (${list})` : ''}.`,
-          en: `The wording resembles known phishing${list ? ` (${list})` : ''}.`,
+          fr: `La formulation ressemble à celle d'hameçonnages connus${list('fr')}.`,
+          en: `The wording resembles known phishing${list('en')}.`,
         }
       : {
-          fr: `La formulation ressemble à celle de messages légitimes${list ? ` (${list})` : ''}.`,
-          en: `The wording resembles legitimate mail${list ? ` (${list})` : ''}.`,
+          fr: `La formulation ressemble à celle de messages légitimes${list('fr')}.`,
+          en: `The wording resembles legitimate mail${list('en')}.`,
         },
-    data: { words: words },
+    data: { words: features.map((c) => c.feature) },
   };
 }
 
-/** `w:verify` → « verify », `b:your_account` → « your account », `s:urgent` → « urgent » (subject). */
-export function describeFeature(feature: string): string {
+/** `w:verify` → “verify”, `b:your_account` → “your account”, `s:urgent` → “urgent” (subject). */
+export function describeFeature(feature: string): LocalizedText {
   const kind = feature.slice(0, 2);
   const body = feature.slice(2).replace(/_/g, ' ');
-  if (kind === 's:') return `“${body}” (subject)`;
-  if (kind === 'n:') return `“${body}” (sender name)`;
-  return `“${body}”`;
+  if (kind === 's:') return { fr: `« ${body} » (objet)`, en: `“${body}” (subject)` };
+  if (kind === 'n:') return { fr: `« ${body} » (nom de l'expéditeur)`, en: `“${body}” (sender name)` };
+  return { fr: `« ${body} »`, en: `“${body}”` };
 }
 
 function indicatorsOf(context: SignalContext): MailIndicators {
