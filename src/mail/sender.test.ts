@@ -123,6 +123,13 @@ describe('senderReasons', () => {
     expect(reasons[0]?.data).toMatchObject({ vip: 'Marie Dupont', domain: 'gmail.com' });
   });
 
+  it("does not take a VIP's own known outside address for an impersonation", async () => {
+    const settings = { ...SETTINGS, vipAddresses: ['marie.dupont@perso.example'] };
+    expect(codes(await reasonsFor('From: Marie Dupont <marie.dupont@perso.example>', settings))).toEqual([]);
+    const other = await reasonsFor('From: Marie Dupont <marie.dupont.pdg@gmail.com>', settings);
+    expect(codes(other)).toEqual(['mail.sender.vip_impersonation']);
+  });
+
   it("flags the organisation's name from outside, strongly from a free webmail", async () => {
     const settings = { ...SETTINGS, organisationDomains: ['acme-industries.fr'] };
     const free = await reasonsFor('From: ACME Industries - Paie <paie.acme@gmail.com>', settings);

@@ -632,7 +632,8 @@ export function senderReasons(ctx: SignalContext): Reason[] {
 
   // VIP impersonation: the name of someone of the organisation, from outside it.
   let vipFired = false;
-  if (name && !fromOrganisation) {
+  const knownVipAddress = from?.address !== undefined && settings.vipAddresses.includes(from.address);
+  if (name && !fromOrganisation && !knownVipAddress) {
     const vip = settings.vipNames.find((v) => namesVip(name, v));
     if (vip) {
       vipFired = true;

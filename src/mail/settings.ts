@@ -11,6 +11,7 @@ const domain = z
 export const mailSettingsSchema = z.strictObject({
   organisationDomains: z.array(domain).max(200).readonly().default([]),
   vipNames: z.array(z.string().trim().min(3).max(120)).max(500).readonly().default([]),
+  vipAddresses: z.array(z.email().trim().toLowerCase()).max(1000).readonly().default([]),
   extraBrands: z
     .array(
       z.strictObject({

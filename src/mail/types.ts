@@ -97,6 +97,11 @@ export interface MailSettings {
   readonly organisationDomains: readonly string[];
   /** Names of people whose identity is worth stealing ("Marie Dupont"). */
   readonly vipNames: readonly string[];
+  /**
+   * Addresses outside the organisation that really belong to those people (a VIP writing from
+   * a personal mailbox): mail from them is not taken for an impersonation.
+   */
+  readonly vipAddresses: readonly string[];
   /** Brands added to the shipped list. */
   readonly extraBrands: readonly Brand[];
   /** Sender domains trusted by the organisation: their mail is not flagged for identity reasons. */
@@ -108,6 +113,7 @@ export interface MailSettings {
 export const DEFAULT_MAIL_SETTINGS: MailSettings = {
   organisationDomains: [],
   vipNames: [],
+  vipAddresses: [],
   extraBrands: [],
   allowedSenderDomains: [],
   allowedLinkDomains: [],

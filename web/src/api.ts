@@ -477,6 +477,7 @@ export interface MailSettings {
   extraBrands: MailBrand[];
   allowedSenderDomains: string[];
   allowedLinkDomains: string[];
+  vipAddresses: string[];
 }
 
 export interface MailModelInfo {

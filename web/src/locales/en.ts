@@ -464,12 +464,14 @@ export const en = {
     fields: {
       organisationDomains: 'Organisation domains',
       vipNames: 'VIP names',
+      vipAddresses: 'VIPs’ own outside addresses',
       allowedSenderDomains: 'Allowed sender domains',
       allowedLinkDomains: 'Allowed link domains',
     },
     fieldHints: {
       organisationDomains: 'Your own domains, one per line (e.g. example.fr). Look-alikes of them are flagged.',
       vipNames: 'People often impersonated (executives, finance), one full name per line.',
+      vipAddresses: 'Personal addresses those people really write from (not impersonations), one per line.',
       allowedSenderDomains: 'Senders trusted despite other signals (partners, your tools), one domain per line.',
       allowedLinkDomains: 'Link targets never counted as suspicious, one domain per line.',
     },

@@ -473,6 +473,7 @@ export const fr: Translation = {
     fields: {
       organisationDomains: 'Domaines de l’organisation',
       vipNames: 'Noms de personnalités (VIP)',
+      vipAddresses: 'Adresses extérieures propres aux VIP',
       allowedSenderDomains: 'Domaines d’expéditeurs autorisés',
       allowedLinkDomains: 'Domaines de liens autorisés',
     },
@@ -480,6 +481,7 @@ export const fr: Translation = {
       organisationDomains:
         'Vos propres domaines, un par ligne (ex. exemple.fr). Les domaines qui les imitent sont signalés.',
       vipNames: 'Personnes souvent usurpées (direction, finances), un nom complet par ligne.',
+      vipAddresses: 'Adresses personnelles depuis lesquelles ces personnes écrivent vraiment (pas des usurpations), une par ligne.',
       allowedSenderDomains:
         'Expéditeurs de confiance malgré d’autres signaux (partenaires, vos outils), un domaine par ligne.',
       allowedLinkDomains: 'Destinations de liens jamais comptées comme suspectes, un domaine par ligne.',

@@ -11,11 +11,12 @@ import { useStatus } from '../../status.ts';
 import { useLoad } from '../../useLoad.ts';
 import { ModelVersions } from './ModelVersions.tsx';
 
-type ListField = 'organisationDomains' | 'vipNames' | 'allowedSenderDomains' | 'allowedLinkDomains';
+type ListField = 'organisationDomains' | 'vipNames' | 'vipAddresses' | 'allowedSenderDomains' | 'allowedLinkDomains';
 
 const LIST_FIELDS: readonly ListField[] = [
   'organisationDomains',
   'vipNames',
+  'vipAddresses',
   'allowedSenderDomains',
   'allowedLinkDomains',
 ];
@@ -27,6 +28,7 @@ const LIST_FIELDS: readonly ListField[] = [
 const SPLIT: Record<ListField, RegExp> = {
   organisationDomains: /[\n,;]+/,
   vipNames: /\n/,
+  vipAddresses: /[\n,;]+/,
   allowedSenderDomains: /[\n,;]+/,
   allowedLinkDomains: /[\n,;]+/,
 };
@@ -68,6 +70,7 @@ function toDraft(settings: MailSettings): Draft {
     lists: {
       organisationDomains: settings.organisationDomains.join('\n'),
       vipNames: settings.vipNames.join('\n'),
+      vipAddresses: settings.vipAddresses.join('\n'),
       allowedSenderDomains: settings.allowedSenderDomains.join('\n'),
       allowedLinkDomains: settings.allowedLinkDomains.join('\n'),
     },
@@ -84,6 +87,7 @@ function fromDraft(draft: Draft): MailSettings {
   return {
     organisationDomains: splitList(draft.lists.organisationDomains, SPLIT.organisationDomains),
     vipNames: splitList(draft.lists.vipNames, SPLIT.vipNames),
+    vipAddresses: splitList(draft.lists.vipAddresses, SPLIT.vipAddresses),
     allowedSenderDomains: splitList(draft.lists.allowedSenderDomains, SPLIT.allowedSenderDomains),
     allowedLinkDomains: splitList(draft.lists.allowedLinkDomains, SPLIT.allowedLinkDomains),
     extraBrands: draft.brands.map((brand) => {
