@@ -7,6 +7,7 @@
 import {
   crossValidatedScores,
   detectionFigures,
+  foldOf,
   SHIPPED_MAIL_MODEL,
   scoreExample,
   trainMailModel,
@@ -24,6 +25,21 @@ out(`corpus: ${corpus.length} messages, ${phishingCount} phishing, ${corpus.leng
 
 const scores = crossValidatedScores(corpus, FOLDS);
 const strict = detectionFigures(scores, labels, 0.005);
+
+// The default threshold, as `npm run train:mail` chooses it (the 0.5% point of out-of-fold
+// scores), measured honestly: each fold is judged at a threshold chosen from the other folds.
+const folds = corpus.map((m) => foldOf(m.id, FOLDS));
+const thresholdWithout = new Map<number, number>();
+for (let fold = 0; fold < FOLDS; fold++) {
+  const others = corpus.map((_, j) => j).filter((j) => folds[j] !== fold);
+  const figures = detectionFigures(
+    others.map((j) => scores[j] ?? 0),
+    others.map((j) => labels[j] ?? false),
+    0.005,
+  );
+  thresholdWithout.set(fold, figures.thresholdAtFpr);
+}
+const flaggedHonestly = corpus.map((_, i) => (scores[i] ?? 0) > (thresholdWithout.get(folds[i] ?? 0) ?? 1));
 const { suspicious, phishing } = SHIPPED_MAIL_MODEL.thresholds;
 const flaggedAt = (threshold: number) => ({
   recall: share(corpus.filter((m, i) => m.phishing && (scores[i] ?? 0) >= threshold).length, phishingCount),
@@ -47,10 +63,16 @@ out('|---|---|');
 out(
   `| phishing caught at ≤ 0.5% legitimate flagged | **${pct(strict.recallAtFpr)}** (score > ${strict.thresholdAtFpr.toFixed(4)}) |`,
 );
-const atSuspicious = flaggedAt(suspicious);
 const atPhishing = flaggedAt(phishing);
+const honest = {
+  recall: share(corpus.filter((m, i) => m.phishing && flaggedHonestly[i]).length, phishingCount),
+  falsePositives: share(
+    corpus.filter((m, i) => !m.phishing && flaggedHonestly[i]).length,
+    corpus.length - phishingCount,
+  ),
+};
 out(
-  `| at the default verdict threshold (suspicious or phishing, score ≥ ${suspicious}) | ${pct(atSuspicious.recall)} caught, ${pct(atSuspicious.falsePositives)} legitimate flagged |`,
+  `| at the default threshold, chosen without the scored fold (shipped: ${suspicious}) | ${pct(honest.recall)} caught, ${pct(honest.falsePositives)} legitimate flagged |`,
 );
 out(
   `| verdict phishing only (score ≥ ${phishing}) | ${pct(atPhishing.recall)} caught, ${pct(atPhishing.falsePositives)} legitimate flagged |`,
@@ -61,21 +83,21 @@ out(
 );
 
 out();
-out(`| source | class | messages | flagged at the default threshold (≥ ${suspicious}) |`);
+out('| source | class | messages | flagged at the default threshold, chosen without the scored fold |');
 out('|---|---|---|---|');
 const sources = [...new Set(corpus.map((m) => `${m.phishing ? 'phishing' : 'legitimate'}\t${m.source}`))].sort();
 for (const key of sources) {
   const [kind, source] = key.split('\t');
   const members = corpus
-    .map((m, i) => ({ m, s: scores[i] ?? 0 }))
+    .map((m, i) => ({ m, flagged: flaggedHonestly[i] ?? false }))
     .filter(({ m }) => m.source === source && (m.phishing ? 'phishing' : 'legitimate') === kind);
-  const flagged = members.filter(({ s }) => s >= suspicious).length;
+  const flagged = members.filter((x) => x.flagged).length;
   out(`| ${source} | ${kind} | ${members.length} | ${flagged} (${pct(flagged / members.length)}) |`);
 }
 
 const misses = corpus
-  .map((m, i) => ({ m, s: scores[i] ?? 0 }))
-  .filter(({ m, s }) => (m.phishing ? s < suspicious : s >= suspicious))
+  .map((m, i) => ({ m, s: scores[i] ?? 0, flagged: flaggedHonestly[i] ?? false }))
+  .filter(({ m, flagged }) => m.phishing !== flagged)
   .sort((a, b) => b.s - a.s);
 if (process.env.VIGIE_BENCH_VERBOSE) {
   out();

@@ -1,5 +1,5 @@
 // `vigie mail scan` on files, folders and mbox files in a temporary folder: formats, exit codes, errors.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,23 @@ describe('vigie mail scan', () => {
     const result = await scan([join(dir, 'empty.eml'), '--format', 'jsonl']);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.lines[0] ?? '{}')).toMatchObject({ error: { code: 'mail.empty' } });
+  });
+
+  it('does not follow links inside folders (a link to a parent would loop)', async () => {
+    const looped = mkdtempSync(join(tmpdir(), 'vigie-mail-loop-'));
+    writeFileSync(join(looped, 'phish.eml'), PHISH);
+    symlinkSync('.', join(looped, 'again'));
+    symlinkSync('..', join(looped, 'parent'));
+    const result = await scan([looped, '--format', 'jsonl']);
+    expect(result.lines).toHaveLength(1);
+  });
+
+  it('prints no terminal escape codes from file names or messages in the table', async () => {
+    const escaped = mkdtempSync(join(tmpdir(), 'vigie-mail-esc-'));
+    writeFileSync(join(escaped, 'evil\u001b[2K.eml'), PHISH);
+    const result = await scan([escaped]);
+    expect(result.out).not.toContain('\u001b');
+    expect(result.lines).toHaveLength(2);
   });
 
   it('rejects an unknown format as a usage error', async () => {

@@ -3,7 +3,7 @@
  * Finding phishing is a result, not a failure: the exit code is 0 unless the command was
  * misused (2) or a path could not be read (1).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { type Locale, VigieError } from '../core/index.js';
@@ -82,7 +82,8 @@ function readSettings(path: string): MailSettings {
 function* sourcesOf(path: string, io: CliIo, onUnreadable: () => void, inFolder = false): Generator<MailSource> {
   let stat: ReturnType<typeof statSync>;
   try {
-    stat = statSync(path);
+    // Inside folders, links are not followed: a link to a parent folder would walk forever.
+    stat = inFolder ? lstatSync(path) : statSync(path);
   } catch (error) {
     io.err(`vigie: cannot read ${path}: ${errorText(error)}\n`);
     onUnreadable();
@@ -106,6 +107,9 @@ function* sourcesOf(path: string, io: CliIo, onUnreadable: () => void, inFolder 
   if (!stat.isFile()) return;
   let bytes: Uint8Array;
   try {
+    // In a folder, files that do not start like a message (a README, a manifest) are skipped
+    // after reading their first bytes only.
+    if (inFolder && !looksLikeMessage(head(path))) return;
     bytes = readFileSync(path);
   } catch (error) {
     io.err(`vigie: cannot read ${path}: ${errorText(error)}\n`);
@@ -117,15 +121,28 @@ function* sourcesOf(path: string, io: CliIo, onUnreadable: () => void, inFolder 
     for (const message of splitMbox(bytes)) yield { file: path, index: index++, bytes: message };
     return;
   }
-  // In a folder, files that do not start like a message (a README, a manifest) are skipped.
-  if (inFolder && !looksLikeMessage(bytes)) return;
   yield { file: path, bytes };
 }
 
-/** A message starts with a header line: a field name, a colon. */
+function head(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    return buffer.subarray(0, readSync(fd, buffer, 0, SNIFF_BYTES, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A message starts with a header line (a field name, a colon), or an mbox `From ` line. */
 function looksLikeMessage(bytes: Uint8Array): boolean {
-  const head = Buffer.from(bytes.subarray(0, SNIFF_BYTES)).toString('latin1');
-  return /^[!-9;-~]{1,76}:/.test(head);
+  if (isMbox(bytes)) return true;
+  return /^[!-9;-~]{1,76}:/.test(Buffer.from(bytes).toString('latin1'));
+}
+
+/** What a message says may hold terminal escape codes: a table shows them as harmless marks. */
+function printable(text: string): string {
+  return text.replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, '\u2423');
 }
 
 interface ScanLine {
@@ -164,10 +181,10 @@ async function scanOne(source: MailSource, settings: MailSettings): Promise<Scan
 }
 
 function tableRow(source: MailSource, line: ScanLine, lang: Locale): string[] {
-  const name = source.index === undefined ? source.file : `${source.file}#${source.index}`;
+  const name = printable(source.index === undefined ? source.file : `${source.file}#${source.index}`);
   if (line.error) return [name, 'error', '', line.error.message];
   const top = line.reasons?.find((r) => r.weight > 0 && line.verdict !== 'clean') ?? line.reasons?.[0];
-  return [name, line.verdict ?? '', (line.score ?? 0).toFixed(3), top ? top.message[lang] : ''];
+  return [name, line.verdict ?? '', (line.score ?? 0).toFixed(3), top ? printable(top.message[lang]) : ''];
 }
 
 function formatTable(rows: string[][]): string {

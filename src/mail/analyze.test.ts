@@ -109,6 +109,29 @@ describe('analyzeMail', () => {
     expect(analysis.techniques).toContain('T1566.001');
   });
 
+  it('reads the HTML a mail client shows, not a harmless plain-text alternative', async () => {
+    const lure =
+      '<p>Urgent : votre compte sera suspendu sous 24 heures. Confirmez votre mot de passe immédiatement.</p>';
+    const alternative = eml(`From: Service client <support@assistance-client.fr>
+To: c@d.example
+Subject: Information
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="b"
+
+--b
+Content-Type: text/plain; charset=utf-8
+
+Hi team, the minutes of yesterday's meeting are on the wiki. Thanks, see you at lunch.
+--b
+Content-Type: text/html; charset=utf-8
+
+${lure}
+--b--
+`);
+    const analysis = await analyzeMail(alternative);
+    expect(analysis.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['mail.intent.credentials']));
+  });
+
   it('sorts reasons by weight and writes each in French and English', async () => {
     const analysis = await analyzeMail(CREDENTIAL_PHISH);
     const weights = analysis.reasons.map((r) => Math.abs(r.weight));

@@ -10,7 +10,7 @@ import { authenticationReasons } from './auth.js';
 import { SHIPPED_BRANDS } from './brands.js';
 import { lookalikeReasons } from './domains.js';
 import { messageFeatures } from './features.js';
-import { analyzeHtml } from './html.js';
+import { analyzeHtml, shownText } from './html.js';
 import { htmlTrickReasons } from './htmltricks.js';
 import { intentReasons } from './intent.js';
 import { extractLinks, linkDomains, linkReasons } from './links.js';
@@ -139,7 +139,9 @@ export function gatherEvidence(message: ParsedMessage, settings: MailSettings): 
   ];
   const features = messageFeatures({
     subject: message.subject,
-    text: message.text || html.visibleText,
+    // Both alternatives: the words a client shows (HTML) and the plain part, which a lure
+    // may fill with harmless words — the model sees both, the intent rules the shown one.
+    text: message.text && message.html ? `${html.visibleText}\n${message.text}` : shownText(message, html),
     displayName: message.from?.name ?? '',
   });
   return { context, reasons, features };
@@ -157,7 +159,7 @@ const SHORT_TEXT = 800;
  */
 function worthLookingForQrCodes(context: SignalContext): boolean {
   if (asksToScan(context)) return true;
-  const text = context.message.text || context.html.visibleText;
+  const text = shownText(context.message, context.html);
   const webLinks = context.links.filter((l) => /^https?:/i.test(l.href)).length;
   return text.trim().length < SHORT_TEXT && webLinks <= 1;
 }

@@ -13,6 +13,7 @@ import {
   nameFacts,
   sniffKind,
 } from './attachments.js';
+import { hasUnsafeText } from './text.js';
 import type { MailAttachment, Reason, SignalContext } from './types.js';
 
 function attachment(
@@ -427,8 +428,38 @@ describe('benign attachments', () => {
     expect(bodyGivesPassword(ctx('Entrez le code postal'))).toBe(false);
   });
 
-  it('bounds the number of attachments examined', () => {
+  it('bounds the number of attachments examined in full, checks every name, and says so', () => {
     const many = Array.from({ length: 80 }, (_, i) => attachment(`f${i}.exe`, 'x'));
-    expect(attachmentReasons(ctxOf(many)).length).toBe(50);
+    const reasons = attachmentReasons(ctxOf(many));
+    expect(reasons.filter((r) => r.code === 'mail.attachment.executable').length).toBe(80);
+    expect(reasons.filter((r) => r.data?.inspected === 'name').length).toBe(30);
+    const tooMany = reasons.find((r) => r.code === 'mail.attachment.too_many');
+    expect(tooMany).toMatchObject({ weight: 1, data: { count: 80, examined: 50 } });
+    expect(tooMany?.message.en).toContain('80');
+  });
+
+  it('is not blinded by one-pixel pictures padding the message before the real file', () => {
+    const gif = Uint8Array.from(Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64'));
+    const pictures = Array.from({ length: 60 }, (_, i) => attachment(`logo${i}.gif`, gif, 'image/gif'));
+    const disguised = attachment('scan.gif', PE, 'image/gif');
+    const reasons = attachmentReasons(ctxOf([...pictures, disguised, attachment('facture.pdf.exe', PE)]));
+    const full = reasons.filter((r) => r.data?.inspected === undefined);
+    expect(full.filter((r) => r.code === 'mail.attachment.executable').map((r) => r.data?.filename)).toEqual([
+      'scan.gif',
+      'facture.pdf.exe',
+    ]);
+    expect(codesOf(reasons)).toContain('mail.attachment.type_mismatch');
+    expect(codesOf(reasons)).toContain('mail.attachment.too_many');
+  });
+
+  it('strips control and bidi characters from the names it quotes, and escapes them in data', () => {
+    const [reason] = reasonsFor(attachment('facture\u001b[2K\u001b[1G\u202e.pdf.exe', PE));
+    expect(reason?.message.en).toBe(
+      'The attachment "facture[2K[1G.pdf.exe" has a name with an invisible text-reversal character that hides its real extension.',
+    );
+    for (const text of [reason?.message.fr, reason?.message.en]) {
+      expect(hasUnsafeText(text ?? '')).toBe(false);
+    }
+    expect(reason?.data?.filename).toBe('facture\\u{1b}[2K\\u{1b}[1G\\u{202e}.pdf.exe');
   });
 });

@@ -7,6 +7,7 @@
  * HTML or PDF. Every reason names the file and its sha256.
  */
 import { SENTENCE_BREAK, tokenize } from './phrases.js';
+import { escapeUnsafe, safeText } from './text.js';
 import type { MailAttachment, Reason, SignalContext } from './types.js';
 
 export const ATTACHMENT_LIMITS = {
@@ -777,7 +778,7 @@ function archiveFindings(listing: ArchiveListing, kind: FileKind, passwordInBody
       weight: first.cls === 'markup' ? 2.5 : 3.5,
       fr: `est une archive qui contient ${ENTRY_LABEL[first.cls].fr} (${first.name})`,
       en: `is an archive holding ${ENTRY_LABEL[first.cls].en} (${first.name})`,
-      data: { entries: dangerous.slice(0, ATTACHMENT_LIMITS.maxNamedEntries).map((d) => d.name) },
+      data: { entries: dangerous.slice(0, ATTACHMENT_LIMITS.maxNamedEntries).map((d) => escapeUnsafe(d.name)) },
     });
   }
   if (nested.length > 0 && kind !== 'unknown') {
@@ -786,7 +787,7 @@ function archiveFindings(listing: ArchiveListing, kind: FileKind, passwordInBody
       weight: 1.5,
       fr: `est une archive dans laquelle se cache une autre archive (${nested[0]})`,
       en: `is an archive hiding another archive (${nested[0]})`,
-      data: { entries: nested.slice(0, ATTACHMENT_LIMITS.maxNamedEntries) },
+      data: { entries: nested.slice(0, ATTACHMENT_LIMITS.maxNamedEntries).map(escapeUnsafe) },
     });
   }
   if (encrypted) {
@@ -941,7 +942,7 @@ export function inspectAttachment(attachment: MailAttachment, passwordInBody: bo
       weight: 3.5,
       fr: 'a un nom qui contient un caractère invisible d’inversion du texte, pour cacher sa vraie extension',
       en: 'has a name with an invisible text-reversal character that hides its real extension',
-      data: { shownAs: facts.clean },
+      data: { shownAs: escapeUnsafe(facts.clean) },
     });
   }
 
@@ -1119,30 +1120,72 @@ export function inspectAttachment(attachment: MailAttachment, passwordInBody: bo
   return findings;
 }
 
+/** Dangerous-looking files first, then documents, then pictures, then inline parts. */
+function inspectionPriority(attachment: MailAttachment): number {
+  const facts = nameFacts(attachment.filename);
+  const kind = sniffKind(attachment.content);
+  const harmlessKind = kind === 'png' || kind === 'jpeg' || kind === 'gif' || kind === 'unknown';
+  if (facts.bidi || facts.padded || classifyName(attachment.filename) !== 'other' || !harmlessKind) return 0;
+  const image = attachment.contentType.toLowerCase().startsWith('image/');
+  if (attachment.inline) return 3;
+  return image ? 2 : 1;
+}
+
+const NO_CONTENT = new Uint8Array(0);
+
 export function attachmentReasons(ctx: SignalContext): Reason[] {
-  const attachments = ctx.message.attachments.slice(0, ATTACHMENT_LIMITS.maxAttachments);
-  if (attachments.length === 0) return [];
+  const all = ctx.message.attachments;
+  if (all.length === 0) return [];
+  // Padding (dozens of one-pixel pictures) must not push the real file past the cap: the
+  // riskiest are inspected in full first, the rest by their name only (cheap, never skipped).
+  const ordered = all
+    .map((attachment, index) => ({ attachment, index, priority: inspectionPriority(attachment) }))
+    .sort((a, b) => a.priority - b.priority || a.index - b.index);
   let password: boolean | undefined;
   const passwordInBody = () => {
     password ??= bodyGivesPassword(ctx);
     return password;
   };
   const reasons: Reason[] = [];
-  for (const attachment of attachments) {
+  for (const [rank, { attachment }] of ordered.entries()) {
+    const full = rank < ATTACHMENT_LIMITS.maxAttachments;
     // Only archives need the body's password: read the body once, and only then.
-    const needsPassword =
-      sniffKind(attachment.content.subarray(0, 8)) === 'zip' || sniffKind(attachment.content.subarray(0, 8)) === 'rar';
-    const findings = inspectAttachment(attachment, needsPassword ? passwordInBody() : false);
+    const kind = full ? sniffKind(attachment.content.subarray(0, 8)) : 'unknown';
+    const needsPassword = kind === 'zip' || kind === 'rar';
+    const findings = full
+      ? inspectAttachment(attachment, needsPassword ? passwordInBody() : false)
+      : inspectAttachment({ ...attachment, content: NO_CONTENT }, false);
     const name = attachment.filename || `(${attachment.contentType || 'unnamed'})`;
+    const shown = safeText(name, 120);
     for (const f of findings) {
       reasons.push({
         code: f.code,
         category: 'attachment',
         weight: f.weight,
-        message: { fr: `La pièce jointe « ${name} » ${f.fr}.`, en: `The attachment "${name}" ${f.en}.` },
-        data: { filename: name.slice(0, 300), sha256: attachment.sha256, ...(f.data ?? {}) },
+        message: {
+          fr: safeText(`La pièce jointe « ${shown} » ${f.fr}.`),
+          en: safeText(`The attachment "${shown}" ${f.en}.`),
+        },
+        data: {
+          filename: escapeUnsafe(name.slice(0, 300)),
+          sha256: attachment.sha256,
+          ...(full ? {} : { inspected: 'name' }),
+          ...(f.data ?? {}),
+        },
       });
     }
+  }
+  if (all.length > ATTACHMENT_LIMITS.maxAttachments) {
+    reasons.push({
+      code: 'mail.attachment.too_many',
+      category: 'attachment',
+      weight: 1.0,
+      message: {
+        fr: `Le message contient un nombre anormal de pièces jointes (${all.length}) : seules les ${ATTACHMENT_LIMITS.maxAttachments} plus risquées ont été examinées en entier, les autres par leur nom seulement.`,
+        en: `The message holds an abnormal number of attachments (${all.length}): only the ${ATTACHMENT_LIMITS.maxAttachments} riskiest were examined in full, the others by their name only.`,
+      },
+      data: { count: all.length, examined: ATTACHMENT_LIMITS.maxAttachments },
+    });
   }
   return reasons;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { signalContext } from '../../tests/support/mail.js';
 import {
   alignedDomains,
+  authenticatedFromDomain,
   authenticationReasons,
   parseArcAuthenticationResults,
   parseAuthenticationResults,
@@ -13,13 +14,20 @@ import {
 import { SHIPPED_BRANDS } from './brands.js';
 import { parseMessage } from './parse.js';
 
-async function reasonsFor(headers: string, organisationDomains: string[] = []) {
+/** The receiving servers the tests' organisation trusts (their "pass" is believed). */
+const TRUSTED = ['mx.acme.fr', 'mx.google.com'];
+
+async function contextFor(headers: string, organisationDomains: string[] = [], trustedAuthservIds = TRUSTED) {
   const raw = Buffer.from(`${headers.trim().replace(/\n/g, '\r\n')}\r\nSubject: test\r\n\r\nBonjour.\r\n`, 'utf8');
   const message = await parseMessage(raw);
-  return authenticationReasons({
-    ...signalContext({ settings: { organisationDomains }, brands: SHIPPED_BRANDS }),
+  return {
+    ...signalContext({ settings: { organisationDomains, trustedAuthservIds }, brands: SHIPPED_BRANDS }),
     message,
-  });
+  };
+}
+
+async function reasonsFor(headers: string, organisationDomains: string[] = [], trustedAuthservIds = TRUSTED) {
+  return authenticationReasons(await contextFor(headers, organisationDomains, trustedAuthservIds));
 }
 
 const codes = (reasons: { code: string }[]) => reasons.map((r) => r.code).sort();
@@ -230,6 +238,31 @@ describe('authenticationReasons', () => {
         ),
       ),
     ).toEqual(['mail.authentication.arc_fail']);
+  });
+
+  it('believes a pass only from a trusted authserv-id, a failure from anyone', async () => {
+    const lure =
+      'Received: from mx.evil.top by mx.victim.fr\nAuthentication-Results: mx.google.com; dkim=pass header.d=paypal.com; spf=pass smtp.mailfrom=paypal.com; dmarc=pass header.from=paypal.com\nReceived: from a by b\nFrom: PayPal <service@paypal.com>';
+    expect(await reasonsFor(lure, [], [])).toEqual([]);
+    expect(await reasonsFor(lure, [], ['mx.victim.fr'])).toEqual([]);
+    expect(authenticatedFromDomain(await contextFor(lure, [], []))).toBe(false);
+    expect(codes(await reasonsFor(lure, [], ['MX.Google.com']))).toEqual(['mail.authentication.aligned_pass']);
+    expect(authenticatedFromDomain(await contextFor(lure, [], ['mx.google.com']))).toBe(true);
+    // An untrusted "pass" does not excuse failures either, nor soften DMARC through ARC.
+    const forwarded =
+      'Authentication-Results: mx.other.example; spf=fail smtp.mailfrom=forwarder.example; dkim=pass header.d=exemple.org\nFrom: <a@exemple.org>';
+    expect(codes(await reasonsFor(forwarded, [], []))).toEqual(['mail.authentication.spf_fail']);
+    const relaxed = await reasonsFor(
+      'Authentication-Results: mx.other.example; dmarc=fail (p=NONE) header.from=exemple.org; arc=pass\nFrom: <a@exemple.org>',
+      [],
+      [],
+    );
+    expect(relaxed[0]).toMatchObject({ code: 'mail.authentication.dmarc_fail', weight: 2 });
+    expect(
+      authenticatedFromDomain(
+        await contextFor('Authentication-Results: mx.acme.fr; dmarc=fail\nFrom: <a@exemple.org>'),
+      ),
+    ).toBe(false);
   });
 
   it('reports passing results written by the sender itself', async () => {

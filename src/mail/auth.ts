@@ -12,14 +12,18 @@
  *  - a header that sits below every `Received` header was written before the message left its
  *    sender, so it is ignored (and reported when it claims success);
  *  - the same rules apply to `Received-SPF`, used only when the trusted results have no SPF.
- * This assumes the organisation's own server strips or overrides results forged with its
- * authserv-id, as RFC 8601 §5 requires. Messages with no results at all (exported without
- * their transport headers) get no reason: absence is not evidence.
+ * Even the topmost header may have been written by the sender (a message exported or relayed
+ * without its receiving server's header): a "pass" is believed only from an authserv-id the
+ * organisation lists in `trustedAuthservIds`, which its own server strips or overrides when a
+ * sender forges it, as RFC 8601 §5 requires. Failures count whoever wrote them: forging a
+ * failure only hurts the sender. Messages with no results at all (exported without their
+ * transport headers) get no reason: absence is not evidence.
  *
  * Parsers are single-pass over a bounded input and never throw.
  */
 import { registrableDomain } from './domains.js';
 import { asciiDomain } from './parse.js';
+import { safeText } from './text.js';
 import type { MailHeader, Reason, SignalContext } from './types.js';
 
 /** One `method=result` with its reason and properties. */
@@ -474,12 +478,43 @@ function reason(
   en: string,
   data: Record<string, string | number | boolean | readonly string[]>,
 ): Reason {
-  return { code: `mail.authentication.${code}`, category: 'authentication', weight, message: { fr, en }, data };
+  return {
+    code: `mail.authentication.${code}`,
+    category: 'authentication',
+    weight,
+    message: { fr: safeText(fr), en: safeText(en) },
+    data,
+  };
+}
+
+/** Whether the results were written by one of the organisation's own receiving servers. */
+function fromTrustedServer(trusted: TrustedAuthentication, settings: SignalContext['settings']): boolean {
+  const id = trusted.authservId;
+  if (id === undefined || id === '' || trusted.results.length === 0) return false;
+  return settings.trustedAuthservIds.some((t) => t.trim().toLowerCase() === id);
+}
+
+/**
+ * True when a trusted receiving server (`settings.trustedAuthservIds`) says the message passed
+ * authentication aligned with its From domain (DMARC, or SPF/DKIM of the same organisational
+ * domain) and nothing failed: only then is the From domain known to be the real sender.
+ * Always false without `trustedAuthservIds`.
+ */
+export function authenticatedFromDomain(ctx: SignalContext): boolean {
+  const fromDomain = ctx.message.from?.domain ?? '';
+  if (!fromDomain) return false;
+  const trusted = trustedAuthentication(ctx.message.headers);
+  if (!fromTrustedServer(trusted, ctx.settings)) return false;
+  const s = summariseAuthentication(trusted, fromDomain);
+  if (s.dmarc === 'fail' || s.compauth === 'fail') return false;
+  return s.dmarc === 'pass' || s.spfAligned || s.dkimAligned;
 }
 
 /** Authentication reasons for one message (none when it carries no trusted results). */
 export function authenticationReasons(ctx: SignalContext): Reason[] {
   const trusted = trustedAuthentication(ctx.message.headers);
+  // A pass is believed only from the organisation's own servers; failures from anyone.
+  const believePass = fromTrustedServer(trusted, ctx.settings);
   const reasons: Reason[] = [];
   const fromDomain = ctx.message.from?.domain ?? '';
   const shownFrom = fromDomain || '(inconnu)';
@@ -510,7 +545,7 @@ export function authenticationReasons(ctx: SignalContext): Reason[] {
     // A domain that publishes p=none has not hardened its mail yet: failures are common there.
     // A valid ARC chain means a forwarder vouches for the original authentication.
     const base = enforced ? 3.5 : s.dmarcPolicy === 'none' ? 2 : 2.5;
-    const weight = base + (organisation ? 0.5 : 0) - (s.arc === 'pass' ? 1 : 0);
+    const weight = base + (organisation ? 0.5 : 0) - (believePass && s.arc === 'pass' ? 1 : 0);
     reasons.push(
       reason(
         'dmarc_fail',
@@ -543,7 +578,9 @@ export function authenticationReasons(ctx: SignalContext): Reason[] {
   }
 
   const anyPass = s.spf === 'pass' || s.dkim.some((d) => d.result === 'pass');
-  const aligned = s.dmarc === 'pass' || s.spfAligned || s.dkimAligned;
+  /** What the results claim; `aligned` is what is believed of it. */
+  const claimedAligned = s.dmarc === 'pass' || s.spfAligned || s.dkimAligned;
+  const aligned = believePass && claimedAligned;
   // SPF and DKIM failures matter only when nothing aligned passed (forwarding breaks SPF).
   if (!failed && !aligned) {
     if (s.spf === 'fail') {
@@ -567,7 +604,7 @@ export function authenticationReasons(ctx: SignalContext): Reason[] {
         ),
       );
     }
-    const dkimPass = s.dkim.some((d) => d.result === 'pass');
+    const dkimPass = believePass && s.dkim.some((d) => d.result === 'pass');
     const dkimFail = s.dkim.find((d) => d.result === 'fail');
     if (dkimFail && !dkimPass) {
       reasons.push(
@@ -597,7 +634,7 @@ export function authenticationReasons(ctx: SignalContext): Reason[] {
         },
       ),
     );
-  } else if (fromDomain && !failed && anyPass && !aligned && s.dmarc !== 'pass') {
+  } else if (fromDomain && !failed && anyPass && !claimedAligned) {
     const others = [
       s.spf === 'pass' ? s.spfDomain : undefined,
       ...s.dkim.filter((d) => d.result === 'pass').map((d) => d.domain),

@@ -12,6 +12,7 @@ import {
   registrableDomain,
   skeleton,
 } from './domains.js';
+import { hasUnsafeText } from './text.js';
 import type { DEFAULT_MAIL_SETTINGS, SignalContext } from './types.js';
 
 const targets = { organisationDomains: ['acme-industries.fr'], brands: SHIPPED_BRANDS };
@@ -224,7 +225,12 @@ describe('assessDomain', () => {
 
   it('finds brand labels under unusual extensions and mixed scripts', () => {
     expect(assessDomain('netflix.top', targets)).toMatchObject({ kind: 'tld_swap', target: 'netflix.com' });
-    expect(assessDomain('netflix.de', targets)).toBeUndefined();
+    // Any suffix outside the brand's own list, usual ones too: anyone can register them.
+    expect(assessDomain('netflix.de', targets)).toMatchObject({ kind: 'tld_swap', target: 'netflix.com' });
+    for (const domain of ['paypal.co', 'paypal.com.co', 'www.paypal.top']) {
+      expect(assessDomain(domain, targets), domain).toMatchObject({ kind: 'tld_swap', brand: 'PayPal' });
+    }
+    expect(assessDomain('paypal.de', targets)).toBeUndefined();
     expect(assessDomain('acme-industries.com', targets)).toMatchObject({ kind: 'tld_swap', organisation: true });
     expect(assessDomain('acme.com', { organisationDomains: ['acme.fr'], brands: [] })).toBeUndefined();
     expect(assessDomain('xn--exmple-4nf.com', targets)?.kind).toBe('mixed_script');
@@ -276,5 +282,33 @@ describe('lookalikeReasons', () => {
     expect(lookalikeReasons('paypa1.com', context({ allowedLinkDomains: ['paypa1.com'] }), 'link')).toEqual([]);
     expect(lookalikeReasons('paypa1.com', context({ allowedLinkDomains: ['paypa1.com'] }), 'sender')).toHaveLength(1);
     expect(lookalikeReasons('', context(), 'sender')).toEqual([]);
+  });
+
+  it('excuses a trusted sender domain only when a trusted server authenticated the From, never a Reply-To', () => {
+    const settings = { allowedSenderDomains: ['paypa1.com'], trustedAuthservIds: ['mx.acme-industries.fr'] };
+    const withHeaders = (authservId: string): SignalContext => {
+      const base = context(settings);
+      return {
+        ...base,
+        message: {
+          ...base.message,
+          from: { name: 'PayPal', address: 'service@paypa1.com', domain: 'paypa1.com' },
+          headers: [{ name: 'authentication-results', value: `${authservId}; dmarc=pass header.from=paypa1.com` }],
+        },
+      };
+    };
+    // Forged results, or none at all: the allow-list does not apply.
+    expect(lookalikeReasons('paypa1.com', context(settings), 'sender')).toHaveLength(1);
+    expect(lookalikeReasons('paypa1.com', withHeaders('mx.google.com'), 'sender')).toHaveLength(1);
+    expect(lookalikeReasons('paypa1.com', withHeaders('mx.acme-industries.fr'), 'sender')).toEqual([]);
+    expect(lookalikeReasons('paypa1.com', withHeaders('mx.acme-industries.fr'), 'reply-to')).toHaveLength(1);
+  });
+
+  it('quotes domains without control or bidi characters', () => {
+    const [reason] = lookalikeReasons('xn--pypal-4ve.com', context(), 'link');
+    expect(hasUnsafeText(reason?.message.en ?? '')).toBe(false);
+    const [bidi] = lookalikeReasons('xn--paypalcom-secure-lt6i.com', context(), 'link');
+    expect(bidi?.data?.display).toBe('paypal\\u{202e}com-secure.com');
+    expect(hasUnsafeText(bidi?.message.en ?? 'missing\u202e')).toBe(false);
   });
 });

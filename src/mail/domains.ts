@@ -11,13 +11,15 @@
  *  - typo: one or two edits away (`paypall.com`, `micosoft.com`);
  *  - combo: the protected name inside another registrable domain (`paypal-secure-login.com`);
  *  - subdomain: the protected name in front of someone else's domain (`microsoft.account-verify.xyz`);
- *  - tld_swap: the protected label under an unusual top-level domain (`netflix.top`);
+ *  - tld_swap: the protected label under another suffix than the brand's own (`netflix.top`, `paypal.co`);
  *  - mixed_script: a label mixing Latin with Cyrillic or Greek letters, whatever it imitates.
  * The real domains and their subdomains are never flagged.
  */
 import { getDomain, parse } from 'tldts';
+import { authenticatedFromDomain } from './auth.js';
 import { AMBIGUOUS_BRAND_WORDS } from './brands.js';
 import { asciiDomain } from './parse.js';
+import { escapeUnsafe, safeText } from './text.js';
 import type { Brand, Reason, SignalContext } from './types.js';
 
 export type LookalikeKind = 'homograph' | 'confusable' | 'typo' | 'combo' | 'subdomain' | 'tld_swap' | 'mixed_script';
@@ -49,7 +51,8 @@ const MAX_HOST = 253;
 /** Registrable ("organisational") domain of a host by the ICANN public suffix list; `undefined` for IPs and bare suffixes. */
 export function registrableDomain(host: string): string | undefined {
   const ascii = asciiDomain(host.slice(0, MAX_HOST));
-  if (ascii === '' || ascii.includes('@')) return undefined;
+  // Only a host name: tldts would read `paypal.com/é` as a URL and answer paypal.com.
+  if (!/^[a-z0-9.-]+$/.test(ascii)) return undefined;
   const domain = getDomain(ascii);
   return domain ?? undefined;
 }
@@ -596,12 +599,6 @@ export function isProtectedDomain(host: string, targets: LookalikeTargets): bool
   return domain !== undefined && indexFor(targets).domains.has(domain);
 }
 
-/** Top-level domains under which a brand's own label is expected (generic and country codes). */
-function isUsualSuffix(suffix: string): boolean {
-  const last = suffix.slice(suffix.lastIndexOf('.') + 1);
-  return last.length === 2 || last === 'com' || last === 'net' || last === 'org';
-}
-
 /** Words that phishing glues to a brand name (`ebaysecurity`, `secureamazon`, `myameli`). */
 const LURE_WORDS: ReadonlySet<string> = new Set([
   'secure',
@@ -737,10 +734,12 @@ export function assessDomain(domain: string, targets: LookalikeTargets): Lookali
         !COMMON_DOMAIN_TOKENS.has(sameLabel.label);
       if (sameLabel.organisation) {
         if (sameLabel.label.length >= MIN_ORG_TLD_SWAP) return match('tld_swap', sameLabel);
-      } else if (distinctive && !isUsualSuffix(suffix)) {
+      } else if (distinctive) {
+        // Under any suffix not in the brand's own list, usual ones too (`paypal.co`,
+        // `paypal.com.co`): anyone can register those, and the list names the brand's real sites.
         return match('tld_swap', sameLabel);
       }
-      // The brand's own name under a country or generic suffix: most likely its own site.
+      // A short or common word (`orange`, `apple`) under another suffix: most likely someone else's.
       return undefined;
     } else {
       // Two or three letters (`w3` / `we`) look alike by chance: not evidence.
@@ -811,6 +810,11 @@ const WHERE_TEXT: Readonly<Record<LookalikeWhere, { fr: string; en: string }>> =
   link: { fr: "Le domaine d'un lien", en: 'A link domain' },
 };
 
+/** A message quoting domains as the attacker wrote them, without control or bidi characters. */
+function safeMessage(message: { fr: string; en: string }): { fr: string; en: string } {
+  return { fr: safeText(message.fr), en: safeText(message.en) };
+}
+
 function describe(match: LookalikeMatch, where: LookalikeWhere): { fr: string; en: string } {
   const w = WHERE_TEXT[where];
   const seen = match.display === match.domain ? match.domain : `${match.display} (${match.domain})`;
@@ -866,7 +870,16 @@ function describe(match: LookalikeMatch, where: LookalikeWhere): { fr: string; e
 export function lookalikeReasons(domain: string, ctx: SignalContext, where: LookalikeWhere): Reason[] {
   if (!domain) return [];
   const registrable = registrableDomain(domain);
-  const trusted = where === 'link' ? ctx.settings.allowedLinkDomains : ctx.settings.allowedSenderDomains;
+  // Link domains the organisation trusts are trusted as written. A trusted sender domain is
+  // believed only for the From address, and only when one of the organisation's own servers
+  // (`trustedAuthservIds`) authenticated it: without those, the sender allow-list suppresses
+  // nothing here. A Reply-To is never excused by it.
+  const trusted =
+    where === 'link'
+      ? ctx.settings.allowedLinkDomains
+      : where === 'sender' && authenticatedFromDomain(ctx)
+        ? ctx.settings.allowedSenderDomains
+        : [];
   if (registrable && trusted.some((d) => isSameOrSubdomain(registrable, asciiDomain(d)))) return [];
   const match = assessDomain(domain, { organisationDomains: ctx.settings.organisationDomains, brands: ctx.brands });
   if (!match) return [];
@@ -874,7 +887,7 @@ export function lookalikeReasons(domain: string, ctx: SignalContext, where: Look
   if (match.kind === 'typo' && (match.distance ?? 1) > 1) weight -= 0.5;
   if (match.organisation && match.kind !== 'mixed_script') weight += 0.5;
   const data: Record<string, string | number> = { where, domain: match.domain };
-  if (match.display !== match.domain) data.display = match.display;
+  if (match.display !== match.domain) data.display = escapeUnsafe(match.display);
   if (match.target) data.imitates = match.target;
   if (match.brand) data.brand = match.brand;
   if (match.distance !== undefined) data.distance = match.distance;
@@ -883,7 +896,7 @@ export function lookalikeReasons(domain: string, ctx: SignalContext, where: Look
       code: `mail.lookalike.${match.kind}`,
       category: 'lookalike',
       weight,
-      message: describe(match, where),
+      message: safeMessage(describe(match, where)),
       data,
     },
   ];

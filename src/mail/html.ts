@@ -695,3 +695,12 @@ export function analyzeHtml(html: string): HtmlFacts {
     zeroWidthCount,
   };
 }
+
+/**
+ * The text a reader is shown: the HTML's visible text when the message has HTML (mail clients
+ * show the HTML part of a multipart/alternative, so a harmless plain-text part must not hide
+ * the lure), the plain text otherwise.
+ */
+export function shownText(message: { readonly text: string; readonly html: string }, html: HtmlFacts): string {
+  return message.html.trim() !== '' && html.visibleText.trim() !== '' ? html.visibleText : message.text;
+}

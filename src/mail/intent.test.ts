@@ -6,7 +6,9 @@ import { expandPattern, foldText, PhraseMatcher, tokenize } from './phrases.js';
 import type { Reason, SignalContext } from './types.js';
 
 function ctxOf(subject: string, text: string, visibleText = ''): SignalContext {
-  return signalContext({ message: { subject, text, size: text.length }, html: { visibleText } });
+  // Visible text comes from an HTML body, as the HTML analyser would have read it.
+  const html = visibleText ? `<p>${visibleText}</p>` : '';
+  return signalContext({ message: { subject, text, html, size: text.length }, html: { visibleText } });
 }
 
 const byCode = (reasons: Reason[]) => new Map(reasons.map((r) => [r.code, r]));

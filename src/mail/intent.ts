@@ -6,6 +6,7 @@
  * returns, and a few combinations that make a scam (credentials + urgency, new bank details +
  * secrecy...) add a bonus. A single weak cue ("urgent") stays weak: legitimate mail says it too.
  */
+import { shownText } from './html.js';
 import { PhraseMatcher, tokenize } from './phrases.js';
 import type { Reason, SignalContext } from './types.js';
 
@@ -647,7 +648,7 @@ export interface IntentHit {
 
 /** The text the intent signal reads: subject, then the body (text part, else the visible HTML). */
 export function intentText(ctx: SignalContext): string {
-  const body = ctx.message.text || ctx.html.visibleText;
+  const body = shownText(ctx.message, ctx.html);
   return `${ctx.message.subject.slice(0, 1000)}\n${body.slice(0, MAX_INTENT_TEXT)}`;
 }
 

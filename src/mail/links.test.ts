@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SHIPPED_BRANDS } from './brands.js';
 import { analyzeHtml } from './html.js';
 import { extractLinks, linkDomains, linkReasons, MAX_LINKS, scanUrls, shownDomain } from './links.js';
 import {
@@ -38,6 +39,8 @@ function context(
 
 const codes = (links: MessageLink[], settings?: MailSettings, from?: string) =>
   linkReasons(context(links, settings, from)).map((r) => r.code);
+const withBrands = (links: MessageLink[], from?: string) =>
+  linkReasons({ ...context(links, DEFAULT_MAIL_SETTINGS, from), brands: SHIPPED_BRANDS }).map((r) => r.code);
 const html = (href: string, text = 'Click here'): MessageLink => ({ href, text, source: 'html' });
 
 describe('scanUrls', () => {
@@ -95,6 +98,32 @@ describe('extractLinks', () => {
     ]);
   });
 
+  it('keeps the lure when hidden anchors pad the message, and says links were left out', () => {
+    let markup = '<a href="">x</a><a href="#">y</a>';
+    for (let i = 0; i < 600; i++) markup += `<a href="https://www.wikipedia.org/?p=${i}"></a>`;
+    markup += ' <a href="https://www.wikipedia.org/?p=3">https://www.wikipedia.org</a>';
+    markup += ' <a href="http://203.0.113.7/login/verify.php">https://login.microsoftonline.com</a>';
+    const msg = message();
+    const links = extractLinks(msg, analyzeHtml(markup));
+    expect(links.length).toBe(MAX_LINKS);
+    expect(links).toContainEqual({
+      href: 'http://203.0.113.7/login/verify.php',
+      text: 'https://login.microsoftonline.com',
+      source: 'html',
+    });
+    // One link per target: the duplicate keeps the text that shows a site.
+    expect(links.filter((l) => l.href === 'https://www.wikipedia.org/?p=3')).toEqual([
+      { href: 'https://www.wikipedia.org/?p=3', text: 'https://www.wikipedia.org', source: 'html' },
+    ]);
+    const reasons = linkReasons({ ...context(links), message: msg });
+    const tooMany = reasons.find((r) => r.code === 'mail.link.too_many');
+    expect(tooMany).toMatchObject({ weight: 1, category: 'link', data: { count: 601, examined: MAX_LINKS } });
+    expect(tooMany?.message.fr).toContain('601');
+    expect(reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining(['mail.link.ip_host', 'mail.link.text_target_mismatch']),
+    );
+  });
+
   it('bounds the number of links', () => {
     const text = Array.from({ length: 2_000 }, (_, i) => `https://h${i}.test/`).join(' ');
     expect(extractLinks(message({ text }), analyzeHtml('')).length).toBe(MAX_LINKS);
@@ -145,12 +174,42 @@ describe('linkReasons', () => {
 
   it('does not flag the same site, nor a newsletter tracker carrying the sender site', () => {
     expect(codes([html('https://paypal.com/x', 'www.paypal.com')])).toEqual([]);
-    expect(codes([html('https://www.amazon.fr/x', 'amazon.com')])).toEqual([]);
+    // Same owner through the brand's own list of domains, not through the shared label.
+    expect(withBrands([html('https://www.amazon.fr/x', 'amazon.com')])).toEqual([]);
     expect(codes([html('https://x.com/brand', 'twitter.com/brand')])).toEqual([]);
     expect(codes([html('https://click.mailer.test/c/123', 'www.shop.example')])).toEqual([]);
     expect(codes([html('https://t.esp.test/r/?u=https%3A%2F%2Fwww.brand.test%2F', 'www.brand.test')])).not.toContain(
       'mail.link.text_target_mismatch',
     );
+  });
+
+  it('does not take two domains sharing a label for one owner', () => {
+    for (const target of [
+      'https://www.paypal.top/signin',
+      'https://paypal.com.co/signin',
+      'https://www.paypal.co/signin',
+    ]) {
+      expect(withBrands([html(target, 'https://www.paypal.com/signin')]), target).toContain(
+        'mail.link.text_target_mismatch',
+      );
+    }
+    expect(withBrands([html('https://www.paypal.fr/signin', 'https://www.paypal.com/signin')])).toEqual([]);
+    expect(withBrands([html('https://amzn.to/abc', 'www.amazon.fr')])).toEqual([]);
+  });
+
+  it("does not let the unauthenticated sender's own domain excuse an odd link", () => {
+    expect(codes([html('https://secure-docs.top/login/verify', 'Open')], undefined, 'secure-docs.top')).toEqual(
+      expect.arrayContaining(['mail.link.risky_tld', 'mail.link.credential_path']),
+    );
+    expect(codes([html('https://evil-docs.web.app/signin', 'Open')], undefined, 'foo.web.app')).toEqual(
+      expect.arrayContaining(['mail.link.free_hosting', 'mail.link.credential_path']),
+    );
+    expect(codes([html('https://files.shop.example/tools.zip', 'Open')])).toContain('mail.link.file_download');
+    // Two tenants of a hosting platform are two owners; a tenant's own tracker is still its own.
+    expect(codes([html('https://evil.github.io/x', 'https://foo.github.io')], undefined, 'foo.github.io')).toContain(
+      'mail.link.text_target_mismatch',
+    );
+    expect(codes([html('https://click.shop.example/c/1', 'www.shop.example')])).toEqual([]);
   });
 
   it('flags IP hosts, encoded or not, but not private addresses', () => {

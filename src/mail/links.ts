@@ -5,7 +5,8 @@
  * Lookalike domains are judged elsewhere (domains.ts): `linkDomains` hands it the hosts.
  */
 import { getDomain, parse as parseHost } from 'tldts';
-import type { HtmlFacts, MessageLink, ParsedMessage, Reason, SignalContext } from './types.js';
+import { escapeUnsafe, safeText } from './text.js';
+import type { Brand, HtmlFacts, MessageLink, ParsedMessage, Reason, SignalContext } from './types.js';
 
 export const MAX_LINKS = 500;
 const MAX_HREF = 2_048;
@@ -48,36 +49,87 @@ export function scanUrls(text: string, max = MAX_LINKS): string[] {
   return found;
 }
 
-/** All the links of a message: HTML anchors first, then URLs of the text and visible HTML text. */
+/** Messages whose links were more than MAX_LINKS: `linkReasons` says so. */
+const TOO_MANY = new WeakMap<ParsedMessage, number>();
+
+/** Candidate links looked at before choosing MAX_LINKS of them. */
+const MAX_CANDIDATES = 4 * MAX_LINKS;
+
+/** Lower-case host of an href, for choosing distinct hosts ('' when there is none). */
+function hostKey(href: string): string {
+  const m = /^(?:[a-z][a-z0-9+.-]{0,20}:)?\/\/([^/?#]{0,300})/i.exec(href) ?? /^(www\.[^/?#]{0,300})/i.exec(href);
+  const authority = (m?.[1] ?? '').toLowerCase();
+  return authority.slice(authority.lastIndexOf('@') + 1);
+}
+
+/**
+ * All the links of a message: HTML anchors, then URLs of the text and visible HTML text, in
+ * that order. Anchors without a usable target do not count; one link per target (the anchor
+ * whose text shows a site wins). Beyond MAX_LINKS, the links kept are chosen so that padding
+ * cannot push the lure out: distinct hosts first, links a reader sees (with text) before empty
+ * anchors; `linkReasons` then reports that links were left out.
+ */
 export function extractLinks(message: ParsedMessage, html: HtmlFacts): MessageLink[] {
-  const links: MessageLink[] = [];
-  const seen = new Set<string>();
-  const seenHref = new Set<string>();
+  const candidates: MessageLink[] = [];
+  const byHref = new Map<string, number>();
   for (const anchor of html.anchors) {
-    if (links.length >= MAX_LINKS) break;
+    if (candidates.length >= MAX_CANDIDATES) break;
     const href = anchor.href.trim().slice(0, MAX_HREF);
     if (href.length === 0 || IGNORED_SCHEMES.test(href)) continue;
     const text = anchor.text.trim();
-    const key = `${href}\u0000${text}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    seenHref.add(href);
-    links.push(text ? { href, text, source: 'html' } : { href, source: 'html' });
+    const known = byHref.get(href);
+    if (known !== undefined) {
+      const kept = candidates[known];
+      // Keep the anchor that shows a site: the one a text/target check needs.
+      if (kept && text && !(kept.text && shownDomain(kept.text)) && shownDomain(text)) {
+        candidates[known] = { href, text, source: 'html' };
+      }
+      continue;
+    }
+    byHref.set(href, candidates.length);
+    candidates.push(text ? { href, text, source: 'html' } : { href, source: 'html' });
   }
   // A URL written as an anchor's text is that anchor's label, not a link of its own.
   const labels = new Set<string>();
-  for (const anchor of html.anchors.slice(0, MAX_LINKS)) {
+  for (const anchor of html.anchors.slice(0, MAX_CANDIDATES)) {
     if (/https?:|www\./i.test(anchor.text)) for (const u of scanUrls(anchor.text, 5)) labels.add(u);
   }
   for (const [index, source] of [message.text, html.visibleText].entries()) {
-    if (links.length >= MAX_LINKS) break;
-    for (const href of scanUrls(source, MAX_LINKS - links.length)) {
-      if (seenHref.has(href) || (index === 1 && labels.has(href))) continue;
-      seenHref.add(href);
-      links.push({ href: href.slice(0, MAX_HREF), source: 'text' });
+    if (candidates.length >= MAX_CANDIDATES) break;
+    for (const href of scanUrls(source, MAX_CANDIDATES - candidates.length)) {
+      const cut = href.slice(0, MAX_HREF);
+      if (byHref.has(href) || byHref.has(cut) || (index === 1 && labels.has(href))) continue;
+      byHref.set(href, candidates.length);
+      candidates.push({ href: cut, source: 'text' });
     }
   }
-  return links;
+  if (candidates.length <= MAX_LINKS) return candidates;
+  TOO_MANY.set(message, candidates.length);
+  return chooseLinks(candidates);
+}
+
+/** MAX_LINKS of the candidates, in their order: distinct hosts first, then links with text. */
+function chooseLinks(candidates: readonly MessageLink[]): MessageLink[] {
+  const chosen = new Set<number>();
+  const hosts = new Set<string>();
+  const seen = (link: MessageLink) => link.source !== 'html' || (link.text ?? '') !== '';
+  const passes: ((link: MessageLink, host: string) => boolean)[] = [
+    (link, host) => seen(link) && !hosts.has(host),
+    (_link, host) => !hosts.has(host),
+    (link) => seen(link),
+    () => true,
+  ];
+  for (const take of passes) {
+    for (let i = 0; i < candidates.length && chosen.size < MAX_LINKS; i++) {
+      const link = candidates[i] as MessageLink;
+      if (chosen.has(i)) continue;
+      const host = hostKey(link.href);
+      if (!take(link, host)) continue;
+      chosen.add(i);
+      hosts.add(host);
+    }
+  }
+  return [...chosen].sort((a, b) => a - b).map((i) => candidates[i] as MessageLink);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -90,7 +142,10 @@ interface ReadLink {
   readonly scheme: string;
   /** Lower-case ASCII hostname ('' when none). */
   readonly host: string;
-  /** Registrable domain (ICANN section), or the host itself for IPs / unknown suffixes. */
+  /**
+   * Registrable domain, hosting platforms' private suffixes included (`evil.web.app`, not
+   * `web.app`: each tenant is its own owner), or the host itself for IPs / unknown suffixes.
+   */
   readonly domain: string;
   readonly isIp: boolean;
 }
@@ -114,8 +169,17 @@ function readLink(link: MessageLink): ReadLink {
   const rawHost = url && (scheme === 'http' || scheme === 'https' || scheme === 'ftp') ? url.hostname : '';
   const host = rawHost.toLowerCase().replace(/\.$/, '');
   const isIp = isIpHost(host);
-  const domain = host && !isIp ? (getDomain(host) ?? host) : host;
+  const domain = host && !isIp ? ownerDomain(host) : host;
   return { link, url, scheme, host, domain, isIp };
+}
+
+/**
+ * The domain that says who owns a host, for ownership comparisons: the registrable domain with
+ * the private part of the public suffix list, so that two tenants of a hosting platform
+ * (`a.web.app`, `b.github.io`) are two owners.
+ */
+function ownerDomain(host: string): string {
+  return getDomain(host, { allowPrivateDomains: true }) ?? host;
 }
 
 function isIpHost(host: string): boolean {
@@ -757,12 +821,6 @@ const FILE_LIKE_TLDS = new Set([
   'doc',
 ]);
 
-/** First label of a registrable domain ("amazon" for amazon.co.uk). */
-function brandLabel(domain: string): string {
-  const parsed = parseHost(domain);
-  return parsed.domainWithoutSuffix ?? domain.split('.')[0] ?? domain;
-}
-
 /** Registrable domains one company uses interchangeably (rebrands, short domains). */
 const SAME_OWNER_GROUPS: readonly (readonly string[])[] = [
   ['twitter.com', 'x.com', 't.co'],
@@ -771,31 +829,56 @@ const SAME_OWNER_GROUPS: readonly (readonly string[])[] = [
   ['instagram.com', 'instagr.am'],
   ['linkedin.com', 'lnkd.in'],
   ['microsoft.com', 'live.com', 'office.com', 'outlook.com', 'microsoft365.com', 'office365.com', 'aka.ms'],
-  ['amazon', 'amzn.to', 'a.co', 'amzn.eu'],
+  ['amazon.com', 'amzn.to', 'a.co', 'amzn.eu'],
   ['apple.com', 'icloud.com', 'apple.co'],
-  ['google', 'goo.gl', 'g.co'],
+  ['google.com', 'goo.gl', 'g.co'],
   ['paypal.com', 'paypal.me', 'paypal-communication.com'],
 ];
-const OWNER_OF = (() => {
-  const map = new Map<string, number>();
-  SAME_OWNER_GROUPS.forEach((group, index) => {
-    for (const name of group) map.set(name, index);
-  });
-  return map;
-})();
 
-function ownerGroup(domain: string): number | undefined {
-  return OWNER_OF.get(domain) ?? OWNER_OF.get(brandLabel(domain));
+/**
+ * Owner keys per registrable domain: the curated groups, and each brand's own domain list
+ * (`amazon.fr` and `amzn.to` meet through `amazon.com`). Built once per brand list.
+ */
+const ownerIndexes = new WeakMap<readonly Brand[], ReadonlyMap<string, ReadonlySet<string>>>();
+
+function ownerIndex(brands: readonly Brand[]): ReadonlyMap<string, ReadonlySet<string>> {
+  let index = ownerIndexes.get(brands);
+  if (index) return index;
+  const map = new Map<string, Set<string>>();
+  const add = (domain: string, key: string) => {
+    const keys = map.get(domain) ?? new Set<string>();
+    keys.add(key);
+    map.set(domain, keys);
+  };
+  for (const brand of brands) {
+    for (const raw of brand.domains) {
+      const domain = raw.trim().toLowerCase();
+      if (domain) add(ownerDomain(domain), `brand:${brand.name}`);
+    }
+  }
+  SAME_OWNER_GROUPS.forEach((group, i) => {
+    const keys = new Set([`group:${i}`]);
+    for (const domain of group) for (const key of map.get(domain) ?? []) keys.add(key);
+    for (const domain of group) for (const key of keys) add(domain, key);
+  });
+  index = map;
+  ownerIndexes.set(brands, index);
+  return index;
 }
 
-/** Do two registrable domains belong to the same owner, as far as names can tell? */
-function sameOwner(a: string, b: string): boolean {
+/**
+ * Do two registrable domains belong to the same owner? Only when they are the same, or listed
+ * together (curated groups, a brand's own domains): a shared label proves nothing
+ * (`paypal.com` and `paypal.top` are two owners).
+ */
+function sameOwner(a: string, b: string, brands: readonly Brand[]): boolean {
   if (a === b) return true;
-  const la = brandLabel(a);
-  const lb = brandLabel(b);
-  if (la.length >= 3 && la === lb) return true;
-  const ga = ownerGroup(a);
-  return ga !== undefined && ga === ownerGroup(b);
+  const index = ownerIndex(brands);
+  const ka = index.get(a);
+  const kb = index.get(b);
+  if (!ka || !kb) return false;
+  for (const key of ka) if (kb.has(key)) return true;
+  return false;
 }
 
 function decodeOnce(value: string): string {
@@ -833,7 +916,10 @@ function credentialPath(url: URL): string | undefined {
 export function linkReasons(ctx: SignalContext): Reason[] {
   const { settings } = ctx;
   const trusted = [...settings.allowedLinkDomains, ...settings.organisationDomains];
-  const senderDomain = ctx.message.from?.domain ? (getDomain(ctx.message.from.domain) ?? ctx.message.from.domain) : '';
+  const { brands } = ctx;
+  // The From domain is not authenticated here: it never excuses a link by itself. It only
+  // tells a mailer's click tracker (`click.sender.com` showing `sender.com`) from a deception.
+  const senderDomain = ctx.message.from?.domain ? ownerDomain(ctx.message.from.domain) : '';
   const senderIsOrg = senderDomain !== '' && hostMatches(senderDomain, settings.organisationDomains);
   const found = new Map<string, Finding[]>();
   const add = (kind: string, finding: Finding) => {
@@ -842,10 +928,11 @@ export function linkReasons(ctx: SignalContext): Reason[] {
     else found.set(kind, [finding]);
   };
 
-  let examined = 0;
+  // Links from QR codes first: they are few and come last in the context.
+  const ordered = [...ctx.links.filter((l) => l.source === 'qr'), ...ctx.links.filter((l) => l.source !== 'qr')];
+  const candidates = TOO_MANY.get(ctx.message) ?? ordered.length;
   let webLinks = 0;
-  for (const link of ctx.links) {
-    if (++examined > MAX_LINKS) break;
+  for (const link of ordered.slice(0, MAX_LINKS)) {
     const read = readLink(link);
     if (read.host) webLinks++;
     const href = link.href;
@@ -862,15 +949,16 @@ export function linkReasons(ctx: SignalContext): Reason[] {
     if (!read.url || !read.host) continue;
     if (hostMatches(read.host, trusted)) continue;
     const url = read.url;
-    const ownSite = senderDomain !== '' && sameOwner(read.domain, senderDomain);
+    const ownSite = senderDomain !== '' && sameOwner(read.domain, senderDomain, brands);
 
     // Text showing one site, target another.
     if (link.text && link.source === 'html' && (read.isIp || read.host.includes('.'))) {
       const shown = shownDomain(link.text);
-      if (shown && !sameOwner(shown.domain, read.domain) && !hostMatches(read.host, SAFE_REWRITERS)) {
+      const shownOwner = shown ? ownerDomain(shown.host) : '';
+      if (shown && !sameOwner(shownOwner, read.domain, brands) && !hostMatches(read.host, SAFE_REWRITERS)) {
         const target = `${url.search}${url.pathname}`.toLowerCase();
         const carriesShown = target.includes(shown.domain) || target.includes(encodeURIComponent(shown.domain));
-        const senderShown = senderDomain !== '' && sameOwner(shown.domain, senderDomain);
+        const senderShown = senderDomain !== '' && sameOwner(shownOwner, senderDomain, brands);
         // Newsletters wrap their own links in their mailer's click tracker: the text shows the
         // sender's site and the target is a tracker (often carrying the shown site). Phishing
         // shows a famous site, often with that site's address forged as sender, and links
@@ -909,12 +997,12 @@ export function linkReasons(ctx: SignalContext): Reason[] {
     const hosting = freeHostingOf(read);
     if (DANGEROUS_FILE.test(file)) {
       add('file_download', { read, detail: 'executable' });
-    } else if (ARCHIVE_FILE.test(file) && !ownSite) {
+    } else if (ARCHIVE_FILE.test(file)) {
       add('file_download', { read, detail: 'archive' });
     }
     // Colleagues share files from the organisation's own SharePoint/OneDrive all day.
     const internalShare = senderIsOrg && hosting !== undefined && INTERNAL_SHARING.has(hosting.suffix);
-    if (hosting && !ownSite && !internalShare) {
+    if (hosting && !internalShare) {
       const strong = hosting.strong || PAGE_FILE.test(file);
       add('free_hosting', { read, detail: strong ? 'strong' : 'weak' });
     }
@@ -926,10 +1014,11 @@ export function linkReasons(ctx: SignalContext): Reason[] {
       if (opaque && !dest) {
         add('open_redirect', { read, detail: 'known' });
       } else if (dest) {
-        const destDomain = getDomain(dest) ?? dest;
-        if (!sameOwner(destDomain, read.domain)) {
+        const destDomain = ownerDomain(dest);
+        if (!sameOwner(destDomain, read.domain, brands)) {
           const known = KNOWN_OPEN_REDIRECTS.some((r) => r.domain.test(read.domain) && r.path.test(url.pathname));
-          if (known || (!ownSite && !(senderDomain !== '' && sameOwner(destDomain, senderDomain)))) {
+          // The sender's own redirector (its click tracker) sending to its own sites is not a trick.
+          if (known || (!ownSite && !(senderDomain !== '' && sameOwner(destDomain, senderDomain, brands)))) {
             add('open_redirect', { read, detail: known ? 'known' : 'generic', shown: `${read.host} → ${dest}` });
           }
         }
@@ -938,7 +1027,7 @@ export function linkReasons(ctx: SignalContext): Reason[] {
     const parsed = parseHost(read.host);
     const tld = parsed.publicSuffix ?? '';
     let risky = false;
-    if (!read.isIp && (RISKY_TLDS.has(tld) || RISKY_TLDS.has(tld.split('.').pop() ?? '')) && !ownSite) {
+    if (!read.isIp && (RISKY_TLDS.has(tld) || RISKY_TLDS.has(tld.split('.').pop() ?? ''))) {
       risky = true;
       if (hosting === undefined) add('risky_tld', { read, detail: `.${tld}` });
     }
@@ -952,13 +1041,25 @@ export function linkReasons(ctx: SignalContext): Reason[] {
     if (read.host.includes('xn--')) risky = true;
     // A sign-in word alone is everyday (every site has /login): scored only on a link that is
     // already odd (IP, free hosting, risky extension, punycode, long host, user-info).
-    if (!ownSite && (risky || read.isIp || hosting !== undefined || url.username !== '')) {
+    if (risky || read.isIp || hosting !== undefined || url.username !== '') {
       const word = credentialPath(url);
       if (word) add('credential_path', { read, detail: word });
     }
   }
 
   const reasons: Reason[] = [];
+  if (candidates > MAX_LINKS) {
+    reasons.push({
+      code: 'mail.link.too_many',
+      category: 'link',
+      weight: 1,
+      message: {
+        fr: `Le message contient un nombre anormal de liens (${candidates}) : seuls ${MAX_LINKS} ont été examinés ; un tel remplissage sert souvent à cacher le vrai lien.`,
+        en: `The message holds an abnormal number of links (${candidates}): only ${MAX_LINKS} were examined; such padding often serves to hide the real link.`,
+      },
+      data: { count: candidates, examined: MAX_LINKS },
+    });
+  }
   for (const [name, findings] of found) {
     const kind = KINDS[name];
     if (!kind || findings.length === 0) continue;
@@ -998,7 +1099,10 @@ export function linkReasons(ctx: SignalContext): Reason[] {
     const diluted = webLinks >= 20 && findings.length * 10 < webLinks && !UNDILUTED.has(name);
     const weight = kind.weight(findings) * (diluted ? 0.5 : 1);
     if (diluted) data.diluted = true;
-    const message = kind.message(findings.length, shownExamples, fromQr);
+    // Examples are URLs and hosts as the sender wrote them: no control or bidi characters.
+    const written = kind.message(findings.length, shownExamples, fromQr);
+    const message = { fr: safeText(written.fr), en: safeText(written.en) };
+    data.examples = examples.map(escapeUnsafe);
     reasons.push({
       code: kind.code,
       category: 'link',

@@ -142,5 +142,8 @@ describe('asciiDomain', () => {
     expect(asciiDomain('Example.FR.')).toBe('example.fr');
     expect(asciiDomain('bücher.de')).toBe('xn--bcher-kva.de');
     expect(asciiDomain('not a host')).toBe('not a host');
+    // What follows '#' must not vanish: the sender would pass for paypal.com.
+    expect(asciiDomain('paypal.com#é.top')).toBe('paypal.com#é.top');
+    expect(asciiDomain('partner.fr/é')).toBe('partner.fr/é');
   });
 });

@@ -241,8 +241,12 @@ function returnPathOf(headers: readonly MailHeader[]): string | undefined {
 export function asciiDomain(domain: string): string {
   const trimmed = domain.trim().replace(/\.$/, '').toLowerCase();
   if (/^[a-z0-9.-]*$/.test(trimmed)) return trimmed;
+  // URL parsing would drop whatever follows a '#', '/', '?' or '\\' (`paypal.com#é.top` would
+  // become paypal.com): such a "domain" stays as written, and is reported as invalid.
+  if (/[\s/?#\\@:%\p{Cc}]/u.test(trimmed)) return trimmed;
   try {
-    return new URL(`http://${trimmed}/`).hostname;
+    const hostname = new URL(`http://${trimmed}/`).hostname;
+    return /^[a-z0-9.-]+$/.test(hostname) ? hostname : trimmed;
   } catch {
     return trimmed;
   }

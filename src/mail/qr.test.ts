@@ -192,6 +192,28 @@ describe('decodeQrCodes', () => {
     expect(pdfFlateImages(bombPdf).length).toBe(1);
   });
 
+  it('charges its budget before decoding: many PDFs of large blank images cost a bounded amount of work', () => {
+    const side = 1224;
+    const white = zlibSync(new Uint8Array(side * side * 3).fill(255), { level: 9 });
+    const object = (n: number) =>
+      Buffer.concat([
+        Buffer.from(
+          `${n} 0 obj\n<< /Type /XObject /Subtype /Image /Width ${side} /Height ${side} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /Length ${white.length} >>\nstream\n`,
+          'latin1',
+        ),
+        Buffer.from(white),
+        Buffer.from('\nendstream\nendobj\n', 'latin1'),
+      ]);
+    const pdf = new Uint8Array(Buffer.concat([Buffer.from('%PDF-1.4\n'), object(1), object(2), object(3)]));
+    const attachments = Array.from({ length: 30 }, (_, i) => attachment(`f${i}.pdf`, pdf, 'application/pdf'));
+    const work = { decoded: 0, pixels: 0, pdfs: 0 };
+    expect(decodeQrCodes(ctxOf({ attachments }), work)).toEqual([]);
+    // 1224×1224 is 1.5 Mpx: one image fits the 2 Mpx budget, the other 89 are never inflated.
+    expect(work.decoded).toBe(1);
+    expect(work.pixels).toBeLessThanOrEqual(2_000_000);
+    expect(work.pdfs).toBeLessThanOrEqual(3);
+  });
+
   it('reads a whole e-mail end to end', async () => {
     const b64 = Buffer.from(FIXTURE).toString('base64').replace(/.{76}/g, '$&\r\n');
     const raw = [

@@ -3,7 +3,8 @@
  * read and that the reader opens on a phone, outside the company's protection. Decodes QR
  * codes in PNG and JPEG attachments (inline ones too), in `data:image/...;base64` sources of
  * the HTML, and in the images of PDF attachments (JPEG, and Flate-compressed pixels), with jsQR. Bounded: image count,
- * pixels per image and per message, bytes per source; tiny images (tracking pixels) skipped.
+ * pixels per image and per message (charged from the declared size, before anything is decoded
+ * or inflated), bytes per source, PDF attachments searched; tiny images (tracking pixels) skipped.
  */
 import { Unzlib } from 'fflate';
 import jpeg from 'jpeg-js';
@@ -11,6 +12,7 @@ import jsQRImport from 'jsqr';
 import pngjs from 'pngjs';
 import { intentText } from './intent.js';
 import { PhraseMatcher, tokenize } from './phrases.js';
+import { escapeUnsafe, safeText } from './text.js';
 import type { MailAttachment, Reason, SignalContext } from './types.js';
 
 type JsQr = typeof jsQRImport.default;
@@ -52,11 +54,26 @@ export interface RawImage {
   readonly height: number;
 }
 
-/** An encoded image (PNG, JPEG) or pixels already decoded (a PDF's Flate image). */
-interface ImageSource {
-  readonly bytes?: Uint8Array;
-  readonly raw?: RawImage;
+/**
+ * An image found in the message, not decoded yet: its size as its header or PDF dictionary
+ * declares it (what the budget is charged from), and how to decode it.
+ */
+interface ImageCandidate {
+  readonly width: number;
+  readonly height: number;
   readonly source: string;
+  /** Decodes (or inflates) the pixels: called only once the budget has accepted the image. */
+  readonly decode: () => RawImage | undefined;
+}
+
+/** What decodeQrCodes did, for callers and tests that check its bounds. */
+export interface QrWork {
+  /** Images whose pixels were decoded or inflated. */
+  decoded: number;
+  /** Declared pixels of those images. */
+  pixels: number;
+  /** PDF attachments examined. */
+  pdfs: number;
 }
 
 /** What decodeQrCodes reads; a SignalContext fits. */
@@ -259,15 +276,16 @@ function unpredict(rows: Uint8Array, rowBytes: number, height: number, bpp: numb
 }
 
 /**
- * Images a PDF stores as Flate-compressed pixels (grey or RGB, 8 bits, or 1-bit grey), decoded
- * to RGBA within QR_LIMITS: where PDF generators usually put a sharp QR code.
+ * Images a PDF stores as Flate-compressed pixels (grey or RGB, 8 bits, or 1-bit grey), as
+ * lazy candidates: the dictionary is read for the declared size, nothing is inflated until
+ * `decode()` is called. At most QR_LIMITS.maxPdfImages per PDF.
  */
-export function pdfFlateImages(pdf: Uint8Array): RawImage[] {
-  const images: RawImage[] = [];
+export function* pdfFlateCandidates(pdf: Uint8Array, name = 'pdf'): Generator<ImageCandidate> {
   const limit = Math.min(pdf.length, QR_LIMITS.maxPdfBytes);
   const buffer = Buffer.from(pdf.buffer, pdf.byteOffset, limit);
   let p = buffer.indexOf('stream', 0, 'latin1');
-  for (let streams = 0; p >= 0 && streams < PDF_MAX_STREAMS && images.length < QR_LIMITS.maxPdfImages; ) {
+  let found = 0;
+  for (let streams = 0; p >= 0 && streams < PDF_MAX_STREAMS && found < QR_LIMITS.maxPdfImages; ) {
     const after = pdf[p + 6];
     // "endstream" or "streamfoo" are not the start of a stream.
     if (pdf[p - 1] === 0x64 || (after !== 0x0a && after !== 0x0d)) {
@@ -280,14 +298,42 @@ export function pdfFlateImages(pdf: Uint8Array): RawImage[] {
     if (pdf[start] === 0x0a) start++;
     const window = latin1(pdf, p - PDF_DICT_WINDOW, p);
     const dict = window.slice(Math.max(0, window.lastIndexOf(' obj')));
-    const image = flateImage(pdf, dict, start, limit);
-    if (image) images.push(image);
+    const layout = flateLayout(dict);
+    if (layout) {
+      found++;
+      const at = start;
+      yield {
+        width: layout.width,
+        height: layout.height,
+        source: `${name}#${found}`,
+        decode: () => flateImage(pdf, layout, at, limit),
+      };
+    }
     p = buffer.indexOf('stream', start, 'latin1');
+  }
+}
+
+/** The Flate images of a PDF, decoded (all of them, within the per-PDF limits). */
+export function pdfFlateImages(pdf: Uint8Array): RawImage[] {
+  const images: RawImage[] = [];
+  for (const candidate of pdfFlateCandidates(pdf)) {
+    const image = candidate.decode();
+    if (image) images.push(image);
   }
   return images;
 }
 
-function flateImage(pdf: Uint8Array, dict: string, start: number, limit: number): RawImage | undefined {
+interface FlateLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly bpc: number;
+  readonly colors: number;
+  readonly predictor: number;
+  readonly length: number | undefined;
+}
+
+/** What an image stream's dictionary declares, when it is an image this module can decode. */
+function flateLayout(dict: string): FlateLayout | undefined {
   if (!/\/Subtype\s*\/Image/.test(dict) || !/\/FlateDecode/.test(dict) || /\/DCTDecode|\/ImageMask\s+true/.test(dict))
     return undefined;
   const width = dictNumber(dict, 'Width') ?? 0;
@@ -298,9 +344,13 @@ function flateImage(pdf: Uint8Array, dict: string, start: number, limit: number)
   if (width < QR_LIMITS.minSide || height < QR_LIMITS.minSide || width * height > QR_LIMITS.maxPixels) return undefined;
   const predictor = dictNumber(dict, 'Predictor') ?? 1;
   if (predictor > 1 && predictor < 10) return undefined;
+  return { width, height, bpc, colors, predictor, length: dictNumber(dict, 'Length') };
+}
+
+function flateImage(pdf: Uint8Array, layout: FlateLayout, start: number, limit: number): RawImage | undefined {
+  const { width, height, bpc, colors, predictor, length } = layout;
   const rowBytes = Math.ceil((width * colors * bpc) / 8);
   const expected = (rowBytes + (predictor >= 10 ? 1 : 0)) * height;
-  const length = dictNumber(dict, 'Length');
   const end = Math.min(limit, start + Math.min(length ?? PDF_MAX_FLATE_BYTES, PDF_MAX_FLATE_BYTES));
   const inflated = inflateBounded(pdf.subarray(start, end), expected);
   if (!inflated) return undefined;
@@ -339,29 +389,48 @@ function dataUriBytes(uri: string): Uint8Array | undefined {
   }
 }
 
-function imageSources(input: QrInput): ImageSource[] {
-  const sources: ImageSource[] = [];
+/** PDF attachments searched for images per message: a lure needs one, a bomb brings dozens. */
+export const MAX_PDF_ATTACHMENTS = 3;
+
+/** An encoded PNG or JPEG as a candidate sized from its header; undefined when the header says nothing. */
+function encodedCandidate(bytes: Uint8Array, source: string): ImageCandidate | undefined {
+  const size = imageSize(bytes);
+  if (!size) return undefined;
+  return { width: size.width, height: size.height, source, decode: () => decodePixels(bytes) };
+}
+
+/**
+ * The message's images, lazily: nothing is decoded or inflated here, and a PDF is searched
+ * only when the caller asks for more images (at most MAX_PDF_ATTACHMENTS of them).
+ */
+function* imageCandidates(input: QrInput, work: QrWork): Generator<ImageCandidate> {
   for (const a of input.message.attachments) {
     if (a.content.length > QR_LIMITS.maxPdfBytes * 4) continue;
     const name = a.filename || a.contentType || 'unnamed';
     if (isPng(a.content) || isJpeg(a.content)) {
-      if (a.content.length <= QR_LIMITS.maxImageBytes) sources.push({ bytes: a.content, source: `attachment:${name}` });
+      if (a.content.length > QR_LIMITS.maxImageBytes) continue;
+      const candidate = encodedCandidate(a.content, `attachment:${name}`);
+      if (candidate) yield candidate;
     } else if (isPdf(a.content)) {
+      if (work.pdfs >= MAX_PDF_ATTACHMENTS) continue;
+      work.pdfs++;
       const jpegs = pdfJpegImages(a.content);
-      jpegs.forEach((bytes, i) => {
-        sources.push({ bytes, source: `pdf:${name}#${i + 1}` });
-      });
-      pdfFlateImages(a.content).forEach((raw, i) => {
-        sources.push({ raw, source: `pdf:${name}#${jpegs.length + i + 1}` });
-      });
+      for (const [i, bytes] of jpegs.entries()) {
+        const candidate = encodedCandidate(bytes, `pdf:${name}#${i + 1}`);
+        if (candidate) yield candidate;
+      }
+      for (const candidate of pdfFlateCandidates(a.content, `pdf:${name}`)) {
+        const n = Number(candidate.source.slice(candidate.source.lastIndexOf('#') + 1));
+        yield { ...candidate, source: `pdf:${name}#${jpegs.length + n}` };
+      }
     }
   }
-  input.html.imageSources.forEach((src, i) => {
-    if (!/^\s*data:image\//i.test(src.slice(0, 32))) return;
+  for (const [i, src] of input.html.imageSources.entries()) {
+    if (!/^\s*data:image\//i.test(src.slice(0, 32))) continue;
     const bytes = dataUriBytes(src);
-    if (bytes) sources.push({ bytes, source: `html:data-uri#${i + 1}` });
-  });
-  return sources;
+    const candidate = bytes ? encodedCandidate(bytes, `html:data-uri#${i + 1}`) : undefined;
+    if (candidate) yield candidate;
+  }
 }
 
 /**
@@ -400,23 +469,31 @@ function halve(image: { data: Uint8ClampedArray; width: number; height: number }
   return { data, width, height };
 }
 
-/** Decodes the QR codes of a message's images, within QR_LIMITS. Never throws. */
-export function decodeQrCodes(input: QrInput): DecodedQr[] {
+/**
+ * Decodes the QR codes of a message's images, within QR_LIMITS. Never throws. The budget
+ * (image count, total pixels) is charged from each image's declared size before any byte of
+ * it is decoded or inflated; `work`, when given, receives what was actually done.
+ */
+export function decodeQrCodes(input: QrInput, work: QrWork = { decoded: 0, pixels: 0, pdfs: 0 }): DecodedQr[] {
   const decoded: DecodedQr[] = [];
   const seen = new Set<string>();
   let images = 0;
   let pixels = 0;
-  for (const { bytes, raw, source } of imageSources(input)) {
+  for (const candidate of imageCandidates(input, work)) {
     if (images >= QR_LIMITS.maxImages) break;
-    const size = raw ?? (bytes ? imageSize(bytes) : undefined);
-    if (!size) continue;
-    const area = size.width * size.height;
-    if (size.width < QR_LIMITS.minSide || size.height < QR_LIMITS.minSide || area > QR_LIMITS.maxPixels) continue;
+    const { source } = candidate;
+    const area = candidate.width * candidate.height;
+    if (candidate.width < QR_LIMITS.minSide || candidate.height < QR_LIMITS.minSide || area > QR_LIMITS.maxPixels)
+      continue;
     if (pixels + area > QR_LIMITS.maxTotalPixels) continue;
     images++;
     pixels += area;
-    const image = raw ?? (bytes ? decodePixels(bytes) : undefined);
+    work.decoded++;
+    work.pixels += area;
+    const image = candidate.decode();
     if (!image || image.data.length < image.width * image.height * 4) continue;
+    // The decoder must not hand back more than was paid for.
+    if (image.width * image.height > area) continue;
     let scanned = image;
     while (scanned.width * scanned.height > DOWNSCALE_ABOVE) scanned = halve(scanned);
     let code: ReturnType<JsQr> = null;
@@ -459,7 +536,8 @@ export function qrReasons(ctx: SignalContext, decoded: readonly DecodedQr[]): Re
   const fewLinks = otherLinks <= 1;
   const scan = asksToScan(ctx);
   const weight = Math.min(3.5, 1.5 + (fewLinks ? 1.0 : 0) + (scan ? 1.0 : 0));
-  const shown = first.url.length > 120 ? `${first.url.slice(0, 117)}...` : first.url;
+  // The code's text is the attacker's: no control or bidi characters in what is shown.
+  const shown = safeText(first.url, 120);
   const extraFr = [
     fewLinks ? 'le message ne contient presque aucun autre lien' : '',
     scan ? 'il vous demande de le scanner avec votre téléphone' : '',
@@ -478,8 +556,8 @@ export function qrReasons(ctx: SignalContext, decoded: readonly DecodedQr[]): Re
         en: `A QR code in the message leads to ${shown}: a link hidden in a picture escapes mail filters and opens on your phone, outside company protection${extraEn.length ? `; ${extraEn.join(' and ')}` : ''}.`,
       },
       data: {
-        url: first.url.slice(0, 2000),
-        source: first.source.slice(0, 300),
+        url: escapeUnsafe(first.url.slice(0, 2000)),
+        source: escapeUnsafe(first.source.slice(0, 300)),
         count: withUrl.length,
         otherLinks,
         asksToScan: scan,

@@ -199,8 +199,65 @@ describe('senderReasons', () => {
     expect(codes(await reasonsFor('From: Notification <info@correios>'))).toEqual(['mail.sender.from_domain_invalid']);
   });
 
-  it('gives no identity reason for trusted sender domains', async () => {
-    const settings = { ...SETTINGS, allowedSenderDomains: ['partner.example'] };
-    expect(await reasonsFor('From: "PayPal" <pp@mail.partner.example>\nReply-To: x@gmail.com', settings)).toEqual([]);
+  it('gives no identity reason for trusted sender domains, once a trusted server authenticated them', async () => {
+    const settings = { ...SETTINGS, allowedSenderDomains: ['partner.example'], trustedAuthservIds: ['mx.acme.fr'] };
+    const pass = 'Authentication-Results: mx.acme.fr; dmarc=pass header.from=partner.example\n';
+    expect(await reasonsFor(`${pass}From: "PayPal" <pp@mail.partner.example>`, settings)).toEqual([]);
+    // The answers still go elsewhere: the Reply-To checks are never suppressed.
+    expect(
+      codes(await reasonsFor(`${pass}From: "PayPal" <pp@mail.partner.example>\nReply-To: x@gmail.com`, settings)),
+    ).toEqual(['mail.sender.reply_to_freemail']);
+  });
+
+  it('does not let a forged From borrow a trusted sender domain', async () => {
+    const forged = 'From: "PayPal" <service@partner.example>\nReply-To: paypal.support.team@gmail.com';
+    const noServer = { ...SETTINGS, allowedSenderDomains: ['partner.example'] };
+    expect(codes(await reasonsFor(forged, noServer))).toEqual([
+      'mail.sender.brand_display_name',
+      'mail.sender.reply_to_freemail',
+    ]);
+    // A "pass" from a server the organisation does not list proves nothing either.
+    const settings = { ...noServer, trustedAuthservIds: ['mx.acme.fr'] };
+    const fake = 'Authentication-Results: mx.google.com; dmarc=pass header.from=partner.example\n';
+    expect(codes(await reasonsFor(`${fake}${forged}`, settings))).toEqual([
+      'mail.sender.brand_display_name',
+      'mail.sender.reply_to_freemail',
+    ]);
+  });
+
+  it('does not let a Sender header excuse a Reply-To to a free webmail', async () => {
+    const headers = 'From: Jean Martin <jean.martin@fournisseur.example>\nReply-To: jean.martin.compta@gmail.com';
+    expect(codes(await reasonsFor(`${headers}\nSender: jean.martin.compta@gmail.com`))).toEqual([
+      'mail.sender.reply_to_freemail',
+    ]);
+    // A list (or any organisation) naming itself in Sender: may take the answers: weak at most.
+    expect(
+      codes(await reasonsFor(`${headers.replace('gmail.com', 'other.example')}\nSender: x@other.example`)),
+    ).toEqual([]);
+  });
+
+  it('reads brand sender tables without touching the object prototype', () => {
+    const brands = [
+      { name: 'constructor', domains: ['constructor.example'] },
+      { name: 'toString', domains: ['ts.example'] },
+    ];
+    const ctx = signalContext({
+      settings: SETTINGS,
+      brands,
+      message: { from: { name: 'constructor', address: 'a@evil.example', domain: 'evil.example' } },
+    });
+    expect(() => senderReasons(ctx)).not.toThrow();
+    expect(codes(senderReasons(ctx))).toEqual(['mail.sender.brand_display_name']);
+  });
+
+  it('strips control and bidi characters from the names it quotes', async () => {
+    const ctx = signalContext({
+      settings: SETTINGS,
+      brands: SHIPPED_BRANDS,
+      message: { from: { name: 'Pay\u202ePal\u001b[2K', address: 'a@evil.example', domain: 'evil.example' } },
+    });
+    const [reason] = senderReasons(ctx);
+    expect(reason?.message.en).toContain('"PayPal[2K"');
+    expect(reason?.data?.name).toBe('PayPal[2K');
   });
 });

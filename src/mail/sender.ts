@@ -6,9 +6,11 @@
  * Pure; display names are folded (accents, case, homoglyphs, invisible characters) first.
  */
 import { parse } from 'tldts';
+import { authenticatedFromDomain } from './auth.js';
 import { AMBIGUOUS_BRAND_WORDS } from './brands.js';
 import { BoundedCache, isSameOrSubdomain, listKey, registrableDomain, skeleton } from './domains.js';
 import { asciiDomain } from './parse.js';
+import { escapeUnsafe, safeText } from './text.js';
 import type { Brand, MailAddress, Reason, SignalContext } from './types.js';
 
 /** Free webmail providers: anyone can open an account there. Registrable domains. */
@@ -89,22 +91,22 @@ export const ESP_BOUNCE_DOMAINS: ReadonlySet<string> = new Set([
  * Service domains a brand really sends its own notifications from, although they are not
  * its web domains (and not trusted as such for links): AWS notices, SharePoint shares.
  */
-export const BRAND_SERVICE_SENDERS: Readonly<Record<string, readonly string[]>> = {
-  Amazon: ['amazonaws.com', 'amazonses.com'],
-  Microsoft: ['sharepointonline.com'],
-  SharePoint: ['sharepointonline.com'],
-  OneDrive: ['sharepointonline.com'],
-};
+export const BRAND_SERVICE_SENDERS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['Amazon', ['amazonaws.com', 'amazonses.com']],
+  ['Microsoft', ['sharepointonline.com']],
+  ['SharePoint', ['sharepointonline.com']],
+  ['OneDrive', ['sharepointonline.com']],
+]);
 
 /**
  * Brands whose regional entities each send from their own domain, by a fixed pattern: the
  * regional banks of Crédit Agricole (`ca-paris.fr`, `ca-centrest.fr`...).
  */
-export const BRAND_SENDER_PATTERNS: Readonly<Record<string, RegExp>> = {
-  'Crédit Agricole': /^ca-[a-z0-9-]{2,40}\.fr$/,
-};
+export const BRAND_SENDER_PATTERNS: ReadonlyMap<string, RegExp> = new Map([
+  ['Crédit Agricole', /^ca-[a-z0-9-]{2,40}\.fr$/],
+]);
 
-/** Mailing-list hosts: a Reply-To there is the list itself. */
+/** Mailing-list hosts (registrable domains): a Reply-To there is the list itself. */
 const LIST_HOSTS: ReadonlySet<string> = new Set([
   'googlegroups.com',
   'yahoogroups.com',
@@ -550,11 +552,29 @@ function reason(
   en: string,
   data: Record<string, string | number | boolean | readonly string[]>,
 ): Reason {
-  return { code: `mail.sender.${code}`, category: 'sender', weight, message: { fr, en }, data };
+  return {
+    code: `mail.sender.${code}`,
+    category: 'sender',
+    weight,
+    message: { fr: safeText(fr), en: safeText(en) },
+    data: escapeData(data),
+  };
 }
 
+/** Attacker-written strings in `data`, with their control and bidi characters escaped. */
+function escapeData(
+  data: Record<string, string | number | boolean | readonly string[]>,
+): Record<string, string | number | boolean | readonly string[]> {
+  const out: Record<string, string | number | boolean | readonly string[]> = {};
+  for (const [key, value] of Object.entries(data)) {
+    out[key] = typeof value === 'string' ? escapeUnsafe(value) : Array.isArray(value) ? value.map(escapeUnsafe) : value;
+  }
+  return out;
+}
+
+/** A display name as quoted in a message: control and bidi characters removed, cut at 80. */
 function quote(name: string): string {
-  return name.length > 80 ? `${name.slice(0, 77)}...` : name;
+  return safeText(name, 80);
 }
 
 function domainOfAddress(address: string): string {
@@ -588,7 +608,14 @@ export function senderReasons(ctx: SignalContext): Reason[] {
   }
   const fromDomain = from.domain;
   const fromRegistrable = fromDomain ? registrableDomain(fromDomain) : undefined;
-  if (inList(fromRegistrable ?? fromDomain, settings.allowedSenderDomains)) return [];
+  const listRewrite = /(?:^|\s)via\s/i.test(from.name.slice(0, MAX_NAME));
+  // The allow-list speaks of the real sender, and From is written by whoever sends: it applies
+  // only when one of the organisation's own servers (`trustedAuthservIds`) authenticated the
+  // From domain. Without `trustedAuthservIds` it therefore suppresses nothing. Even then, where
+  // the answers go is still checked (a partner's hacked mailbox, a Reply-To added on the way).
+  if (inList(fromRegistrable ?? fromDomain, settings.allowedSenderDomains) && authenticatedFromDomain(ctx)) {
+    return listRewrite ? [] : replyToReasons(message.replyTo, from, fromRegistrable, message.sender, false);
+  }
   const fromOrganisation = inList(fromRegistrable ?? fromDomain, settings.organisationDomains);
   const freemail = fromRegistrable !== undefined && FREEMAIL_DOMAINS.has(fromRegistrable);
   const name = from.name.slice(0, MAX_NAME);
@@ -676,8 +703,8 @@ export function senderReasons(ctx: SignalContext): Reason[] {
       if (fromRegistrable === undefined) return false;
       return (
         own?.has(fromRegistrable) === true ||
-        BRAND_SERVICE_SENDERS[m.brand.name]?.includes(fromRegistrable) === true ||
-        BRAND_SENDER_PATTERNS[m.brand.name]?.test(fromRegistrable) === true
+        BRAND_SERVICE_SENDERS.get(m.brand.name)?.includes(fromRegistrable) === true ||
+        BRAND_SENDER_PATTERNS.get(m.brand.name)?.test(fromRegistrable) === true
       );
     });
     const first = matches[0];
@@ -753,7 +780,6 @@ export function senderReasons(ctx: SignalContext): Reason[] {
   }
 
   // Mailing lists that rewrite From ("Jane Doe via users-list") put the author in Reply-To.
-  const listRewrite = /(?:^|\s)via\s/i.test(name);
   if (!listRewrite) reasons.push(...replyToReasons(message.replyTo, from, fromRegistrable, message.sender, freemail));
   reasons.push(...returnPathReasons(message.returnPath, fromRegistrable));
   return reasons;
@@ -787,9 +813,14 @@ function replyToReasons(
       }
       continue;
     }
-    // Mailing lists and their software set Reply-To to the list, which also sends (Sender:).
-    if (senderRegistrable !== undefined && senderRegistrable === rd) continue;
-    if (LIST_HOSTS.has(rd)) continue;
+    // Mailing lists set Reply-To to the list, and name it in `Sender:`. `Sender:` is written by
+    // whoever sends, so it never excuses answers going to a free webmail; for an organisation's
+    // own domain it does (the weak reply_to_mismatch is all an attacker would gain, and every
+    // list post would otherwise carry it).
+    if (!FREEMAIL_DOMAINS.has(rd)) {
+      if (LIST_HOSTS.has(rd)) continue;
+      if (senderRegistrable !== undefined && senderRegistrable === rd) continue;
+    }
     const toFreemail = FREEMAIL_DOMAINS.has(rd) && !fromFreemail;
     return [
       toFreemail

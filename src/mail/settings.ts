@@ -25,6 +25,17 @@ export const mailSettingsSchema = z.strictObject({
     .default([]),
   allowedSenderDomains: z.array(domain).max(1000).readonly().default([]),
   allowedLinkDomains: z.array(domain).max(1000).readonly().default([]),
+  trustedAuthservIds: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9.-]{1,253}$/, 'a host name such as mx.example.fr'),
+    )
+    .max(50)
+    .readonly()
+    .default([]),
 });
 
 /** Validates settings; throws zod's error naming the faulty field. */

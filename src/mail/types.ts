@@ -108,6 +108,11 @@ export interface MailSettings {
   readonly allowedSenderDomains: readonly string[];
   /** Link domains trusted by the organisation. */
   readonly allowedLinkDomains: readonly string[];
+  /**
+   * The authserv-id of the organisation's own receiving servers (`mx.example.fr`): only their
+   * Authentication-Results are believed when they say "pass" — anyone can write such a header.
+   */
+  readonly trustedAuthservIds: readonly string[];
 }
 
 export const DEFAULT_MAIL_SETTINGS: MailSettings = {
@@ -117,6 +122,7 @@ export const DEFAULT_MAIL_SETTINGS: MailSettings = {
   extraBrands: [],
   allowedSenderDomains: [],
   allowedLinkDomains: [],
+  trustedAuthservIds: [],
 };
 
 /** A link found in the message, wherever it came from. */

@@ -4,8 +4,11 @@
  * (what Outlook's and Thunderbird's report buttons do) is analysed as the attached original,
  * with the forwarder as reporter; anything else is analysed as it is. Processed messages are
  * flagged \Seen, so a restart does not queue them twice (and the queue ignores identical bytes).
+ * The reporter is read from the forwarding message's From: it says who forwarded it, as the
+ * mailbox received it; it grants nothing.
  */
 import { ImapFlow } from 'imapflow';
+import { VigieError } from '../core/index.js';
 import { parseMessage } from '../mail/index.js';
 import type { MailService } from './mail.js';
 
@@ -81,6 +84,7 @@ export async function pollReportingMailbox(options: MailImapOptions): Promise<Po
         const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
         if (message === false || !message.source) continue;
         result.fetched++;
+        let done = true;
         try {
           const { reporter, messages } = await reportedMessages(message.source);
           for (const bytes of messages) {
@@ -95,9 +99,11 @@ export async function pollReportingMailbox(options: MailImapOptions): Promise<Po
         } catch (error) {
           result.failed++;
           problem({ uid, reason: error instanceof Error ? error.message : String(error) });
+          // A message that cannot be read would fail at every poll: it is set aside (seen).
+          // Anything else (the database is away) is retried at the next poll.
+          done = error instanceof VigieError && error.code === 'VIGIE_ERR_VALIDATION';
         }
-        // Flagged even when it failed: a message that cannot be read would fail every poll.
-        await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+        if (done) await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
       }
     } finally {
       lock.release();

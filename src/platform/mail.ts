@@ -46,7 +46,7 @@ const FEEDBACK_TRAINING = {
   maxFeatures: 20_000,
   minWeight: 0.01,
 };
-/** Verdicts a learning run reads at most (newest verdicts past this wait for the next version). */
+/** Verdicts a learning run reads at most: the newest ones. */
 const MAX_FEEDBACK_EXAMPLES = 5000;
 
 export interface MailQueueItem {
@@ -229,18 +229,25 @@ export function createMailService(store: Store, clock: Clock, findings: ReturnTy
         analystAt: null,
         analystNote: null,
       };
-      await store.transaction(async (tx) => {
-        if (finding) await tx.findings.insert(finding);
-        await tx.mail.insertMessage(record, raw);
-        await tx.audit.append({
-          at,
-          actor: actorLabel(context.actor),
-          action: 'mail.report',
-          target: record.id,
-          requestId: context.requestId,
-          details: { source: origin.source, verdict: analysis.verdict, score: analysis.score, sha256 },
+      try {
+        await store.transaction(async (tx) => {
+          if (finding) await tx.findings.insert(finding);
+          await tx.mail.insertMessage(record, raw);
+          await tx.audit.append({
+            at,
+            actor: actorLabel(context.actor),
+            action: 'mail.report',
+            target: record.id,
+            requestId: context.requestId,
+            details: { source: origin.source, verdict: analysis.verdict, score: analysis.score, sha256 },
+          });
         });
-      });
+      } catch (error) {
+        // The same bytes reported at the same instant by someone else: theirs is the item.
+        const winner = await store.mail.findBySha256(sha256);
+        if (winner) return { item: toItem(winner), duplicate: true };
+        throw error;
+      }
       return { item: toItem(record), duplicate: false };
     },
 
@@ -374,8 +381,9 @@ export function createMailService(store: Store, clock: Clock, findings: ReturnTy
         model: JSON.stringify(model),
         active: true,
       };
-      const existing = (await store.mail.models()).some((m) => m.version === model.version);
       await store.transaction(async (tx) => {
+        // The same verdicts give the same version: learning twice re-activates it.
+        const existing = (await tx.mail.models()).some((m) => m.version === model.version);
         if (!existing) await tx.mail.insertModel({ ...record, active: false });
         await tx.mail.activateModel(model.version);
         await tx.audit.append({

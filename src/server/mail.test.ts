@@ -108,6 +108,17 @@ describe('Mail API', () => {
     expect(audit.items).toHaveLength(2);
   });
 
+  it('keeps one item when the same message is reported twice at the same instant', async () => {
+    const context = { actor: { kind: 'system' as const } };
+    const both = await Promise.all([
+      t.platform.mail.report(PHISH, { source: 'api', reporter: null }, context),
+      t.platform.mail.report(PHISH, { source: 'imap', reporter: null }, context),
+    ]);
+    expect(both.map((r) => r.duplicate).sort()).toEqual([false, true]);
+    expect(both[0]?.item.id).toBe(both[1]?.item.id);
+    expect(await t.platform.mail.list({ limit: 10 })).toHaveLength(1);
+  });
+
   it("records analysts' verdicts, learns from them visibly, and can go back to the shipped model", async () => {
     const analyst = await t.as('analyst');
     const reported = await t.app.inject({

@@ -211,14 +211,14 @@ export function mailRepository(db: Kysely<Database>) {
         .execute();
     },
 
-    /** Messages with an analyst's verdict, oldest first, with their bytes: what the model learns from. */
+    /** The newest messages with an analyst's verdict, with their bytes: what the model learns from. */
     async labelled(limit: number): Promise<{ id: string; verdict: string; raw: Uint8Array }[]> {
       const rows = await db
         .selectFrom('mail_messages')
         .select(['id', 'analyst_verdict', 'raw'])
         .where('analyst_verdict', 'is not', null)
-        .orderBy('analyst_at')
-        .orderBy('id')
+        .orderBy('analyst_at', 'desc')
+        .orderBy('id', 'desc')
         .limit(limit)
         .execute();
       return rows.map((r) => ({ id: r.id, verdict: r.analyst_verdict ?? '', raw: new Uint8Array(r.raw) }));

@@ -478,6 +478,7 @@ export interface MailSettings {
   allowedSenderDomains: string[];
   allowedLinkDomains: string[];
   vipAddresses: string[];
+  trustedAuthservIds: string[];
 }
 
 export interface MailModelInfo {

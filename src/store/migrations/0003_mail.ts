@@ -29,7 +29,8 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('analyst_note', 'text')
     .execute();
   await db.schema.createIndex('mail_messages_received_idx').on('mail_messages').column('received_at').execute();
-  await db.schema.createIndex('mail_messages_sha_idx').on('mail_messages').column('raw_sha256').execute();
+  // One queue item per message: the same bytes reported twice (even at the same instant) are one.
+  await db.schema.createIndex('mail_messages_sha_idx').on('mail_messages').column('raw_sha256').unique().execute();
 
   await db.schema
     .createTable('module_settings')

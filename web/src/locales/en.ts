@@ -467,6 +467,7 @@ export const en = {
       vipAddresses: 'VIPs’ own outside addresses',
       allowedSenderDomains: 'Allowed sender domains',
       allowedLinkDomains: 'Allowed link domains',
+      trustedAuthservIds: 'Your receiving mail servers',
     },
     fieldHints: {
       organisationDomains: 'Your own domains, one per line (e.g. example.fr). Look-alikes of them are flagged.',
@@ -474,6 +475,8 @@ export const en = {
       vipAddresses: 'Personal addresses those people really write from (not impersonations), one per line.',
       allowedSenderDomains: 'Senders trusted despite other signals (partners, your tools), one domain per line.',
       allowedLinkDomains: 'Link targets never counted as suspicious, one domain per line.',
+      trustedAuthservIds:
+        'Name your mail servers write in Authentication-Results (e.g. mx.example.fr): only their passes are believed, and allow-listed senders must pass them.',
     },
     entries_one: '{{count}} entry.',
     entries_other: '{{count}} entries.',

@@ -476,15 +476,19 @@ export const fr: Translation = {
       vipAddresses: 'Adresses extérieures propres aux VIP',
       allowedSenderDomains: 'Domaines d’expéditeurs autorisés',
       allowedLinkDomains: 'Domaines de liens autorisés',
+      trustedAuthservIds: 'Vos serveurs de réception',
     },
     fieldHints: {
       organisationDomains:
         'Vos propres domaines, un par ligne (ex. exemple.fr). Les domaines qui les imitent sont signalés.',
       vipNames: 'Personnes souvent usurpées (direction, finances), un nom complet par ligne.',
-      vipAddresses: 'Adresses personnelles depuis lesquelles ces personnes écrivent vraiment (pas des usurpations), une par ligne.',
+      vipAddresses:
+        'Adresses personnelles depuis lesquelles ces personnes écrivent vraiment (pas des usurpations), une par ligne.',
       allowedSenderDomains:
         'Expéditeurs de confiance malgré d’autres signaux (partenaires, vos outils), un domaine par ligne.',
       allowedLinkDomains: 'Destinations de liens jamais comptées comme suspectes, un domaine par ligne.',
+      trustedAuthservIds:
+        'Nom que vos serveurs de messagerie écrivent dans Authentication-Results (ex. mx.exemple.fr) : seuls leurs « pass » sont crus, et les expéditeurs autorisés doivent les obtenir.',
     },
     entries_one: '{{count}} entrée.',
     entries_other: '{{count}} entrées.',

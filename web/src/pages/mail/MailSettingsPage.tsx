@@ -11,7 +11,13 @@ import { useStatus } from '../../status.ts';
 import { useLoad } from '../../useLoad.ts';
 import { ModelVersions } from './ModelVersions.tsx';
 
-type ListField = 'organisationDomains' | 'vipNames' | 'vipAddresses' | 'allowedSenderDomains' | 'allowedLinkDomains';
+type ListField =
+  | 'organisationDomains'
+  | 'vipNames'
+  | 'vipAddresses'
+  | 'allowedSenderDomains'
+  | 'allowedLinkDomains'
+  | 'trustedAuthservIds';
 
 const LIST_FIELDS: readonly ListField[] = [
   'organisationDomains',
@@ -19,6 +25,7 @@ const LIST_FIELDS: readonly ListField[] = [
   'vipAddresses',
   'allowedSenderDomains',
   'allowedLinkDomains',
+  'trustedAuthservIds',
 ];
 
 /**
@@ -31,6 +38,7 @@ const SPLIT: Record<ListField, RegExp> = {
   vipAddresses: /[\n,;]+/,
   allowedSenderDomains: /[\n,;]+/,
   allowedLinkDomains: /[\n,;]+/,
+  trustedAuthservIds: /[\n,;]+/,
 };
 
 interface BrandDraft {
@@ -73,6 +81,7 @@ function toDraft(settings: MailSettings): Draft {
       vipAddresses: settings.vipAddresses.join('\n'),
       allowedSenderDomains: settings.allowedSenderDomains.join('\n'),
       allowedLinkDomains: settings.allowedLinkDomains.join('\n'),
+      trustedAuthservIds: settings.trustedAuthservIds.join('\n'),
     },
     brands: settings.extraBrands.map((brand) => ({
       key: nextBrandKey++,
@@ -90,6 +99,7 @@ function fromDraft(draft: Draft): MailSettings {
     vipAddresses: splitList(draft.lists.vipAddresses, SPLIT.vipAddresses),
     allowedSenderDomains: splitList(draft.lists.allowedSenderDomains, SPLIT.allowedSenderDomains),
     allowedLinkDomains: splitList(draft.lists.allowedLinkDomains, SPLIT.allowedLinkDomains),
+    trustedAuthservIds: splitList(draft.lists.trustedAuthservIds, SPLIT.trustedAuthservIds),
     extraBrands: draft.brands.map((brand) => {
       const keywords = splitList(brand.keywords, /[\n,;]+/);
       return {
