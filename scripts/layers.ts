@@ -34,6 +34,7 @@ export const LAYERS: Record<string, LayerRule> = {
       'node:crypto',
     ],
   },
+  detect: { modules: ['core'], packages: [...PURE_LIBRARIES, 'yaml'] },
   // Outer ring.
   store: {
     modules: ['core', 'audit'],
@@ -60,7 +61,7 @@ export const LAYERS: Record<string, LayerRule> = {
     ],
   },
   cli: {
-    modules: ['core', 'audit', 'sense', 'mail', 'platform', 'store', 'server'],
+    modules: ['core', 'audit', 'sense', 'mail', 'detect', 'platform', 'store', 'server'],
     packages: [
       'commander',
       'node:fs',

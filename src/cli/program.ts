@@ -7,6 +7,7 @@ import type { ChainHead } from '../audit/index.js';
 import { isRole, PERMISSIONS, type Permission, ROLES, VigieError } from '../core/index.js';
 import { checkPasswordStrength } from '../platform/index.js';
 import { type CliIo, cliActor, configFrom, type GlobalOptions, packageVersion, withPlatform } from './context.js';
+import { registerDetect } from './detect.js';
 import { registerMail } from './mail.js';
 import { registerSense } from './sense.js';
 import { serve } from './serve.js';
@@ -209,6 +210,7 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
 
   registerSense(program, io);
   registerMail(program, io);
+  registerDetect(program, io);
 
   const audit = program.command('audit').description('the tamper-evident audit trail');
   audit

@@ -1,0 +1,42 @@
+/** ATT&CK from a rule's tags: `attack.t1059.001` is a technique, `attack.execution` a tactic. */
+
+/** Enterprise ATT&CK tactics, by the tag Sigma uses for them. */
+export const ATTACK_TACTICS: Readonly<Record<string, { readonly id: string; readonly name: string }>> = {
+  reconnaissance: { id: 'TA0043', name: 'Reconnaissance' },
+  resource_development: { id: 'TA0042', name: 'Resource Development' },
+  initial_access: { id: 'TA0001', name: 'Initial Access' },
+  execution: { id: 'TA0002', name: 'Execution' },
+  persistence: { id: 'TA0003', name: 'Persistence' },
+  privilege_escalation: { id: 'TA0004', name: 'Privilege Escalation' },
+  defense_evasion: { id: 'TA0005', name: 'Defense Evasion' },
+  credential_access: { id: 'TA0006', name: 'Credential Access' },
+  discovery: { id: 'TA0007', name: 'Discovery' },
+  lateral_movement: { id: 'TA0008', name: 'Lateral Movement' },
+  collection: { id: 'TA0009', name: 'Collection' },
+  command_and_control: { id: 'TA0011', name: 'Command and Control' },
+  exfiltration: { id: 'TA0010', name: 'Exfiltration' },
+  impact: { id: 'TA0040', name: 'Impact' },
+};
+
+export interface AttackMapping {
+  /** Technique ids, upper-case (`T1059.001`). */
+  readonly techniques: readonly string[];
+  /** Tactics named by the tags. */
+  readonly tactics: ReadonlyArray<{ readonly id: string; readonly name: string }>;
+}
+
+export function attackFromTags(tags: readonly string[]): AttackMapping {
+  const techniques: string[] = [];
+  const tactics: Array<{ id: string; name: string }> = [];
+  for (const tag of tags) {
+    const lower = tag.toLowerCase();
+    if (!lower.startsWith('attack.')) continue;
+    const rest = lower.slice('attack.'.length);
+    if (/^t\d{4}(\.\d{3})?$/.test(rest)) techniques.push(rest.toUpperCase());
+    else {
+      const tactic = ATTACK_TACTICS[rest.replace(/-/g, '_')];
+      if (tactic && !tactics.includes(tactic)) tactics.push(tactic);
+    }
+  }
+  return { techniques: [...new Set(techniques)], tactics };
+}

@@ -1,0 +1,71 @@
+/** IPv4 and IPv6 addresses and CIDR ranges, as big integers, for the `cidr` modifier. */
+
+interface Address {
+  readonly bits: 32 | 128;
+  readonly value: bigint;
+}
+
+function parseIpv4(text: string): bigint | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0n;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
+    value = (value << 8n) | BigInt(Number(part));
+  }
+  return value;
+}
+
+function parseIpv6(text: string): bigint | undefined {
+  let body = text.replace(/%.*$/, '').replace(/^\[|\]$/g, '');
+  let tail: bigint[] = [];
+  // An embedded IPv4 tail (::ffff:1.2.3.4) counts as two groups.
+  const v4 = /:(\d+\.\d+\.\d+\.\d+)$/.exec(body);
+  if (v4?.[1]) {
+    const value = parseIpv4(v4[1]);
+    if (value === undefined) return undefined;
+    tail = [value >> 16n, value & 0xffffn];
+    body = body.slice(0, v4.index);
+    // `::1.2.3.4` leaves a lone colon: the elision.
+    if (body.endsWith(':')) body = `${body}:`;
+  }
+  const halves = body.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (s: string) => (s === '' ? [] : s.split(':'));
+  const head = groups(halves[0] ?? '');
+  const rest = halves.length === 2 ? groups(halves[1] ?? '') : [];
+  const given = head.length + rest.length + tail.length;
+  if (halves.length === 1 ? given !== 8 : given > 7) return undefined;
+  const all = [...head, ...Array<string>(8 - given).fill('0'), ...rest];
+  let value = 0n;
+  for (const group of all) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return undefined;
+    value = (value << 16n) | BigInt(Number.parseInt(group, 16));
+  }
+  for (const group of tail) value = (value << 16n) | group;
+  return value;
+}
+
+export function parseAddress(text: string): Address | undefined {
+  const trimmed = text.trim();
+  const v4 = parseIpv4(trimmed);
+  if (v4 !== undefined) return { bits: 32, value: v4 };
+  if (!trimmed.includes(':')) return undefined;
+  const v6 = parseIpv6(trimmed);
+  return v6 === undefined ? undefined : { bits: 128, value: v6 };
+}
+
+/** A test for addresses inside `range` (`10.0.0.0/8`, `fe80::/10`); `undefined` if invalid. */
+export function cidrTest(range: string): ((value: string) => boolean) | undefined {
+  const [base, prefixText] = range.split('/');
+  const address = parseAddress(base ?? '');
+  if (!address) return undefined;
+  const prefix = prefixText === undefined ? address.bits : Number(prefixText);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > address.bits) return undefined;
+  const shift = BigInt(address.bits - prefix);
+  const network = address.value >> shift;
+  return (value) => {
+    const candidate = parseAddress(value);
+    return candidate !== undefined && candidate.bits === address.bits && candidate.value >> shift === network;
+  };
+}

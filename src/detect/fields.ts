@@ -1,0 +1,204 @@
+/**
+ * From rule field names to event values. Events are nested JSON; a field mapping (data, one
+ * per log format) says where a rule's field lives in an event of that format. Adding Linux or
+ * web logs means adding a mapping to `FIELD_MAPPINGS`, not code.
+ */
+
+export interface FieldMapping {
+  readonly name: string;
+  /** The product events of this format come from, to pick the rules that apply (`windows`). */
+  readonly product: string | undefined;
+  /** Dotted path whose presence says an event is of this format. */
+  readonly marker: string;
+  /** Rule field → dotted path in the event, for fields that do not sit in a container. */
+  readonly fields: Readonly<Record<string, string>>;
+  /**
+   * Objects searched in order for any other rule field, by its own name; a `*` step goes
+   * into the object's first child object (UserData holds one element named after the event).
+   */
+  readonly containers: readonly string[];
+  /**
+   * Rule fields that some events name differently, keyed by `Channel/EventID`: Sigma's
+   * process_creation rules say `Image`, Security event 4688 says `NewProcessName`.
+   */
+  readonly renamed?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/**
+ * `evtx_dump` JSON (`{"Event":{"System":…,"EventData":…}}`): the System header's fields by
+ * their Sigma names, every EventData (or UserData) field by its own name.
+ */
+export const EVTX_JSON_MAPPING: FieldMapping = {
+  name: 'windows-evtx-json',
+  product: 'windows',
+  marker: 'Event.System',
+  fields: {
+    EventID: 'Event.System.EventID',
+    Channel: 'Event.System.Channel',
+    Provider_Name: 'Event.System.Provider.#attributes.Name',
+    Provider: 'Event.System.Provider.#attributes.Name',
+    Computer: 'Event.System.Computer',
+    Level: 'Event.System.Level',
+    Task: 'Event.System.Task',
+    Opcode: 'Event.System.Opcode',
+    Keywords: 'Event.System.Keywords',
+    Version: 'Event.System.Version',
+    EventRecordID: 'Event.System.EventRecordID',
+    SecurityUserID: 'Event.System.Security.#attributes.UserID',
+    ProcessID: 'Event.System.Execution.#attributes.ProcessID',
+    ThreadID: 'Event.System.Execution.#attributes.ThreadID',
+  },
+  containers: ['Event.EventData', 'Event.UserData.*'],
+  renamed: {
+    'Security/4688': { Image: 'NewProcessName', ParentImage: 'ParentProcessName' },
+  },
+};
+
+/**
+ * Any other JSON: a rule field is a top-level key or a dotted path. The log source cannot be
+ * decided from such events, so rules run on their detection alone.
+ */
+export const PLAIN_JSON_MAPPING: FieldMapping = {
+  name: 'json',
+  product: undefined,
+  marker: '',
+  fields: {},
+  containers: [''],
+};
+
+/** Mappings tried in order; the last one takes every event. */
+export const FIELD_MAPPINGS: readonly FieldMapping[] = [EVTX_JSON_MAPPING, PLAIN_JSON_MAPPING];
+
+type Json = unknown;
+
+function walk(root: Json, path: readonly string[]): Json {
+  let node = root;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+    node =
+      key === '*'
+        ? Object.values(node).find((child) => typeof child === 'object' && child !== null && !Array.isArray(child))
+        : (node as Record<string, Json>)[key];
+  }
+  return node;
+}
+
+const splitPath = (path: string): string[] => (path === '' ? [] : path.split('.'));
+
+/** XML text nodes as evtx_dump writes them (`{"#text": 4624, "#attributes": …}`) read as their text. */
+function unwrap(value: Json): Json {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && '#text' in value)
+    return (value as Record<string, Json>)['#text'];
+  return value;
+}
+
+/** One field of one event, read once and kept for every rule that asks for it. */
+export interface FieldRead {
+  /** `false` when the field is absent from the event. */
+  readonly present: boolean;
+  /** The value was JSON null (or absent). */
+  readonly isNull: boolean;
+  /** Values as text (numbers and booleans stringified; arrays give one per element). */
+  readonly strings: readonly string[];
+  /** The same, lower-cased, for case-insensitive tests. */
+  readonly lower: readonly string[];
+}
+
+const ABSENT: FieldRead = { present: false, isNull: true, strings: [], lower: [] };
+
+function toStrings(value: Json, out: string[]): void {
+  if (value === null || value === undefined) return;
+  if (typeof value === 'string') out.push(value);
+  else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    out.push(String(value));
+  else if (Array.isArray(value)) for (const item of value) toStrings(unwrap(item), out);
+}
+
+/** Where each rule field lives, resolved once per mapping. */
+class Resolver {
+  private readonly paths = new Map<string, ReadonlyArray<readonly string[]>>();
+  constructor(readonly mapping: FieldMapping) {}
+
+  candidates(field: string): ReadonlyArray<readonly string[]> {
+    let found = this.paths.get(field);
+    if (!found) {
+      const mapped = this.mapping.fields[field];
+      found = mapped
+        ? [splitPath(mapped)]
+        : this.mapping.containers.map((c) => [...splitPath(c), ...(c === '' ? field.split('.') : [field])]);
+      this.paths.set(field, found);
+    }
+    return found;
+  }
+}
+
+const resolvers = new Map<FieldMapping, Resolver>();
+function resolverFor(mapping: FieldMapping): Resolver {
+  let resolver = resolvers.get(mapping);
+  if (!resolver) {
+    resolver = new Resolver(mapping);
+    resolvers.set(mapping, resolver);
+  }
+  return resolver;
+}
+
+/** An event seen through a field mapping, with every field read at most once. */
+export class EventView {
+  private readonly cache = new Map<string, FieldRead>();
+  private everything: FieldRead | undefined;
+  private readonly resolver: Resolver;
+  private readonly renamed: Readonly<Record<string, string>> | undefined;
+
+  constructor(
+    readonly event: Json,
+    readonly mapping: FieldMapping,
+  ) {
+    this.resolver = resolverFor(mapping);
+    if (mapping.renamed) {
+      const channel = this.field('Channel').strings[0];
+      const eventId = this.field('EventID').strings[0];
+      this.renamed = mapping.renamed[`${channel}/${eventId}`];
+    }
+  }
+
+  field(name: string): FieldRead {
+    let read = this.cache.get(name);
+    if (read) return read;
+    read = ABSENT;
+    for (const path of this.resolver.candidates(this.renamed?.[name] ?? name)) {
+      const raw = walk(this.event, path);
+      if (raw === undefined) continue;
+      const value = unwrap(raw);
+      const strings: string[] = [];
+      toStrings(value, strings);
+      read = { present: true, isNull: value === null, strings, lower: strings.map((s) => s.toLowerCase()) };
+      break;
+    }
+    this.cache.set(name, read);
+    return read;
+  }
+
+  /** Every text value of the event's data, as one multi-valued field, for keyword search. */
+  allValues(): FieldRead {
+    if (!this.everything) {
+      const strings: string[] = [];
+      const visit = (node: Json) => {
+        if (typeof node === 'object' && node !== null) {
+          for (const child of Array.isArray(node) ? node : Object.values(node)) visit(child);
+        } else toStrings(node, strings);
+      };
+      // Keywords search the event's data, not the header, when the format separates them.
+      for (const container of this.mapping.containers) visit(walk(this.event, splitPath(container)));
+      this.everything = { present: true, isNull: false, strings, lower: strings.map((s) => s.toLowerCase()) };
+    }
+    return this.everything;
+  }
+}
+
+/** The first mapping whose marker the event has. */
+export function mappingFor(event: Json, mappings: readonly FieldMapping[] = FIELD_MAPPINGS): FieldMapping {
+  for (const mapping of mappings) {
+    if (mapping.marker === '' || walk(event, splitPath(mapping.marker)) !== undefined) return mapping;
+  }
+  return PLAIN_JSON_MAPPING;
+}

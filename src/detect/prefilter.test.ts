@@ -1,0 +1,74 @@
+// The literal prefilter: the automaton agrees with plain substring search, and hints only narrow.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventView, PLAIN_JSON_MAPPING } from './fields.js';
+import { compileRuleTexts } from './index.js';
+import { Automaton, Prefilter } from './prefilter.js';
+
+describe('literal prefilter', () => {
+  it('the automaton finds exactly the patterns a substring search finds (property)', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', '\\'), maxLength: 30 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          text.filter((t) => t !== ''),
+          { minLength: 1, maxLength: 8 },
+        ),
+        text,
+        (patterns, haystack) => {
+          const automaton = new Automaton(patterns);
+          const found = new Set<number>();
+          automaton.scan(haystack, (id) => found.add(id));
+          const expected = patterns.flatMap((p, i) => (haystack.includes(p) ? [i] : []));
+          expect([...found].sort((a, b) => a - b)).toEqual(expected);
+          expect(automaton.any(haystack)).toBe(expected.length > 0);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps the rules whose every group has a hit, and those without a hint', () => {
+    const prefilter = new Prefilter([
+      [[{ field: 'Image', literal: '\\cmd.exe' }]],
+      undefined,
+      [
+        [
+          { field: 'CommandLine', literal: 'whoami' },
+          { field: 'Image', literal: 'powershell' },
+        ],
+      ],
+      [[{ field: '', literal: 'mimikatz' }]],
+      [[{ field: 'Image', literal: '\\cmd.exe' }], [{ field: 'CommandLine', literal: '/c del' }]],
+    ]);
+    const view = (event: Record<string, unknown>) => new EventView(event, PLAIN_JSON_MAPPING);
+    expect(prefilter.candidates(view({ Image: 'C:\\Windows\\CMD.exe' }))).toEqual([0, 1]);
+    expect(prefilter.candidates(view({ Image: 'C:\\Windows\\CMD.exe', CommandLine: 'cmd /c DEL x' }))).toEqual([
+      0, 1, 4,
+    ]);
+    expect(prefilter.candidates(view({ CommandLine: 'WHOAMI /all /c del', note: 'Mimikatz' }))).toEqual([1, 2, 3]);
+  });
+
+  it('gives no hint where a rule can match without a literal (not, re, null, exists)', () => {
+    const rule = (detection: string) =>
+      compileRuleTexts([{ file: 'r.yml', text: `title: T\nlogsource: { product: x }\ndetection:\n${detection}\n` }])
+        .compiled[0]?.hint;
+    expect(rule('  a: { Image: x.exe }\n  b: { User|re: ab }\n  condition: not a')).toBeUndefined();
+    expect(rule('  a: { Image: x.exe }\n  b: { User|re: ab }\n  condition: a or b')).toBeUndefined();
+    expect(rule('  a: { Image: x.exe }\n  b: { User|re: ab }\n  condition: a and b')).toEqual([
+      [{ field: 'Image', literal: 'x.exe' }],
+    ]);
+    expect(rule("  a: { Image: x.exe, CommandLine|contains|all: [' -a', ' -b'] }\n  condition: a")).toEqual([
+      [{ field: 'Image', literal: 'x.exe' }],
+      [{ field: 'CommandLine', literal: ' -a' }],
+      [{ field: 'CommandLine', literal: ' -b' }],
+    ]);
+    expect(rule('  a: { Image: null }\n  condition: a')).toBeUndefined();
+    expect(rule("  a: { Image|endswith: ['\\\\A.exe', '\\\\b.exe'] }\n  condition: a")).toEqual([
+      [
+        { field: 'Image', literal: '\\a.exe' },
+        { field: 'Image', literal: '\\b.exe' },
+      ],
+    ]);
+  });
+});
