@@ -65,6 +65,9 @@ export interface MailQueueItem {
   readonly analystId: string | null;
   readonly analystAt: string | null;
   readonly analystNote: string | null;
+  /** Who reported it and who judged it, as people read them (name, or the mailbox for IMAP). */
+  readonly reporterName: string | null;
+  readonly analystName: string | null;
 }
 
 export interface MailQueueDetail extends MailQueueItem {
@@ -107,6 +110,8 @@ function toItem(record: MailMessageRecord): MailQueueItem {
     analystId: record.analystId,
     analystAt: record.analystAt,
     analystNote: record.analystNote,
+    reporterName: null,
+    analystName: null,
   };
 }
 
@@ -125,6 +130,30 @@ function toModelInfo(record: MailModelRecord): MailModelInfo {
 export function createMailService(store: Store, clock: Clock, findings: ReturnType<typeof createFindings>) {
   // The active model is read once and kept until a learning run or an activation changes it.
   let activeModel: MailModel | undefined;
+
+  /** Fills in reporter and analyst names (user ids → display names; other values as they are). */
+  async function withNames<T extends MailQueueItem>(items: T[]): Promise<T[]> {
+    const names = new Map<string, string>();
+    const nameOf = async (id: string | null): Promise<string | null> => {
+      if (!id) return null;
+      const known = names.get(id);
+      if (known !== undefined) return known;
+      const user = await store.users.findById(id);
+      const name = user ? (user.displayName ?? user.username) : id;
+      names.set(id, name);
+      return name;
+    };
+    const named: T[] = [];
+    for (const item of items) {
+      named.push({ ...item, reporterName: await nameOf(item.reporter), analystName: await nameOf(item.analystId) });
+    }
+    return named;
+  }
+
+  async function withName<T extends MailQueueItem>(item: T): Promise<T> {
+    const [named] = await withNames([item]);
+    return named ?? item;
+  }
 
   async function currentModel(): Promise<MailModel> {
     if (activeModel) return activeModel;
@@ -201,7 +230,7 @@ export function createMailService(store: Store, clock: Clock, findings: ReturnTy
     ): Promise<{ item: MailQueueItem; duplicate: boolean }> {
       const sha256 = createHash('sha256').update(raw).digest('hex');
       const existing = await store.mail.findBySha256(sha256);
-      if (existing) return { item: toItem(existing), duplicate: true };
+      if (existing) return { item: await withName(toItem(existing)), duplicate: true };
       const analysis = await analyzeBytes(raw);
       const at = clock().toISOString();
       let finding: Finding | undefined;
@@ -245,10 +274,10 @@ export function createMailService(store: Store, clock: Clock, findings: ReturnTy
       } catch (error) {
         // The same bytes reported at the same instant by someone else: theirs is the item.
         const winner = await store.mail.findBySha256(sha256);
-        if (winner) return { item: toItem(winner), duplicate: true };
+        if (winner) return { item: await withName(toItem(winner)), duplicate: true };
         throw error;
       }
-      return { item: toItem(record), duplicate: false };
+      return { item: await withName(toItem(record)), duplicate: false };
     },
 
     async list(query: {
@@ -265,7 +294,7 @@ export function createMailService(store: Store, clock: Clock, findings: ReturnTy
         limit: query.limit,
         before: before ? { receivedAt: before.receivedAt, id: before.id } : undefined,
       });
-      return records.map(toItem);
+      return withNames(records.map(toItem));
     },
 
     counts: () => store.mail.counts(),
@@ -273,7 +302,7 @@ export function createMailService(store: Store, clock: Clock, findings: ReturnTy
     async get(id: string): Promise<MailQueueDetail> {
       const record = await store.mail.get(id);
       if (!record) throw new VigieError('VIGIE_ERR_NOT_FOUND', 'No such message');
-      return { ...toItem(record), analysis: JSON.parse(record.analysis) as MailAnalysis };
+      return withName({ ...toItem(record), analysis: JSON.parse(record.analysis) as MailAnalysis });
     },
 
     async raw(id: string): Promise<Uint8Array> {
@@ -312,13 +341,15 @@ export function createMailService(store: Store, clock: Clock, findings: ReturnTy
           },
         });
       });
-      return toItem({
-        ...record,
-        analystVerdict: change.verdict,
-        analystId: change.analystId,
-        analystAt: change.at,
-        analystNote: change.note,
-      });
+      return withName(
+        toItem({
+          ...record,
+          analystVerdict: change.verdict,
+          analystId: change.analystId,
+          analystAt: change.at,
+          analystNote: change.note,
+        }),
+      );
     },
 
     async models(): Promise<MailModelInfo[]> {

@@ -91,6 +91,9 @@ describe('Mail API', () => {
       await t.app.inject({ method: 'GET', url: `/api/mail/reports/${first.json().item.id}`, headers: analyst })
     ).json();
     expect(detail.analysis.indicators.domains).toContain('rnicrosoft-secure.xyz');
+    // The reporter by name, not by id.
+    expect(detail.reporterName).toEqual(expect.any(String));
+    expect(detail.reporterName).not.toBe(detail.reporter);
 
     const download = await t.app.inject({
       method: 'GET',
@@ -135,6 +138,7 @@ describe('Mail API', () => {
       payload: { verdict: 'legitimate', note: 'internal notes' },
     });
     expect(verdict.json().item).toMatchObject({ analystVerdict: 'legitimate', analystNote: 'internal notes' });
+    expect(verdict.json().item.analystName).toEqual(expect.any(String));
     const open = (await t.app.inject({ method: 'GET', url: '/api/mail/reports?status=open', headers: analyst })).json();
     expect(open.items).toEqual([]);
 

@@ -445,6 +445,9 @@ export interface MailQueueItem {
   analystId: string | null;
   analystAt: string | null;
   analystNote: string | null;
+  /** Who reported it and who judged it, as people read them. */
+  reporterName: string | null;
+  analystName: string | null;
 }
 
 export interface MailQueueDetail extends MailQueueItem {

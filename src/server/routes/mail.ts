@@ -68,6 +68,8 @@ const itemSchema = z
     analystId: z.string().nullable(),
     analystAt: z.string().nullable(),
     analystNote: z.string().nullable(),
+    reporterName: z.string().nullable(),
+    analystName: z.string().nullable(),
   })
   .meta({ id: 'MailQueueItem' });
 

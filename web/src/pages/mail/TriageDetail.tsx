@@ -79,7 +79,9 @@ function ItemFacts({ item }: { item: MailQueueDetail }) {
         <dt>{t('mail.source')}</dt>
         <dd>
           {t(`mail.sources.${item.source === 'api' || item.source === 'imap' ? item.source : 'upload'}`)}
-          {item.reporter === session.user.id && ` — ${t('mail.reportedByYou')}`}
+          {item.reporter === session.user.id
+            ? ` — ${t('mail.reportedByYou')}`
+            : item.reporterName && ` — ${t('mail.reportedBy', { name: item.reporterName })}`}
         </dd>
       </div>
       <div>
@@ -129,7 +131,11 @@ function AnalystPanel({ item, onChanged }: { item: MailQueueDetail; onChanged: (
       <p className="analyst-current" data-testid="analyst-verdict">
         <AnalystBadge verdict={item.analystVerdict} />{' '}
         {item.analystVerdict && item.analystAt && (
-          <span className="muted">{t('mail.decidedAt', { time: formatDateTime(item.analystAt, locale) })}</span>
+          <span className="muted">
+            {item.analystName
+              ? t('mail.decidedAtBy', { time: formatDateTime(item.analystAt, locale), name: item.analystName })
+              : t('mail.decidedAt', { time: formatDateTime(item.analystAt, locale) })}
+          </span>
         )}
         {!item.analystVerdict && <span className="muted">{t('mail.noAnalystVerdict')}</span>}
       </p>
