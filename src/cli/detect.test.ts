@@ -1,5 +1,5 @@
 // `vigie detect rules check` and `vigie detect run` on rule and log files in a temporary folder.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -130,5 +130,59 @@ describe('vigie detect', () => {
     const result = await cli(['run', '--rules', join(dir, 'nope'), '--logs', join(dir, 'logs')]);
     expect(result.code).toBe(1);
     expect(result.err).toContain('No such file or folder');
+  });
+
+  it('run: a rule field named after an Object property does not stop the run', async () => {
+    const folder = join(dir, 'proto');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'whoami.yml'), RULE);
+    for (const name of ['constructor', 'toString', '__proto__'])
+      writeFileSync(
+        join(folder, `${name}.yml`),
+        `title: ${name}\nlogsource:\n  product: windows\n  category: ${name}\ntags: [attack.${name}]\ndetection:\n  s:\n    ${name}: x\n  condition: s\n`,
+      );
+    const result = await cli(['run', '--rules', folder, '--logs', join(dir, 'logs', 'sysmon.jsonl')]);
+    expect(result.code).toBe(0);
+    expect(result.lines.at(-1)).toBe('1 alert(s) from 3 event(s) in 1 file(s), 4 rules.');
+  });
+
+  it('run: an event nested too deep is reported like a bad record; the others are checked', async () => {
+    const depth = 20_000;
+    const deep = `{"Event":{"System":{"Channel":"x"},"EventData":{"Image":${'['.repeat(depth)}1${']'.repeat(depth)}}}}`;
+    const file = join(dir, 'deep.jsonl');
+    writeFileSync(file, `${deep}\n${JSON.stringify(event('C:\\Windows\\System32\\whoami.exe'))}\n`);
+    const result = await cli(['run', '--rules', join(dir, 'good'), '--logs', file]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('deep.jsonl:1: not a JSON event (nested deeper than 64 levels)');
+    expect(result.lines.at(-1)).toBe('1 alert(s) from 1 event(s) in 1 file(s), 1 rules.');
+  });
+
+  it('run: links inside folders are not followed, unreadable paths are reported and the rest runs', async () => {
+    const rulesDir = join(dir, 'linked-rules');
+    const logsDir = join(dir, 'linked-logs');
+    mkdirSync(rulesDir);
+    mkdirSync(logsDir);
+    writeFileSync(join(rulesDir, 'whoami.yml'), RULE);
+    symlinkSync('..', join(rulesDir, 'loop'));
+    symlinkSync('..', join(logsDir, 'loop'));
+    symlinkSync(join(dir, 'logs', 'sysmon.jsonl'), join(logsDir, 'linked.jsonl'));
+    writeFileSync(join(logsDir, 'own.jsonl'), `${JSON.stringify(event('C:\\x\\whoami.exe'))}\n`);
+    const ok = await cli(['run', '--rules', rulesDir, '--logs', logsDir]);
+    expect(ok.code).toBe(0);
+    expect(ok.lines.at(-1)).toBe('1 alert(s) from 1 event(s) in 1 file(s), 1 rules.');
+
+    symlinkSync(join(dir, 'nowhere.jsonl'), join(dir, 'dangling.jsonl'));
+    const partly = await cli(['run', '--rules', rulesDir, '--logs', join(dir, 'dangling.jsonl'), logsDir]);
+    expect(partly.code).toBe(1);
+    expect(partly.err).toContain('dangling.jsonl: No such file or folder');
+    expect(partly.err).toContain('1 file(s) or folder(s) could not be read');
+    expect(partly.lines.at(-1)).toBe('1 alert(s) from 1 event(s) in 1 file(s), 1 rules.');
+  });
+
+  it('rules check: an unreadable path is a rule problem; the other rules are checked', async () => {
+    const result = await cli(['rules', 'check', join(dir, 'missing.yml'), join(dir, 'good')]);
+    expect(result.code).toBe(1);
+    expect(result.lines[0]).toMatch(/missing\.yml:1 {2}invalid {2}- {2}cannot read: No such file or folder$/);
+    expect(result.lines.at(-1)).toBe('1 rules compile, 1 do not.');
   });
 });

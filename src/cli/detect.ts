@@ -4,30 +4,57 @@
  * An alert is a result, not a failure: `run` exits 0 unless it was misused (2) or something
  * could not be read or decoded (1), which is always reported, never skipped in silence.
  */
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type Command, CommanderError, Option } from 'commander';
 import { VigieError } from '../core/index.js';
-import { compileRuleTexts, type RuleProblem, type RuleSet, type RuleText } from '../detect/index.js';
+import {
+  compileRuleTexts,
+  exceedsDepth,
+  MAX_EVENT_DEPTH,
+  type RuleProblem,
+  type RuleSet,
+  type RuleText,
+} from '../detect/index.js';
 import type { CliIo } from './context.js';
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Files under each path (folders walked in name order, hidden entries skipped) that `keep` accepts. */
-function filesUnder(paths: readonly string[], keep: (name: string) => boolean): string[] {
+/** Says why a file or folder could not be read; the walk goes on. */
+type OnUnreadable = (path: string, why: string) => void;
+
+function unreadableText(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ENOENT' ? 'No such file or folder' : errorText(error);
+}
+
+/**
+ * Files under each path (folders walked in name order, hidden entries skipped) that `keep`
+ * accepts. Inside folders, links are not followed (a link to a parent folder would walk
+ * forever); what cannot be read is reported to `onUnreadable` and skipped.
+ */
+function filesUnder(paths: readonly string[], keep: (name: string) => boolean, onUnreadable: OnUnreadable): string[] {
   const out: string[] = [];
   const visit = (path: string, inFolder: boolean) => {
     let stat: ReturnType<typeof statSync>;
     try {
-      stat = statSync(path);
-    } catch {
-      throw new VigieError('VIGIE_ERR_NOT_FOUND', `No such file or folder: ${path}`);
+      stat = inFolder ? lstatSync(path) : statSync(path);
+    } catch (error) {
+      onUnreadable(path, unreadableText(error));
+      return;
     }
     if (stat.isDirectory()) {
-      for (const entry of readdirSync(path).sort()) if (!entry.startsWith('.')) visit(join(path, entry), true);
+      let entries: string[];
+      try {
+        entries = readdirSync(path).sort();
+      } catch (error) {
+        onUnreadable(path, unreadableText(error));
+        return;
+      }
+      for (const entry of entries) if (!entry.startsWith('.')) visit(join(path, entry), true);
     } else if (stat.isFile() && (!inFolder || keep(path))) out.push(path);
   };
   for (const path of paths) visit(path, false);
@@ -38,9 +65,20 @@ const isRuleFile = (name: string) => /\.ya?ml$/i.test(name);
 // In folders, only JSON-lines files: a `.json` file is often one pretty-printed document.
 const isLogFile = (name: string) => /\.(jsonl|ndjson)$/i.test(name);
 
-function loadRuleSet(paths: readonly string[]): RuleSet {
-  const texts: RuleText[] = filesUnder(paths, isRuleFile).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
-  return compileRuleTexts(texts);
+/** The rules under the paths; a file or folder that cannot be read is a rule problem of its own. */
+function loadRuleSet(paths: readonly string[]): { set: RuleSet; unreadable: RuleProblem[] } {
+  const unreadable: RuleProblem[] = [];
+  const onUnreadable: OnUnreadable = (file, why) =>
+    unreadable.push({ file, line: 1, rule: undefined, reason: `cannot read: ${why}`, kind: 'invalid' });
+  const texts: RuleText[] = [];
+  for (const file of filesUnder(paths, isRuleFile, onUnreadable)) {
+    try {
+      texts.push({ file, text: readFileSync(file, 'utf8') });
+    } catch (error) {
+      onUnreadable(file, unreadableText(error));
+    }
+  }
+  return { set: compileRuleTexts(texts), unreadable };
 }
 
 function problemLine(problem: RuleProblem): string {
@@ -72,6 +110,11 @@ async function* jsonRecords(
       onBad(line, 'not a JSON object');
       continue;
     }
+    // Deeper events would be read in part only: reported, not checked.
+    if (exceedsDepth(value, MAX_EVENT_DEPTH)) {
+      onBad(line, `nested deeper than ${MAX_EVENT_DEPTH} levels`);
+      continue;
+    }
     yield { index: index++, line, event: value as Record<string, unknown> };
   }
 }
@@ -83,10 +126,11 @@ export function registerDetect(program: Command, io: CliIo): Command {
     .command('check <paths...>')
     .description('compile every rule under the given files and folders; list those that do not compile, and why')
     .action((paths: string[]) => {
-      const set = loadRuleSet(paths);
-      for (const problem of set.problems) io.out(`${problemLine(problem)}\n`);
-      io.out(`${set.compiled.length} rules compile, ${set.problems.length} do not.\n`);
-      if (set.problems.length > 0)
+      const { set, unreadable } = loadRuleSet(paths);
+      const problems = [...unreadable, ...set.problems];
+      for (const problem of problems) io.out(`${problemLine(problem)}\n`);
+      io.out(`${set.compiled.length} rules compile, ${problems.length} do not.\n`);
+      if (problems.length > 0)
         throw new CommanderError(1, 'vigie.detect.rulesDoNotCompile', 'some rules do not compile');
     });
   detect
@@ -99,16 +143,37 @@ export function registerDetect(program: Command, io: CliIo): Command {
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'jsonl']).default('table'))
     .action(async (options: { rules: string[]; logs: string[]; format: 'table' | 'jsonl' }) => {
-      const set = loadRuleSet(options.rules);
+      const { set, unreadable } = loadRuleSet(options.rules);
+      for (const problem of unreadable) io.err(`vigie: ${problem.file}: ${problem.reason}\n`);
       if (set.problems.length > 0)
         io.err(
           `vigie: ${set.problems.length} rule(s) do not compile and are left out (see \`vigie detect rules check\`)\n`,
         );
-      if (set.compiled.length === 0) throw new VigieError('VIGIE_ERR_VALIDATION', 'No rule to run.');
-      const logs = filesUnder(options.logs, isLogFile);
+      if (set.compiled.length === 0)
+        throw unreadable.length > 0
+          ? new VigieError(
+              'VIGIE_ERR_NOT_FOUND',
+              `No rule to run: ${unreadable.length} rule path(s) could not be read.`,
+            )
+          : new VigieError('VIGIE_ERR_VALIDATION', 'No rule to run.');
+      // Inputs that could not be read or decoded: reported as they come, and the exit code is 1.
+      let unreadableInputs = unreadable.length;
+      const logs = filesUnder(options.logs, isLogFile, (path, why) => {
+        unreadableInputs += 1;
+        io.err(`vigie: cannot read ${path}: ${why}\n`);
+      });
       let bad = 0;
       let events = 0;
       let alerts = 0;
+      // Rules disabled on an event: named once each, the run goes on without them.
+      let problemsShown = set.detector.problems.length;
+      const showNewProblems = () => {
+        const problems = set.detector.problems;
+        for (; problemsShown < problems.length; problemsShown++) {
+          const problem = problems[problemsShown];
+          if (problem) io.err(`vigie: rule disabled: ${problemLine(problem)}\n`);
+        }
+      };
       if (options.format === 'table') io.out(`${'LEVEL'.padEnd(13)}  ${'SOURCE'.padEnd(30)}  RULE\n`);
       for (const file of logs) {
         let badHere = 0;
@@ -119,40 +184,56 @@ export function registerDetect(program: Command, io: CliIo): Command {
           if (badHere <= 5) io.err(`vigie: ${file}:${line}: not a JSON event (${why})\n`);
         };
         let output: string[] = [];
-        for await (const record of jsonRecords(file, onBad)) {
-          events += 1;
-          for (const match of set.detector.match(record.event)) {
-            alerts += 1;
-            if (options.format === 'jsonl') {
-              output.push(
-                JSON.stringify({
-                  rule_id: match.ruleId,
-                  rule_title: match.ruleTitle,
-                  level: match.level ?? null,
-                  tags: match.tags,
-                  attack: match.attack,
-                  source: { file, index: record.index, line: record.line },
-                  event: record.event,
-                }),
-              );
-            } else {
-              const source = `${file}#${record.index}`;
-              output.push(
-                `${(match.level ?? '-').padEnd(13)}  ${source.padEnd(30)}  ${match.ruleTitle} (${match.ruleId})`,
-              );
+        try {
+          for await (const record of jsonRecords(file, onBad)) {
+            events += 1;
+            for (const match of set.detector.match(record.event)) {
+              alerts += 1;
+              if (options.format === 'jsonl') {
+                output.push(
+                  JSON.stringify({
+                    rule_id: match.ruleId,
+                    rule_title: match.ruleTitle,
+                    level: match.level ?? null,
+                    tags: match.tags,
+                    attack: match.attack,
+                    source: { file, index: record.index, line: record.line },
+                    event: record.event,
+                  }),
+                );
+              } else {
+                const source = `${file}#${record.index}`;
+                output.push(
+                  `${(match.level ?? '-').padEnd(13)}  ${source.padEnd(30)}  ${match.ruleTitle} (${match.ruleId})`,
+                );
+              }
+            }
+            showNewProblems();
+            if (output.length >= 1024) {
+              io.out(`${output.join('\n')}\n`);
+              output = [];
             }
           }
-          if (output.length >= 1024) {
-            io.out(`${output.join('\n')}\n`);
-            output = [];
-          }
+        } catch (error) {
+          // A file that cannot be read (or stops being readable) is reported; the others still run.
+          unreadableInputs += 1;
+          io.err(`vigie: cannot read ${file}: ${unreadableText(error)}\n`);
         }
         if (output.length > 0) io.out(`${output.join('\n')}\n`);
       }
       if (options.format === 'table')
         io.out(`${alerts} alert(s) from ${events} event(s) in ${logs.length} file(s), ${set.compiled.length} rules.\n`);
       if (bad > 0)
-        throw new VigieError('VIGIE_ERR_BAD_JSON', `${bad} line(s) were not JSON events and were not checked`);
+        throw new VigieError(
+          'VIGIE_ERR_BAD_JSON',
+          `${bad} line(s) were not JSON events and were not checked` +
+            (unreadableInputs > 0 ? `; ${unreadableInputs} file(s) or folder(s) could not be read` : ''),
+        );
+      if (unreadableInputs > 0)
+        throw new VigieError(
+          'VIGIE_ERR_NOT_FOUND',
+          `${unreadableInputs} file(s) or folder(s) could not be read and were not checked`,
+        );
     });
   return detect;
 }

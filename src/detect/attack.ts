@@ -34,7 +34,9 @@ export function attackFromTags(tags: readonly string[]): AttackMapping {
     const rest = lower.slice('attack.'.length);
     if (/^t\d{4}(\.\d{3})?$/.test(rest)) techniques.push(rest.toUpperCase());
     else {
-      const tactic = ATTACK_TACTICS[rest.replace(/-/g, '_')];
+      const name = rest.replace(/-/g, '_');
+      // Own entries only: `attack.constructor` names no tactic.
+      const tactic = Object.hasOwn(ATTACK_TACTICS, name) ? ATTACK_TACTICS[name] : undefined;
       if (tactic && !tactics.includes(tactic)) tactics.push(tactic);
     }
   }

@@ -57,15 +57,23 @@ export function parseAddress(text: string): Address | undefined {
 
 /** A test for addresses inside `range` (`10.0.0.0/8`, `fe80::/10`); `undefined` if invalid. */
 export function cidrTest(range: string): ((value: string) => boolean) | undefined {
-  const [base, prefixText] = range.split('/');
+  const [base, prefixText, extra] = range.split('/');
   const address = parseAddress(base ?? '');
-  if (!address) return undefined;
+  if (!address || extra !== undefined) return undefined;
+  // `10.0.0.0/` (an empty prefix) is refused, not read as /0.
+  if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return undefined;
   const prefix = prefixText === undefined ? address.bits : Number(prefixText);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > address.bits) return undefined;
+  if (prefix > address.bits) return undefined;
   const shift = BigInt(address.bits - prefix);
   const network = address.value >> shift;
   return (value) => {
-    const candidate = parseAddress(value);
-    return candidate !== undefined && candidate.bits === address.bits && candidate.value >> shift === network;
+    const parsed = parseAddress(value);
+    if (parsed === undefined) return false;
+    // An IPv4-mapped IPv6 address (::ffff:10.1.2.3) is its IPv4 address for IPv4 ranges.
+    const candidate =
+      address.bits === 32 && parsed.bits === 128 && parsed.value >> 32n === 0xffffn
+        ? { bits: 32, value: parsed.value & 0xffffffffn }
+        : parsed;
+    return candidate.bits === address.bits && candidate.value >> shift === network;
   };
 }

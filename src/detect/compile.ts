@@ -9,7 +9,7 @@ import type { EventView } from './fields.js';
 import { type RuleScope, ruleScope } from './logsource.js';
 import { allHint, anyHint, conditionHint, type Hint } from './prefilter.js';
 import { RuleCompileError, type RuleProblem, type SigmaRule } from './rule.js';
-import { type CompileOptions, compileEntry, type EventTest } from './values.js';
+import { type CompileOptions, compileEntry, type EntryOptions, type EventTest } from './values.js';
 
 export interface CompiledRule {
   readonly rule: SigmaRule;
@@ -53,14 +53,14 @@ function anyOf(parts: Part[]): Part {
   };
 }
 
-function compileMap(map: Record<string, unknown>, options: CompileOptions, path: string): Part {
+function compileMap(map: Record<string, unknown>, options: EntryOptions, path: string): Part {
   const entries = Object.entries(map);
   if (entries.length === 0) throw new RuleCompileError('empty map of fields', path);
   return allOf(entries.map(([key, value]) => compileEntry(key, value, options, `${path}/${key}`)));
 }
 
 /** One search identifier's value. */
-function compileSearch(value: unknown, options: CompileOptions, path: string): Part {
+function compileSearch(value: unknown, options: EntryOptions, path: string): Part {
   if (isPlain(value)) return compileMap(value, options, path);
   if (Array.isArray(value)) {
     if (value.length === 0) throw new RuleCompileError('empty list', path);
@@ -79,8 +79,10 @@ export function compileRule(rule: SigmaRule, options: CompileOptions = {}): Comp
   try {
     const tests = new Map<string, (view: EventView) => boolean>();
     const hints = new Map<string, Hint>();
+    // One budget of compiled patterns for the whole rule (values.ts, MAX_RULE_PATTERNS).
+    const ruleOptions: EntryOptions = { ...options, budget: { patterns: 0 } };
     for (const [name, value] of Object.entries(rule.searches)) {
-      const part = compileSearch(value, options, name);
+      const part = compileSearch(value, ruleOptions, name);
       tests.set(name, part.test);
       hints.set(name, part.hint);
     }

@@ -104,6 +104,17 @@ describe('condition grammar', () => {
     expect(identifiersMatching('them', ['a', '_b', 'c'])).toEqual(['a', 'c']);
   });
 
+  it('`of` name patterns use the linear glob matcher (`*` only; other characters literal)', () => {
+    const names = ['a'.repeat(40), 'sel_1', 'sel.2', 'filter'];
+    // With a backtracking RegExp this pattern took over a minute on a 40-character name.
+    expect(identifiersMatching(`${'*a'.repeat(12)}b*`, names)).toEqual([]);
+    expect(identifiersMatching('*a*a*', names)).toEqual(['a'.repeat(40)]);
+    expect(identifiersMatching('sel*', names)).toEqual(['sel_1', 'sel.2']);
+    expect(identifiersMatching('sel.?', names)).toEqual([]);
+    expect(identifiersMatching('sel**2', names)).toEqual(['sel.2']);
+    expect(identifiersMatching('filter', names)).toEqual(['filter']);
+  });
+
   it('compiled conditions agree with a direct evaluation (property)', () => {
     fc.assert(
       fc.property(tree, fc.array(fc.boolean(), { minLength: NAMES.length, maxLength: NAMES.length }), (node, bits) => {

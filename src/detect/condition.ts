@@ -6,6 +6,7 @@
  * correlation rules replace them.
  */
 import { RuleCompileError } from './rule.js';
+import { ANY, patternTest } from './wildcard.js';
 
 export type ConditionNode =
   | { readonly kind: 'ref'; readonly name: string }
@@ -107,8 +108,14 @@ export function parseCondition(text: string): ConditionNode {
 /** The identifiers an `of` pattern names: `them` is every identifier not starting with `_`. */
 export function identifiersMatching(pattern: string, names: readonly string[]): string[] {
   if (pattern === 'them') return names.filter((n) => !n.startsWith('_'));
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\?]/g, '\\$&').replace(/\*/g, '.*')}$`);
-  return names.filter((n) => re.test(n));
+  // `*` is the only wildcard; matched by the linear glob matcher, never a backtracking RegExp.
+  const parts: Array<string | typeof ANY> = [];
+  pattern.split('*').forEach((literal, i) => {
+    if (i > 0 && parts[parts.length - 1] !== ANY) parts.push(ANY);
+    if (literal !== '') parts.push(literal);
+  });
+  const test = patternTest(parts);
+  return names.filter((n) => test(n));
 }
 
 /** Compiles a condition tree to one test, given each identifier's test. */

@@ -9,7 +9,7 @@ import type { AttackMapping } from './attack.js';
 import type { CompiledRule } from './compile.js';
 import { EventView, FIELD_MAPPINGS, type FieldMapping, mappingFor } from './fields.js';
 import { Prefilter } from './prefilter.js';
-import type { SigmaLevel } from './rule.js';
+import type { RuleProblem, SigmaLevel } from './rule.js';
 
 export interface DetectMatch {
   readonly ruleId: string;
@@ -24,7 +24,24 @@ export interface DetectMatch {
 export interface Detector {
   /** Rules that matched the event, in the order the rules were given. */
   match(event: unknown): DetectMatch[];
+  /** The rules this detector runs: those given, less those it could not index. */
+  readonly rules: readonly CompiledRule[];
   readonly ruleCount: number;
+  /**
+   * Rules left out, each reported once: those that could not be indexed (when the detector was
+   * built), then those disabled because they threw on an event (the list grows as events are
+   * matched; a caller prints the new ones).
+   */
+  readonly problems: readonly RuleProblem[];
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function problemOf(compiled: CompiledRule, reason: string): RuleProblem {
+  const { rule } = compiled;
+  return { file: rule.file, line: rule.line, rule: rule.id, reason, kind: 'invalid' };
 }
 
 /** Rules that may apply to some events, and the prefilter that picks among them per event. */
@@ -40,30 +57,46 @@ function pool(rules: readonly CompiledRule[]): Pool {
 const key = (channel: string, eventId: string) => `${channel.toLowerCase()}\u0000${eventId}`;
 
 export function createDetector(
-  rules: readonly CompiledRule[],
+  given: readonly CompiledRule[],
   mappings: readonly FieldMapping[] = FIELD_MAPPINGS,
 ): Detector {
-  const ordered = rules.map((rule, order) => ({ rule, order }));
+  const problems: RuleProblem[] = [];
+  const rules: CompiledRule[] = [];
+  type Entry = { readonly rule: CompiledRule; readonly order: number };
   // Per product: rules by exact (channel, id), by channel only, and undecided ones.
-  const bySource = new Map<string, Array<(typeof ordered)[number]>>();
-  const undecided = new Map<string | undefined, Array<(typeof ordered)[number]>>();
-  for (const entry of ordered) {
-    const { product, sources } = entry.rule.scope;
-    if (!sources) {
-      const list = undecided.get(product) ?? [];
-      list.push(entry);
-      undecided.set(product, list);
-      continue;
-    }
-    for (const source of sources) {
-      for (const id of source.eventIds ?? ['*']) {
-        const k = key(source.channel, String(id));
+  const bySource = new Map<string, Entry[]>();
+  const undecided = new Map<string | undefined, Entry[]>();
+  for (const rule of given) {
+    // One rule's odd scope is that rule's problem, never the whole set's.
+    try {
+      const { product, sources } = rule.scope;
+      const keys: string[] = [];
+      if (sources) {
+        if (!Array.isArray(sources)) throw new Error('log source sources are not a list');
+        for (const source of sources) {
+          const eventIds: readonly unknown[] = source.eventIds ?? ['*'];
+          if (typeof source.channel !== 'string' || !Array.isArray(eventIds)) throw new Error('bad log source');
+          for (const id of eventIds) keys.push(key(source.channel, String(id)));
+        }
+      }
+      const entry = { rule, order: rules.length };
+      if (!sources) {
+        const list = undecided.get(product) ?? [];
+        list.push(entry);
+        undecided.set(product, list);
+      }
+      for (const k of keys) {
         const list = bySource.get(k) ?? [];
         list.push(entry);
         bySource.set(k, list);
       }
+      rules.push(rule);
+    } catch (error) {
+      problems.push(problemOf(rule, `internal error: cannot index the rule: ${errorText(error)}`));
     }
   }
+  // Rules that threw on an event: reported once, then skipped.
+  const disabled = new Set<CompiledRule>();
   const candidates = new Map<string, Pool>();
   const forProduct = (product: string, channel: string, eventId: string): Pool => {
     const k = `${product}\u0000${key(channel, eventId)}`;
@@ -92,7 +125,9 @@ export function createDetector(
   });
 
   return {
+    rules,
     ruleCount: rules.length,
+    problems,
     match(event) {
       const mapping = mappingFor(event, mappings);
       const view = new EventView(event, mapping);
@@ -106,7 +141,17 @@ export function createDetector(
       const out: DetectMatch[] = [];
       for (const index of chosen.prefilter.candidates(view)) {
         const compiled = chosen.rules[index];
-        if (compiled?.matches(view)) out.push(toMatch(compiled));
+        if (compiled === undefined || disabled.has(compiled)) continue;
+        let matched: boolean;
+        try {
+          matched = compiled.matches(view);
+        } catch (error) {
+          // A rule that fails on an event is disabled and reported, never the end of the run.
+          disabled.add(compiled);
+          problems.push(problemOf(compiled, `internal error on an event, rule disabled: ${errorText(error)}`));
+          continue;
+        }
+        if (matched) out.push(toMatch(compiled));
       }
       return out;
     },

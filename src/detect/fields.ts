@@ -71,6 +71,19 @@ export const FIELD_MAPPINGS: readonly FieldMapping[] = [EVTX_JSON_MAPPING, PLAIN
 
 type Json = unknown;
 
+/**
+ * Events nested deeper than this are not read past it: their deeper values are ignored (the
+ * CLI reports such events rather than checking them in part).
+ */
+export const MAX_EVENT_DEPTH = 64;
+/** At most this many values are read from one field, or from one event for keyword search. */
+export const MAX_EVENT_VALUES = 100_000;
+
+/** `table[key]` when the table has it as its own property: never `constructor`, `__proto__`, ... */
+export function ownEntry<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 function walk(root: Json, path: readonly string[]): Json {
   let node = root;
   for (const key of path) {
@@ -78,9 +91,25 @@ function walk(root: Json, path: readonly string[]): Json {
     node =
       key === '*'
         ? Object.values(node).find((child) => typeof child === 'object' && child !== null && !Array.isArray(child))
-        : (node as Record<string, Json>)[key];
+        : Object.hasOwn(node, key)
+          ? (node as Record<string, Json>)[key]
+          : undefined;
   }
   return node;
+}
+
+/** Whether a JSON value nests objects or arrays deeper than `max` levels (read without recursion). */
+export function exceedsDepth(value: Json, max: number = MAX_EVENT_DEPTH): boolean {
+  const stack: Array<{ node: Json; depth: number }> = [{ node: value, depth: 0 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { node, depth } = item;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child === 'object' && child !== null) stack.push({ node: child, depth: depth + 1 });
+    }
+  }
+  return false;
 }
 
 const splitPath = (path: string): string[] => (path === '' ? [] : path.split('.'));
@@ -106,12 +135,41 @@ export interface FieldRead {
 
 const ABSENT: FieldRead = { present: false, isNull: true, strings: [], lower: [] };
 
-function toStrings(value: Json, out: string[]): void {
-  if (value === null || value === undefined) return;
-  if (typeof value === 'string') out.push(value);
-  else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    out.push(String(value));
-  else if (Array.isArray(value)) for (const item of value) toStrings(unwrap(item), out);
+function scalarText(value: Json): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return undefined;
+}
+
+/**
+ * Text values, in order, below `root`: with `objects`, every value of nested objects too (keyword
+ * search); without, only nested arrays (a field's values). Iterative, with depth and size caps.
+ */
+function collectStrings(root: Json, objects: boolean, out: string[]): void {
+  const single = scalarText(root);
+  // Most fields hold one value: no walk for them.
+  if (single !== undefined) {
+    if (out.length < MAX_EVENT_VALUES) out.push(single);
+    return;
+  }
+  const stack: Array<{ node: Json; depth: number }> = [{ node: root, depth: 0 }];
+  let seen = 0;
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if (++seen > MAX_EVENT_VALUES || out.length >= MAX_EVENT_VALUES) return;
+    const { node, depth } = item;
+    const text = scalarText(node);
+    if (text !== undefined) {
+      out.push(text);
+      continue;
+    }
+    if (typeof node !== 'object' || node === null || depth >= MAX_EVENT_DEPTH) continue;
+    let children: Json[];
+    if (Array.isArray(node)) children = objects ? node : node.map(unwrap);
+    else if (objects) children = Object.values(node);
+    else continue;
+    // Pushed last-first so that values come out in document order.
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], depth: depth + 1 });
+  }
 }
 
 /** Where each rule field lives, resolved once per mapping. */
@@ -122,7 +180,7 @@ class Resolver {
   candidates(field: string): ReadonlyArray<readonly string[]> {
     let found = this.paths.get(field);
     if (!found) {
-      const mapped = this.mapping.fields[field];
+      const mapped = ownEntry(this.mapping.fields, field);
       found = mapped
         ? [splitPath(mapped)]
         : this.mapping.containers.map((c) => [...splitPath(c), ...(c === '' ? field.split('.') : [field])]);
@@ -157,7 +215,7 @@ export class EventView {
     if (mapping.renamed) {
       const channel = this.field('Channel').strings[0];
       const eventId = this.field('EventID').strings[0];
-      this.renamed = mapping.renamed[`${channel}/${eventId}`];
+      this.renamed = ownEntry(mapping.renamed, `${channel}/${eventId}`);
     }
   }
 
@@ -165,12 +223,12 @@ export class EventView {
     let read = this.cache.get(name);
     if (read) return read;
     read = ABSENT;
-    for (const path of this.resolver.candidates(this.renamed?.[name] ?? name)) {
+    for (const path of this.resolver.candidates((this.renamed && ownEntry(this.renamed, name)) ?? name)) {
       const raw = walk(this.event, path);
       if (raw === undefined) continue;
       const value = unwrap(raw);
       const strings: string[] = [];
-      toStrings(value, strings);
+      collectStrings(value, false, strings);
       read = { present: true, isNull: value === null, strings, lower: strings.map((s) => s.toLowerCase()) };
       break;
     }
@@ -182,13 +240,9 @@ export class EventView {
   allValues(): FieldRead {
     if (!this.everything) {
       const strings: string[] = [];
-      const visit = (node: Json) => {
-        if (typeof node === 'object' && node !== null) {
-          for (const child of Array.isArray(node) ? node : Object.values(node)) visit(child);
-        } else toStrings(node, strings);
-      };
       // Keywords search the event's data, not the header, when the format separates them.
-      for (const container of this.mapping.containers) visit(walk(this.event, splitPath(container)));
+      for (const container of this.mapping.containers)
+        collectStrings(walk(this.event, splitPath(container)), true, strings);
       this.everything = { present: true, isNull: false, strings, lower: strings.map((s) => s.toLowerCase()) };
     }
     return this.everything;

@@ -8,7 +8,7 @@ export { parseCondition } from './condition.js';
 export type { DetectMatch, Detector } from './engine.js';
 export { createDetector } from './engine.js';
 export type { FieldMapping } from './fields.js';
-export { EVTX_JSON_MAPPING, FIELD_MAPPINGS, PLAIN_JSON_MAPPING } from './fields.js';
+export { EVTX_JSON_MAPPING, exceedsDepth, FIELD_MAPPINGS, MAX_EVENT_DEPTH, PLAIN_JSON_MAPPING } from './fields.js';
 export type { LoadResult } from './load.js';
 export { loadRules } from './load.js';
 export type { ChannelEvents, RuleScope } from './logsource.js';

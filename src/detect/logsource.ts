@@ -117,19 +117,26 @@ export interface RuleScope {
   readonly sources: readonly ChannelEvents[] | undefined;
 }
 
+/** A table's own entry that is a list: never an inherited `constructor`, `__proto__`, ... */
+function listIn<T>(table: Readonly<Record<string, readonly T[]>>, key: string | undefined): readonly T[] | undefined {
+  if (key === undefined || !Object.hasOwn(table, key)) return undefined;
+  const found = table[key];
+  return Array.isArray(found) ? found : undefined;
+}
+
 export function ruleScope(logsource: SigmaLogSource): RuleScope {
   let product = logsource.product?.toLowerCase();
   if (product === undefined) {
     const category = logsource.category?.toLowerCase();
     // A product-less rule of a Windows category (process_creation, ...) reads Windows events
     // as such; one of another category (webserver, proxy, ...) never applies to them.
-    if (category !== undefined && WINDOWS_CATEGORIES[category]) product = 'windows';
+    if (listIn(WINDOWS_CATEGORIES, category)) product = 'windows';
     else if (category !== undefined || logsource.service !== undefined)
       return { product: `category:${category ?? logsource.service}`, sources: undefined };
   }
   if (product !== 'windows') return { product, sources: undefined };
-  const byCategory = logsource.category ? WINDOWS_CATEGORIES[logsource.category.toLowerCase()] : undefined;
-  const byService = logsource.service ? WINDOWS_SERVICES[logsource.service.toLowerCase()] : undefined;
+  const byCategory = listIn(WINDOWS_CATEGORIES, logsource.category?.toLowerCase());
+  const byService = listIn(WINDOWS_SERVICES, logsource.service?.toLowerCase());
   if (byCategory && byService) {
     // Both given: the category's events on the service's channels.
     const sources = byCategory.filter((s) => byService.includes(s.channel));

@@ -1,6 +1,8 @@
 // Value modifiers of Sigma 2.x on flat JSON events (detection alone: no log source to decide).
 import { describe, expect, it } from 'vitest';
 import { type CompileOptions, compileRuleTexts } from './index.js';
+import { MAX_REGEX_INPUT } from './safe-regex.js';
+import { MAX_RULE_PATTERNS } from './values.js';
 
 /** Compiles one rule whose detection is `selection` (YAML lines, indented by 4) and tests events. */
 function rule(selection: string, options: CompileOptions = {}) {
@@ -33,11 +35,14 @@ describe('value modifiers', () => {
     expect(rule('CommandLine|contains: [a1, b2]').matches({ CommandLine: 'a1' })).toBe(true);
   });
 
-  it('numbers are compared as text, null means absent or empty', () => {
+  it('numbers are compared as text, null means absent or null', () => {
     expect(rule('EventID: 4688').matches({ EventID: 4688 })).toBe(true);
     expect(rule('EventID: "4688"').matches({ EventID: 4688 })).toBe(true);
     expect(rule('Field: null').matches({})).toBe(true);
-    expect(rule('Field: null').matches({ Field: '' })).toBe(true);
+    expect(rule('Field: null').matches({ Field: null })).toBe(true);
+    expect(rule('Field: null').matches({ Field: '' })).toBe(false);
+    expect(rule('Field: null').matches({ Field: [] })).toBe(false);
+    expect(rule('Field: null').matches({ Field: { a: 1 } })).toBe(false);
     expect(rule('Field: null').matches({ Field: 'x' })).toBe(false);
   });
 
@@ -81,6 +86,36 @@ describe('value modifiers', () => {
     expect(r.matches({ SourceIp: '::ffff:192.168.7.1' })).toBe(true);
     expect(r.matches({ SourceIp: 'not an address' })).toBe(false);
     expect(rule("SourceIp|cidr: '10.0.0.0/33'").problems[0]?.reason).toMatch(/cidr/);
+  });
+
+  it('cidr refuses an empty prefix and unmaps IPv4-mapped IPv6 addresses', () => {
+    expect(rule("SourceIp|cidr: '10.0.0.0/'").problems[0]?.reason).toBe('cidr: not an address range: "10.0.0.0/"');
+    const r = rule("SourceIp|cidr: '10.0.0.0/8'");
+    expect(r.matches({ SourceIp: '::ffff:10.1.2.3' })).toBe(true);
+    expect(r.matches({ SourceIp: '::FFFF:0a01:0203' })).toBe(true);
+    expect(r.matches({ SourceIp: '::ffff:11.1.2.3' })).toBe(false);
+    expect(r.matches({ SourceIp: '::10.1.2.3' })).toBe(false);
+  });
+
+  it('re only searches the first 64 KiB of a value', () => {
+    const r = rule("Data|re: 'needle'");
+    expect(r.matches({ Data: `${'x'.repeat(MAX_REGEX_INPUT - 6)}needle` })).toBe(true);
+    expect(r.matches({ Data: `${'x'.repeat(MAX_REGEX_INPUT)}needle` })).toBe(false);
+  });
+
+  it('caps the patterns one rule compiles to, across its values', () => {
+    // Each value has 5 flags: 5^5 = 3125 windash variants, under the per-value cap.
+    const values = Array.from({ length: 8 }, (_, i) => `  - ' -a${i} -b -c -d -e'`).join('\n');
+    const big = rule(`msg|windash|contains:\n${values}`);
+    expect(big.problems).toMatchObject([
+      {
+        kind: 'unsupported',
+        reason: `the rule compiles to more than ${MAX_RULE_PATTERNS} patterns (values and their variants)`,
+      },
+    ]);
+    const small = rule(`msg|windash|contains:\n${values.split('\n').slice(0, 6).join('\n')}`);
+    expect(small.problems).toEqual([]);
+    expect(small.matches({ msg: 'x \u2013a5 /b -c -d -e' })).toBe(true);
   });
 
   it('lt, lte, gt, gte compare numbers', () => {

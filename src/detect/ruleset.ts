@@ -28,5 +28,8 @@ export function compileRuleTexts(texts: Iterable<RuleText>, options: CompileOpti
       else problems.push(result);
     }
   }
-  return { compiled, problems, detector: createDetector(compiled) };
+  const detector = createDetector(compiled);
+  // Rules the detector could not index are reported with the others, and left out.
+  problems.push(...detector.problems);
+  return { compiled: detector.rules, problems, detector };
 }

@@ -6,7 +6,10 @@ describe('regular expression safety', () => {
     expect(checkRegex('\\\\[a-z]{1,8}\\.exe$', '')).toEqual({ ok: true, source: '\\\\[a-z]{1,8}\\.exe$', flags: '' });
     expect(checkRegex('(?i)cmd\\.exe', '')).toEqual({ ok: true, source: 'cmd\\.exe', flags: 'i' });
     expect(checkRegex('(?P<x>ab)+', 's')).toMatchObject({ ok: true, source: '(?<x>ab)+' });
-    expect(checkRegex('(a|b)+c', '')).toMatchObject({ ok: true });
+    expect(checkRegex('(a|b)?c', '')).toMatchObject({ ok: true });
+    expect(checkRegex('(a|b){1,3}c', '')).toMatchObject({ ok: true });
+    expect(checkRegex('\\d+\\s+\\w+', '')).toMatchObject({ ok: true });
+    expect(checkRegex('a+b+', '')).toMatchObject({ ok: true });
     expect(checkRegex('(ab?)?', '')).toMatchObject({ ok: true });
   });
 
@@ -20,8 +23,46 @@ describe('regular expression safety', () => {
     expect(checkRegex('[', '')).toMatchObject({ ok: false });
   });
 
+  it('refuses alternation inside a group repeated without bound', () => {
+    const reason = 'alternation inside a repeated group can backtrack exponentially';
+    expect(checkRegex('(a|a)+$', '')).toEqual({ ok: false, reason });
+    expect(checkRegex('(\\w|\\d)+$', '')).toEqual({ ok: false, reason });
+    expect(checkRegex('(?:x(a|b))*$', '')).toEqual({ ok: false, reason });
+    expect(checkRegex('(a|b){2,}', '')).toEqual({ ok: false, reason });
+  });
+
+  it('refuses adjacent overlapping unbounded quantifiers, and too many of them', () => {
+    const adjacent = 'adjacent unbounded quantifiers can backtrack polynomially';
+    expect(checkRegex('\\s*\\s*x', '')).toEqual({ ok: false, reason: adjacent });
+    expect(checkRegex('.*.*=', '')).toEqual({ ok: false, reason: adjacent });
+    expect(checkRegex('a*[a-z]+', '')).toEqual({ ok: false, reason: adjacent });
+    expect(checkRegex('x*(y)+', '')).toEqual({ ok: false, reason: adjacent });
+    expect(checkRegex('A+a+', 'i')).toEqual({ ok: false, reason: adjacent });
+    expect(checkRegex('\\s*\\s*\\s*\\s*\\s*\\s*x', '')).toMatchObject({ ok: false });
+    expect(checkRegex('.*a.*b.*c.*d', '')).toEqual({
+      ok: false,
+      reason: 'more than 3 unbounded quantifiers can backtrack polynomially',
+    });
+    expect(checkRegex('.*a.*b.*c', '')).toMatchObject({ ok: true });
+  });
+
+  it('translates \\A, \\Z, \\z and refuses escapes JavaScript reads differently', () => {
+    expect(checkRegex('\\Acmd\\.exe\\Z', '')).toEqual({ ok: true, source: '^cmd\\.exe$', flags: '' });
+    expect(checkRegex('a\\z', '')).toMatchObject({ ok: true, source: 'a$' });
+    expect(checkRegex('[\\A]', '')).toMatchObject({ ok: true, source: '[\\A]' });
+    expect(checkRegex('\\Aa', 'm')).toEqual({ ok: false, reason: '\\A is not supported in multiline mode' });
+    expect(checkRegex('a\\hb', '')).toEqual({ ok: false, reason: '\\h (horizontal space) is not supported' });
+    expect(checkRegex('\\x{41}', '')).toEqual({ ok: false, reason: '\\x{...} escapes are not supported' });
+    expect(checkRegex('\\x41', '')).toMatchObject({ ok: true });
+    expect(checkRegex('[[:alpha:]]+', '')).toEqual({
+      ok: false,
+      reason: 'POSIX character classes such as [[:alpha:]] are not supported',
+    });
+  });
+
   it('does not mistake escaped or bracketed characters for structure', () => {
     expect(checkRegex('\\(a+\\)+', '')).toMatchObject({ ok: true });
+    expect(checkRegex('\\(a|b\\)+', '')).toMatchObject({ ok: true });
     expect(checkRegex('[(]a+[)]+', '')).toMatchObject({ ok: true });
   });
 });

@@ -1,32 +1,91 @@
 /**
  * Sigma `re` values run on untrusted log text, so a pattern that can backtrack
- * exponentially would let one crafted event stall the engine. JavaScript's engine
+ * catastrophically would let one crafted event stall the engine. JavaScript's engine
  * backtracks, so instead of running such patterns we refuse them at compile time with a
- * reason: backreferences and lookarounds (not regular, no linear-time guarantee) and nested
- * quantifiers (`(a+)+`, `(\w*\s?)*`, the classic catastrophic shape). What is left is a
- * pattern whose quantified groups hold no quantifier; alternations inside a repeated group
- * (`(a|ab)+`) are still accepted, which is the remaining, much smaller, risk.
+ * reason: backreferences and lookarounds (not regular, no linear-time guarantee), nested
+ * quantifiers (`(a+)+`, `(\w*\s?)*`, the classic catastrophic shape), alternation inside a
+ * group repeated without bound (`(a|a)+`, `(\w|\d)+`: branches that overlap backtrack
+ * exponentially), two unbounded quantified atoms in a row (`\s*\s*`, `.*.*`) and more than
+ * {@link MAX_UNBOUNDED} unbounded quantifiers in all (`.*a.*b.*c.*d` is polynomial of that
+ * degree). As a last bound, a regular expression only ever sees the first
+ * {@link MAX_REGEX_INPUT} characters of a field value.
  *
  * Sigma regular expressions follow PCRE/Python syntax; the few spellings JavaScript reads
  * differently are translated: leading inline flags `(?i)`, `(?s)`, `(?m)` become RegExp flags,
- * `(?P<name>` becomes `(?<name>`.
+ * `(?P<name>` becomes `(?<name>`, `\A` becomes `^` and `\Z`, `\z` become `$` (outside
+ * multiline mode). Those JavaScript would silently read as something else are refused:
+ * `\h`, `\x{...}` and POSIX classes such as `[[:alpha:]]`.
  */
+
+/** A regular expression is run on at most this many leading characters of a value (64 KiB). */
+export const MAX_REGEX_INPUT = 65_536;
+
+/** At most this many unbounded quantifiers (`*`, `+`, `{n,}`) in one pattern. */
+export const MAX_UNBOUNDED = 3;
 
 export type SafeRegex =
   | { readonly ok: true; readonly source: string; readonly flags: string }
   | { readonly ok: false; readonly reason: string };
 
-function isQuantifierAt(source: string, i: number): { length: number; repeats: boolean } | undefined {
+function isQuantifierAt(
+  source: string,
+  i: number,
+): { length: number; repeats: boolean; unbounded: boolean } | undefined {
   const c = source[i];
-  if (c === '*' || c === '+') return { length: 1, repeats: true };
-  if (c === '?') return { length: 1, repeats: false };
+  if (c === '*' || c === '+') return { length: 1, repeats: true, unbounded: true };
+  if (c === '?') return { length: 1, repeats: false, unbounded: false };
   if (c === '{') {
     const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
     if (!m) return undefined;
     const max = m[2] === undefined ? Number(m[1]) : m[3] === '' ? Number.POSITIVE_INFINITY : Number(m[3]);
-    return { length: m[0].length, repeats: max > 1 };
+    return { length: m[0].length, repeats: max > 1, unbounded: max === Number.POSITIVE_INFINITY };
   }
   return undefined;
+}
+
+interface Group {
+  /** Something inside repeats. */
+  repeats: boolean;
+  /** An alternation `|` inside (at any depth). */
+  alternation: boolean;
+  /** The atom before the group, if it ended with an unbounded quantifier. */
+  afterUnbounded: string | null;
+}
+
+/** Characters tried to tell whether two one-character atoms can match the same character. */
+const PROBES = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).concat([
+  '\u0100',
+  '\u017f',
+  '\u2013',
+  '\u2028',
+  '\u212a',
+  '\u3000',
+  '\ufeff',
+  '\uffff',
+]);
+
+/**
+ * Whether two one-character atoms (`a`, `\s`, `[a-z]`, `.`) can match a same character; an
+ * empty text (a group, or anything not understood) is assumed to overlap with everything.
+ */
+function overlaps(a: string, b: string, flags: string): boolean {
+  if (a === '' || b === '') return true;
+  try {
+    const ra = new RegExp(`^(?:${a})$`, flags);
+    const rb = new RegExp(`^(?:${b})$`, flags);
+    return PROBES.some((c) => ra.test(c) && rb.test(c));
+  } catch {
+    return true;
+  }
+}
+
+/** The length of the escape at `i` (`\d`, `\x41`, `\u0041`, `\cA`). */
+function escapeLength(source: string, i: number): number {
+  const next = source[i + 1];
+  if (next === 'x' && /^[0-9a-fA-F]{2}/.test(source.slice(i + 2))) return 4;
+  if (next === 'u' && /^[0-9a-fA-F]{4}/.test(source.slice(i + 2))) return 6;
+  if (next === 'c' && /^[a-zA-Z]/.test(source.slice(i + 2))) return 3;
+  return 2;
 }
 
 /** Checks (and translates) a Sigma regular expression; `flags` are those of the modifiers. */
@@ -41,25 +100,72 @@ export function checkRegex(pattern: string, flags: string): SafeRegex {
   }
   source = source.replace(/\(\?P</g, '(?<');
   if (/\(\?P[=>]/.test(source)) return { ok: false, reason: 'named backreferences are not linear-time' };
-  // One group per open parenthesis: did anything inside it repeat?
-  const groups: boolean[] = [];
+  const multiline = allFlags.includes('m');
+  const groups: Group[] = [];
   let inClass = false;
+  let out = '';
+  let unbounded = 0;
+  // Did the previous atom end with an unbounded quantifier, and did the one before the current?
+  // The previous atom, when it ended with an unbounded quantifier ('' for a group), and the
+  // one before the current atom; the current atom's text ('' for a group).
+  let lastUnbounded: string | null = null;
+  let beforeAtom: string | null = null;
+  let currentAtom = '';
+  let classStart = 0;
+  const simpleFlags = [...allFlags].filter((f) => f === 'i' || f === 's').join('');
+  const startAtom = (text: string) => {
+    beforeAtom = lastUnbounded;
+    lastUnbounded = null;
+    currentAtom = text;
+  };
+  const tooMany = {
+    ok: false,
+    reason: `more than ${MAX_UNBOUNDED} unbounded quantifiers can backtrack polynomially`,
+  } as const;
+  const adjacent = { ok: false, reason: 'adjacent unbounded quantifiers can backtrack polynomially' } as const;
   for (let i = 0; i < source.length; i++) {
-    const c = source[i];
+    const c = source[i] ?? '';
     if (c === '\\') {
       const next = source[i + 1] ?? '';
-      if (!inClass && (/[1-9]/.test(next) || next === 'k'))
-        return { ok: false, reason: 'backreferences are not linear-time' };
+      if (next === 'h') return { ok: false, reason: '\\h (horizontal space) is not supported' };
+      if (next === 'x' && source[i + 2] === '{') return { ok: false, reason: '\\x{...} escapes are not supported' };
+      if (!inClass) {
+        if (/[1-9]/.test(next) || next === 'k') return { ok: false, reason: 'backreferences are not linear-time' };
+        startAtom(source.slice(i, i + escapeLength(source, i)));
+        if (next === 'A' || next === 'Z' || next === 'z') {
+          if (multiline) return { ok: false, reason: `\\${next} is not supported in multiline mode` };
+          out += next === 'A' ? '^' : '$';
+          i++;
+          continue;
+        }
+      }
+      out += c + next;
       i++;
       continue;
     }
     if (inClass) {
-      if (c === ']') inClass = false;
+      if (c === ']') {
+        inClass = false;
+        currentAtom = source.slice(classStart, i + 1);
+      }
+      out += c;
       continue;
     }
     if (c === '[') {
+      if (/^\[\^?\[:\^?[a-z]+:\]/.test(source.slice(i)))
+        return { ok: false, reason: 'POSIX character classes such as [[:alpha:]] are not supported' };
+      startAtom('');
+      classStart = i;
       inClass = true;
-      if (source[i + 1] === ']') i++;
+      out += c;
+      if (source[i + 1] === '^') {
+        out += '^';
+        i++;
+      }
+      if (source[i + 1] === ']') {
+        out += ']';
+        i++;
+      }
       continue;
     }
     if (c === '(') {
@@ -72,30 +178,69 @@ export function checkRegex(pattern: string, flags: string): SafeRegex {
         return { ok: false, reason: 'lookarounds are not linear-time' };
       if (/^\(\?[a-zA-Z-]+[:)]/.test(source.slice(i)) && !source.startsWith('(?<', i))
         return { ok: false, reason: 'inline flags inside the pattern are not supported' };
-      groups.push(false);
-      if (source[i + 1] === '?') i++;
+      startAtom('');
+      // The group's contents follow the atom before it: `a*(a*)` is adjacent too.
+      groups.push({ repeats: false, alternation: false, afterUnbounded: beforeAtom });
+      lastUnbounded = beforeAtom;
+      out += c;
+      if (source[i + 1] === '?') {
+        out += '?';
+        i++;
+      }
+      continue;
+    }
+    if (c === '|') {
+      const group = groups[groups.length - 1];
+      if (group) group.alternation = true;
+      lastUnbounded = null;
+      out += c;
       continue;
     }
     if (c === ')') {
-      const innerRepeats = groups.pop() ?? false;
+      const group = groups.pop() ?? { repeats: false, alternation: false, afterUnbounded: null };
       const quantifier = isQuantifierAt(source, i + 1);
-      if (quantifier?.repeats && innerRepeats)
+      if (quantifier?.repeats && group.repeats)
         return { ok: false, reason: 'nested quantifiers can backtrack exponentially' };
-      if (groups.length > 0 && (innerRepeats || quantifier)) groups[groups.length - 1] = true;
+      if (quantifier?.unbounded && group.alternation)
+        return { ok: false, reason: 'alternation inside a repeated group can backtrack exponentially' };
+      const parent = groups[groups.length - 1];
+      if (parent) {
+        if (group.repeats || quantifier) parent.repeats = true;
+        if (group.alternation) parent.alternation = true;
+      }
+      out += c;
+      if (quantifier?.unbounded) {
+        if (++unbounded > MAX_UNBOUNDED) return tooMany;
+        if (group.afterUnbounded !== null) return adjacent;
+        lastUnbounded = '';
+      }
       if (quantifier) {
+        out += source.slice(i + 1, i + 1 + quantifier.length);
         i += quantifier.length;
-        if (source[i + 1] === '?' || source[i + 1] === '+') i++;
+        if (source[i + 1] === '?' || source[i + 1] === '+') out += source[++i];
       }
       continue;
     }
     const quantifier = isQuantifierAt(source, i);
     if (quantifier) {
-      if (groups.length > 0) groups[groups.length - 1] = true;
+      const parent = groups[groups.length - 1];
+      if (parent) parent.repeats = true;
+      if (quantifier.unbounded) {
+        if (++unbounded > MAX_UNBOUNDED) return tooMany;
+        if (beforeAtom !== null && overlaps(beforeAtom, currentAtom, simpleFlags)) return adjacent;
+        lastUnbounded = currentAtom;
+      }
+      out += source.slice(i, i + quantifier.length);
       i += quantifier.length - 1;
       // A lazy or possessive marker after a quantifier is not a quantifier of its own.
-      if (source[i + 1] === '?' || source[i + 1] === '+') i++;
+      if (source[i + 1] === '?' || source[i + 1] === '+') out += source[++i];
+      continue;
     }
+    if (c === '^' || c === '$') lastUnbounded = null;
+    else startAtom(c === '.' ? '' : c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    out += c;
   }
+  source = out;
   const unique = [...new Set(allFlags)].join('');
   try {
     new RegExp(source, unique);

@@ -10,7 +10,7 @@ import { cidrTest } from './cidr.js';
 import type { EventView, FieldRead } from './fields.js';
 import { Automaton, allHint, anyHint, groupHint, type Hint } from './prefilter.js';
 import { RuleCompileError } from './rule.js';
-import { checkRegex } from './safe-regex.js';
+import { checkRegex, MAX_REGEX_INPUT } from './safe-regex.js';
 import { ANY, literalPattern, mapLiterals, type Pattern, parsePattern, patternTest, patternText } from './wildcard.js';
 
 export type EventTest = (view: EventView) => boolean;
@@ -20,6 +20,11 @@ export interface CompileOptions {
   readonly placeholders?: Readonly<Record<string, readonly string[]>>;
 }
 
+/** Options of one rule's compilation: a budget shared by all its values (see `MAX_RULE_PATTERNS`). */
+export interface EntryOptions extends CompileOptions {
+  readonly budget?: { patterns: number };
+}
+
 const TRANSFORMS = new Set(['base64', 'base64offset', 'utf16le', 'utf16be', 'utf16', 'wide', 'windash', 'expand']);
 const PLACEMENTS = new Set(['contains', 'startswith', 'endswith']);
 const COMPARISONS = new Set(['re', 'cidr', 'lt', 'lte', 'gt', 'gte', 'exists', 'fieldref']);
@@ -27,6 +32,9 @@ const FLAGS = new Set(['all', 'cased', 'neq', 'i', 'm', 's']);
 
 /** At most this many variants from windash or expand per value, to keep compiled rules small. */
 const MAX_VARIANTS = 4096;
+
+/** At most this many compiled patterns (values × their variants) in one rule, or it is refused. */
+export const MAX_RULE_PATTERNS = 20_000;
 
 /** A value on its way through the transforms: its pattern, and whether it is now bytes. */
 interface Variant {
@@ -163,13 +171,13 @@ function numberValue(value: unknown, path: string): number {
 }
 
 /** Tests for one value (any of its variants may match). */
-function valueTest(raw: unknown, modifiers: readonly string[], options: CompileOptions, path: string): ReadTest {
+function valueTest(raw: unknown, modifiers: readonly string[], options: EntryOptions, path: string): ReadTest {
   const has = (m: string) => modifiers.includes(m);
   const comparison = modifiers.find((m) => COMPARISONS.has(m));
   if (raw === null) {
     if (comparison !== undefined || modifiers.some((m) => TRANSFORMS.has(m) || PLACEMENTS.has(m)))
       throw new RuleCompileError('null cannot be combined with modifiers', path);
-    return (read) => !read.present || read.isNull || read.strings.every((s) => s === '');
+    return (read) => !read.present || read.isNull;
   }
   switch (comparison) {
     case 'exists': {
@@ -196,7 +204,9 @@ function valueTest(raw: unknown, modifiers: readonly string[], options: CompileO
       const checked = checkRegex(scalarText(raw, path), flags);
       if (!checked.ok) throw new RuleCompileError(`re: ${checked.reason}`, path, 'unsupported');
       const regex = new RegExp(checked.source, checked.flags);
-      return (read) => read.strings.some((s) => regex.test(s));
+      // Only the first MAX_REGEX_INPUT characters of a value are searched (see safe-regex.ts).
+      return (read) =>
+        read.strings.some((s) => regex.test(s.length > MAX_REGEX_INPUT ? s.slice(0, MAX_REGEX_INPUT) : s));
     }
     case 'cidr': {
       const test = cidrTest(scalarText(raw, path));
@@ -229,7 +239,19 @@ function valueTest(raw: unknown, modifiers: readonly string[], options: CompileO
   }
   let variants: Variant[] = [{ pattern: parsePattern(scalarText(raw, path)), binary: false }];
   for (const m of modifiers) {
-    if (TRANSFORMS.has(m)) variants = variants.flatMap((v) => applyTransform(m, v, options, path));
+    if (TRANSFORMS.has(m)) {
+      variants = variants.flatMap((v) => applyTransform(m, v, options, path));
+      if (variants.length > MAX_VARIANTS) throw new RuleCompileError('too many value variants', path, 'unsupported');
+    }
+  }
+  if (options.budget) {
+    options.budget.patterns += variants.length;
+    if (options.budget.patterns > MAX_RULE_PATTERNS)
+      throw new RuleCompileError(
+        `the rule compiles to more than ${MAX_RULE_PATTERNS} patterns (values and their variants)`,
+        path,
+        'unsupported',
+      );
   }
   const placement = modifiers.find((m) => PLACEMENTS.has(m));
   const cased = has('cased') || variants.some((v) => v.binary);
@@ -291,7 +313,7 @@ export function parseFieldKey(key: string, path: string): { field: string; modif
 export function compileEntry(
   key: string,
   value: unknown,
-  options: CompileOptions,
+  options: EntryOptions,
   path: string,
 ): { test: EventTest; hint: Hint } {
   const parsed = parseFieldKey(key, path);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANY, ONE, parsePattern, patternTest } from './wildcard.js';
+import { ANY, MAX_GLOB_INPUT, ONE, parsePattern, patternTest } from './wildcard.js';
 
 describe('Sigma wildcards', () => {
   it('splits literal text and wildcards, honouring escapes', () => {
@@ -28,5 +28,13 @@ describe('Sigma wildcards', () => {
     expect(matches('a\\*c', 'abc')).toBe(false);
     expect(matches('', '')).toBe(true);
     expect(matches('*', 'anything')).toBe(true);
+  });
+
+  it('the glob matcher reads only the first 64 KiB of a value', () => {
+    const matches = (pattern: string, value: string) => patternTest(parsePattern(pattern))(value);
+    expect(matches('a*b?', `a${'x'.repeat(MAX_GLOB_INPUT - 3)}bc`)).toBe(true);
+    expect(matches('a*b?', `a${'x'.repeat(MAX_GLOB_INPUT)}bc`)).toBe(false);
+    // The linear shortcuts (suffix, substring) still read the whole value.
+    expect(matches('*bc', `a${'x'.repeat(MAX_GLOB_INPUT)}bc`)).toBe(true);
   });
 });

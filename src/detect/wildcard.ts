@@ -4,8 +4,14 @@
  * `C:\Windows\cmd.exe` keeps its backslashes, `a\*` is a literal star and `C:\Temp\\*` is
  * "C:\Temp\" then anything (as pySigma reads them).
  * Matching runs without regular
- * expressions: a glob matcher whose cost is bounded by value length × pattern length.
+ * expressions: a glob matcher whose cost is bounded by value length × pattern length; so that
+ * one long event cannot cost seconds, the glob matcher (patterns other than equal, prefix,
+ * suffix and substring, which are linear) only reads the first {@link MAX_GLOB_INPUT}
+ * characters of a value.
  */
+
+/** The general glob matcher reads at most this many leading characters of a value (64 KiB). */
+export const MAX_GLOB_INPUT = 65_536;
 
 export const ANY = 0;
 export const ONE = 1;
@@ -107,5 +113,7 @@ export function patternTest(pattern: Pattern): (value: string) => boolean {
   // The longest literal piece must appear somewhere: a cheap filter before the glob.
   const pieces = pattern.filter((p): p is string => typeof p === 'string');
   const longest = pieces.reduce((a, b) => (b.length > a.length ? b : a), '');
-  return (v) => (longest === '' || v.includes(longest)) && globMatch(v, text, wild);
+  return (v) =>
+    (longest === '' || v.includes(longest)) &&
+    globMatch(v.length > MAX_GLOB_INPUT ? v.slice(0, MAX_GLOB_INPUT) : v, text, wild);
 }
