@@ -10,9 +10,8 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectionFigures } from '../../src/mail/evaluate.js';
-
-const DEFAULT_MAIL_CORPUS = new URL('../../../shared/data/mail', import.meta.url).pathname;
+import { detectionFigures } from '../../src/mail/index.js';
+import { DEFAULT_MAIL_CORPUS } from './corpus.js';
 
 const root = process.argv[2] ?? DEFAULT_MAIL_CORPUS;
 const PORT = 17830;

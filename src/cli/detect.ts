@@ -4,8 +4,7 @@
  * An alert is a result, not a failure: `run` exits 0 unless it was misused (2) or something
  * could not be read or decoded (1), which is always reported, never skipped in silence.
  */
-import { createReadStream, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type Command, CommanderError, Option } from 'commander';
 import { VigieError } from '../core/index.js';
@@ -18,47 +17,10 @@ import {
   type RuleText,
 } from '../detect/index.js';
 import type { CliIo } from './context.js';
+import { filesUnder, type OnUnreadable, unreadableText } from './files.js';
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Says why a file or folder could not be read; the walk goes on. */
-type OnUnreadable = (path: string, why: string) => void;
-
-function unreadableText(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ENOENT' ? 'No such file or folder' : errorText(error);
-}
-
-/**
- * Files under each path (folders walked in name order, hidden entries skipped) that `keep`
- * accepts. Inside folders, links are not followed (a link to a parent folder would walk
- * forever); what cannot be read is reported to `onUnreadable` and skipped.
- */
-function filesUnder(paths: readonly string[], keep: (name: string) => boolean, onUnreadable: OnUnreadable): string[] {
-  const out: string[] = [];
-  const visit = (path: string, inFolder: boolean) => {
-    let stat: ReturnType<typeof statSync>;
-    try {
-      stat = inFolder ? lstatSync(path) : statSync(path);
-    } catch (error) {
-      onUnreadable(path, unreadableText(error));
-      return;
-    }
-    if (stat.isDirectory()) {
-      let entries: string[];
-      try {
-        entries = readdirSync(path).sort();
-      } catch (error) {
-        onUnreadable(path, unreadableText(error));
-        return;
-      }
-      for (const entry of entries) if (!entry.startsWith('.')) visit(join(path, entry), true);
-    } else if (stat.isFile() && (!inFolder || keep(path))) out.push(path);
-  };
-  for (const path of paths) visit(path, false);
-  return out;
 }
 
 const isRuleFile = (name: string) => /\.ya?ml$/i.test(name);

@@ -3,8 +3,7 @@
  * Finding phishing is a result, not a failure: the exit code is 0 unless the command was
  * misused (2) or a path could not be read (1).
  */
-import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { type Locale, VigieError } from '../core/index.js';
 import {
@@ -18,6 +17,7 @@ import {
   splitMbox,
 } from '../mail/index.js';
 import type { CliIo } from './context.js';
+import { filesUnder, type OnUnreadable, unreadableText } from './files.js';
 
 interface ScanOptions {
   readonly format: 'jsonl' | 'table';
@@ -49,9 +49,13 @@ export function registerMail(program: Command, io: CliIo): Command {
     .action(async (paths: string[], options: ScanOptions) => {
       const settings = options.settings ? readSettings(options.settings) : DEFAULT_MAIL_SETTINGS;
       let unreadable = 0;
+      const onUnreadable: OnUnreadable = (path, why) => {
+        io.err(`vigie: cannot read ${path}: ${why}\n`);
+        unreadable++;
+      };
       const rows: string[][] = [['FILE', 'VERDICT', 'SCORE', 'MAIN REASON']];
-      for (const path of paths) {
-        for (const source of sourcesOf(path, io, () => unreadable++)) {
+      for (const file of filesUnder(paths, startsLikeMessage, onUnreadable)) {
+        for (const source of messagesIn(file, onUnreadable)) {
           const line = await scanOne(source, settings);
           if (options.format === 'jsonl') io.out(`${JSON.stringify(line)}\n`);
           else rows.push(tableRow(source, line, options.lang));
@@ -78,50 +82,33 @@ function readSettings(path: string): MailSettings {
   }
 }
 
-/** Every message under a path, files in name order; unreadable paths are reported and counted. */
-function* sourcesOf(path: string, io: CliIo, onUnreadable: () => void, inFolder = false): Generator<MailSource> {
-  let stat: ReturnType<typeof statSync>;
-  try {
-    // Inside folders, links are not followed: a link to a parent folder would walk forever.
-    stat = inFolder ? lstatSync(path) : statSync(path);
-  } catch (error) {
-    io.err(`vigie: cannot read ${path}: ${errorText(error)}\n`);
-    onUnreadable();
-    return;
-  }
-  if (stat.isDirectory()) {
-    let entries: string[];
-    try {
-      entries = readdirSync(path).sort();
-    } catch (error) {
-      io.err(`vigie: cannot read folder ${path}: ${errorText(error)}\n`);
-      onUnreadable();
-      return;
-    }
-    for (const entry of entries) {
-      if (entry.startsWith('.')) continue;
-      yield* sourcesOf(join(path, entry), io, onUnreadable, true);
-    }
-    return;
-  }
-  if (!stat.isFile()) return;
+/** The messages of one file: itself, or each message of an mbox. */
+function* messagesIn(file: string, onUnreadable: OnUnreadable): Generator<MailSource> {
   let bytes: Uint8Array;
   try {
-    // In a folder, files that do not start like a message (a README, a manifest) are skipped
-    // after reading their first bytes only.
-    if (inFolder && !looksLikeMessage(head(path))) return;
-    bytes = readFileSync(path);
+    bytes = readFileSync(file);
   } catch (error) {
-    io.err(`vigie: cannot read ${path}: ${errorText(error)}\n`);
-    onUnreadable();
+    onUnreadable(file, unreadableText(error));
     return;
   }
   if (isMbox(bytes)) {
     let index = 0;
-    for (const message of splitMbox(bytes)) yield { file: path, index: index++, bytes: message };
+    for (const message of splitMbox(bytes)) yield { file, index: index++, bytes: message };
     return;
   }
-  yield { file: path, bytes };
+  yield { file, bytes };
+}
+
+/**
+ * In a folder, files that do not start like a message (a README, a manifest) are skipped after
+ * reading their first bytes only; one that cannot be read is kept, so that reading it reports why.
+ */
+function startsLikeMessage(path: string): boolean {
+  try {
+    return looksLikeMessage(head(path));
+  } catch {
+    return true;
+  }
 }
 
 function head(path: string): Uint8Array {
@@ -197,9 +184,4 @@ function formatTable(rows: string[][]): string {
         .trimEnd(),
     )
     .join('\n')}\n`;
-}
-
-function errorText(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code ?? (error instanceof Error ? error.message : String(error));
 }

@@ -20,6 +20,7 @@ import { asksToScan, decodeQrCodes, qrReasons } from './qr.js';
 import { senderReasons } from './sender.js';
 import { SHIPPED_MAIL_MODEL } from './shipped-model.js';
 import {
+  type Brand,
   DEFAULT_MAIL_SETTINGS,
   type MailSettings,
   type MessageLink,
@@ -117,7 +118,7 @@ export function analyzeParsed(message: ParsedMessage, options: AnalyzeOptions = 
 /** Runs every signal on a parsed message: the part of the verdict that needs no model. */
 export function gatherEvidence(message: ParsedMessage, settings: MailSettings): MessageEvidence {
   const html = analyzeHtml(message.html);
-  const brands = [...SHIPPED_BRANDS, ...settings.extraBrands];
+  const brands = brandsFor(settings);
   const baseLinks = extractLinks(message, html);
   const base: SignalContext = { message, settings, html, links: baseLinks, brands };
   const qrCodes = worthLookingForQrCodes(base) ? decodeQrCodes(base) : [];
@@ -145,6 +146,21 @@ export function gatherEvidence(message: ParsedMessage, settings: MailSettings): 
     displayName: message.from?.name ?? '',
   });
   return { context, reasons, features };
+}
+
+/**
+ * The shipped brands plus the organisation's, one list per settings value: the signals index a
+ * brand list once per list they are given, so a new copy per message would re-index it.
+ */
+const BRAND_LISTS = new WeakMap<readonly Brand[], readonly Brand[]>();
+function brandsFor(settings: MailSettings): readonly Brand[] {
+  if (settings.extraBrands.length === 0) return SHIPPED_BRANDS;
+  let brands = BRAND_LISTS.get(settings.extraBrands);
+  if (!brands) {
+    brands = [...SHIPPED_BRANDS, ...settings.extraBrands];
+    BRAND_LISTS.set(settings.extraBrands, brands);
+  }
+  return brands;
 }
 
 /** Text shorter than this leaves room for a lure carried by an image. */
