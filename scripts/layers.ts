@@ -22,19 +22,10 @@ export const LAYERS: Record<string, LayerRule> = {
   sense: { modules: ['core'], packages: PURE_LIBRARIES },
   mail: {
     modules: ['core'],
-    packages: [
-      ...PURE_LIBRARIES,
-      'mailparser',
-      'htmlparser2',
-      'tldts',
-      'fflate',
-      'jsqr',
-      'pngjs',
-      'jpeg-js',
-      'node:crypto',
-    ],
+    packages: [...PURE_LIBRARIES, 'mailparser', 'htmlparser2', 'tldts', 'fflate', 'zxing-wasm/reader', 'node:crypto'],
   },
-  detect: { modules: ['core'], packages: [...PURE_LIBRARIES, 'yaml'] },
+  detect: { modules: ['core'], packages: [...PURE_LIBRARIES, 'yaml', '@ts-evtx/core'] },
+  guard: { modules: ['core'], packages: [...PURE_LIBRARIES, 'yaml', 'libphonenumber-js', 'node:crypto'] },
   // Outer ring.
   store: {
     modules: ['core', 'audit'],
@@ -42,7 +33,7 @@ export const LAYERS: Record<string, LayerRule> = {
   },
   platform: {
     modules: ['core', 'audit', 'sense', 'mail', 'store'],
-    packages: [...PURE_LIBRARIES, 'argon2', 'mqtt', 'imapflow', 'node:crypto'],
+    packages: [...PURE_LIBRARIES, 'argon2', 'mqtt', 'imapflow', 'node:crypto', 'node:fs', 'node:module'],
   },
   server: {
     modules: ['core', 'audit', 'sense', 'mail', 'platform'],
@@ -61,7 +52,7 @@ export const LAYERS: Record<string, LayerRule> = {
     ],
   },
   cli: {
-    modules: ['core', 'audit', 'sense', 'mail', 'detect', 'platform', 'store', 'server'],
+    modules: ['core', 'audit', 'sense', 'mail', 'detect', 'guard', 'platform', 'store', 'server'],
     packages: [
       'commander',
       'node:fs',

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MAIL_SETTINGS, gatherEvidence, type LabelledExample, parseMessage } from '../../src/mail/index.js';
+import { loadQrReader } from '../../src/platform/index.js';
 
 export const DEFAULT_MAIL_CORPUS = new URL('../../../shared/data/mail', import.meta.url).pathname;
 
@@ -29,12 +30,13 @@ export async function loadMailCorpus(root = DEFAULT_MAIL_CORPUS): Promise<Corpus
   };
   const [fileColumn, labelColumn, sourceColumn] = [column('file'), column('label'), column('source_tag')];
   const messages: CorpusMessage[] = [];
+  const qrReader = await loadQrReader();
   for (const line of lines) {
     const cells = line.split('\t');
     const file = cells[fileColumn] ?? '';
     const bytes = readFileSync(join(root, file));
     const message = await parseMessage(bytes);
-    const evidence = gatherEvidence(message, DEFAULT_MAIL_SETTINGS);
+    const evidence = await gatherEvidence(message, DEFAULT_MAIL_SETTINGS, qrReader);
     messages.push({
       id: file,
       file,

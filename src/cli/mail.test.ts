@@ -1,5 +1,5 @@
 // `vigie mail scan` on files, folders and mbox files in a temporary folder: formats, exit codes, errors.
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,33 @@ describe('vigie mail scan', () => {
     );
     writeFileSync(join(dir, 'settings.json'), JSON.stringify({ organisationDomains: ['exemple.fr'] }));
     writeFileSync(join(dir, 'bad-settings.json'), JSON.stringify({ organisationDomains: ['not a domain'] }));
+  });
+
+  it('reads QR codes in attached images (the product wires the engine to its QR reader)', async () => {
+    const png = readFileSync(new URL('../mail/fixtures/qr-url.png', import.meta.url)).toString('base64');
+    const raw = [
+      'From: "IT" <it@example.net>',
+      'To: marie.dupont@exemple.fr',
+      'Subject: MFA',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Scannez le code QR ci-joint pour réactiver la double authentification.',
+      '--b',
+      'Content-Type: image/png; name="qr.png"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      png.replace(/.{76}/g, '$&\r\n'),
+      '--b--',
+      '',
+    ].join('\r\n');
+    writeFileSync(join(dir, 'qr.eml'), raw);
+    const result = await scan([join(dir, 'qr.eml'), '--format', 'jsonl']);
+    const [object] = result.lines.map((line) => JSON.parse(line));
+    const qr = object.reasons.find((r: { code: string }) => r.code === 'mail.qr.url');
+    expect(qr?.data?.url).toBe('https://login-secure.example.net/a');
   });
 
   it('prints one JSON object per message, walking folders and skipping what is not mail', async () => {

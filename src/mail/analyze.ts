@@ -16,7 +16,7 @@ import { intentReasons } from './intent.js';
 import { extractLinks, linkDomains, linkReasons } from './links.js';
 import { type FeatureContribution, type MailModel, scoreWithModel } from './model.js';
 import { DEFAULT_MAIL_LIMITS, type MailLimits, parseMessage } from './parse.js';
-import { asksToScan, decodeQrCodes, qrReasons } from './qr.js';
+import { asksToScan, decodeQrCodes, type QrReader, qrReasons } from './qr.js';
 import { senderReasons } from './sender.js';
 import { SHIPPED_MAIL_MODEL } from './shipped-model.js';
 import {
@@ -36,6 +36,8 @@ export interface AnalyzeOptions {
   readonly settings?: MailSettings;
   readonly model?: MailModel;
   readonly limits?: MailLimits;
+  /** Reads QR codes in images; without one, images are not looked at (see qr-reader.ts). */
+  readonly qrReader?: QrReader;
 }
 
 export interface MailIndicators {
@@ -84,9 +86,9 @@ export async function analyzeMail(raw: Uint8Array, options: AnalyzeOptions = {})
   return analyzeParsed(message, options);
 }
 
-export function analyzeParsed(message: ParsedMessage, options: AnalyzeOptions = {}): MailAnalysis {
+export async function analyzeParsed(message: ParsedMessage, options: AnalyzeOptions = {}): Promise<MailAnalysis> {
   const model = options.model ?? SHIPPED_MAIL_MODEL;
-  const evidence = gatherEvidence(message, options.settings ?? DEFAULT_MAIL_SETTINGS);
+  const evidence = await gatherEvidence(message, options.settings ?? DEFAULT_MAIL_SETTINGS, options.qrReader);
   const scored = scoreWithModel(model, evidence.features, evidence.reasons);
   const reasons = [...scored.reasons, modelReason(scored.textLogit, scored.contributions)].sort(
     (a, b) => Math.abs(b.weight) - Math.abs(a.weight) || (a.code < b.code ? -1 : 1),
@@ -116,12 +118,16 @@ export function analyzeParsed(message: ParsedMessage, options: AnalyzeOptions = 
 }
 
 /** Runs every signal on a parsed message: the part of the verdict that needs no model. */
-export function gatherEvidence(message: ParsedMessage, settings: MailSettings): MessageEvidence {
+export async function gatherEvidence(
+  message: ParsedMessage,
+  settings: MailSettings,
+  qrReader?: QrReader,
+): Promise<MessageEvidence> {
   const html = analyzeHtml(message.html);
   const brands = brandsFor(settings);
   const baseLinks = extractLinks(message, html);
   const base: SignalContext = { message, settings, html, links: baseLinks, brands };
-  const qrCodes = worthLookingForQrCodes(base) ? decodeQrCodes(base) : [];
+  const qrCodes = qrReader && worthLookingForQrCodes(base) ? await decodeQrCodes(base, qrReader) : [];
   const qrLinks: MessageLink[] = qrCodes.flatMap((code) =>
     code.url ? [{ href: code.url, source: 'qr' as const }] : [],
   );
@@ -167,8 +173,8 @@ function brandsFor(settings: MailSettings): readonly Brand[] {
 const SHORT_TEXT = 800;
 
 /**
- * Decoding images is by far the costliest step (tens of milliseconds per photo or PDF page,
- * and most mail carries logos), so QR codes are looked for where a lure would use one: a
+ * Decoding images is the costliest step (milliseconds per photo or PDF page, and most mail
+ * carries logos), so QR codes are looked for where a lure would use one: a
  * message that asks to scan something, or one that says little in text and offers at most
  * one link to click — the QR code is then the way in. A newsletter full of links and pictures
  * is not decoded.

@@ -12,6 +12,8 @@ export type { FeatureContribution, MailModel } from './model.js';
 export { mailModelSchema, scoreWithModel } from './model.js';
 export type { MailLimits } from './parse.js';
 export { DEFAULT_MAIL_LIMITS, MailInputError, parseMessage } from './parse.js';
+export type { QrImage, QrReader, RawImage } from './qr.js';
+export { createQrReader } from './qr-reader.js';
 export { mailSettingsSchema, parseMailSettings } from './settings.js';
 export { SHIPPED_MAIL_MODEL } from './shipped-model.js';
 export type { TrainingExample, TrainingOptions } from './train.js';

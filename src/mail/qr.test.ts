@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { zlibSync } from 'fflate';
 import jpeg from 'jpeg-js';
@@ -7,8 +8,24 @@ import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { signalContext } from '../../tests/support/mail.js';
 import { parseMessage } from './parse.js';
-import { decodeQrCodes, imageSize, pdfFlateImages, pdfJpegImages, qrReasons, urlOfQrText } from './qr.js';
+import {
+  decodeQrCodes,
+  imageSize,
+  pdfFlateImages,
+  pdfJpegImages,
+  type QrInput,
+  type QrReader,
+  type QrWork,
+  qrReasons,
+  urlOfQrText,
+} from './qr.js';
+import { createQrReader } from './qr-reader.js';
 import type { MailAttachment, MessageLink, SignalContext } from './types.js';
+
+const reader = await createQrReader(
+  new Uint8Array(readFileSync(createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm'))),
+);
+const decode = (input: QrInput, work?: QrWork) => decodeQrCodes(input, reader, work);
 
 /** A QR code for `https://login-secure.example.net/a`, 148×148 grey PNG (made offline, 761 bytes). */
 const FIXTURE = new Uint8Array(readFileSync(new URL('./fixtures/qr-url.png', import.meta.url)));
@@ -94,27 +111,46 @@ function ctxOf(options: {
 }
 
 describe('decodeQrCodes', () => {
-  it('decodes the PNG fixture attached to a message', () => {
-    const decoded = decodeQrCodes(ctxOf({ attachments: [attachment('scan.png', FIXTURE, 'image/png')] }));
+  it('decodes the PNG fixture attached to a message', async () => {
+    const decoded = await decode(ctxOf({ attachments: [attachment('scan.png', FIXTURE, 'image/png')] }));
     expect(decoded).toEqual([{ url: FIXTURE_URL, text: FIXTURE_URL, source: 'attachment:scan.png' }]);
   });
 
-  it('decodes a QR code rendered in the test, as PNG and as JPEG', () => {
+  it('decodes a QR code rendered in the test, as PNG and as JPEG', async () => {
     const hello = pngOf(render(HELLO_QR, 5));
-    const decoded = decodeQrCodes(ctxOf({ attachments: [attachment('ticket.png', hello, 'image/png', true)] }));
+    const decoded = await decode(ctxOf({ attachments: [attachment('ticket.png', hello, 'image/png', true)] }));
     expect(decoded).toEqual([{ text: 'HELLO QR', source: 'attachment:ticket.png' }]);
     const jpg = fixtureJpeg();
     expect(imageSize(jpg)).toEqual({ width: 148, height: 148 });
-    expect(decodeQrCodes(ctxOf({ attachments: [attachment('qr.jpg', jpg, 'image/jpeg')] }))[0]?.url).toBe(FIXTURE_URL);
+    expect((await decode(ctxOf({ attachments: [attachment('qr.jpg', jpg, 'image/jpeg')] })))[0]?.url).toBe(FIXTURE_URL);
   });
 
-  it('decodes data: image sources of the HTML body', () => {
+  it('decodes a light-on-dark (inverted) code, which simple readers miss', async () => {
+    const image = render(HELLO_QR, 5);
+    for (let i = 0; i < image.data.length; i += 4) {
+      for (let c = 0; c < 3; c++) image.data[i + c] = 255 - (image.data[i + c] as number);
+    }
+    const decoded = await decode(ctxOf({ attachments: [attachment('dark.png', pngOf(image), 'image/png')] }));
+    expect(decoded).toEqual([{ text: 'HELLO QR', source: 'attachment:dark.png' }]);
+  });
+
+  it('survives a reader that rejects: the image is skipped, the others are read', async () => {
+    let calls = 0;
+    const flaky: QrReader = {
+      read: (image) => (++calls === 1 ? Promise.reject(new Error('boom')) : reader.read(image)),
+    };
+    const attachments = [attachment('a.png', FIXTURE, 'image/png'), attachment('b.png', FIXTURE, 'image/png')];
+    const decoded = await decodeQrCodes(ctxOf({ attachments }), flaky);
+    expect(decoded).toEqual([{ url: FIXTURE_URL, text: FIXTURE_URL, source: 'attachment:b.png' }]);
+  });
+
+  it('decodes data: image sources of the HTML body', async () => {
     const src = `data:image/png;base64,${Buffer.from(FIXTURE).toString('base64')}`;
-    const decoded = decodeQrCodes(ctxOf({ imageSources: ['cid:logo', 'https://x.example/a.png', src] }));
+    const decoded = await decode(ctxOf({ imageSources: ['cid:logo', 'https://x.example/a.png', src] }));
     expect(decoded).toEqual([{ url: FIXTURE_URL, text: FIXTURE_URL, source: 'html:data-uri#3' }]);
   });
 
-  it('decodes a JPEG embedded in a PDF', () => {
+  it('decodes a JPEG embedded in a PDF', async () => {
     const jpg = fixtureJpeg();
     const head = Buffer.from(
       '%PDF-1.4\n1 0 obj <</Type /XObject /Subtype /Image /Filter /DCTDecode>>\nstream\r\n',
@@ -123,13 +159,13 @@ describe('decodeQrCodes', () => {
     const tail = Buffer.from('\nendstream\nendobj\n%%EOF\n', 'latin1');
     const pdf = new Uint8Array(Buffer.concat([head, Buffer.from(jpg), tail]));
     expect(pdfJpegImages(pdf).length).toBe(1);
-    expect(decodeQrCodes(ctxOf({ attachments: [attachment('scan.pdf', pdf, 'application/pdf')] }))[0]).toMatchObject({
+    expect((await decode(ctxOf({ attachments: [attachment('scan.pdf', pdf, 'application/pdf')] })))[0]).toMatchObject({
       url: FIXTURE_URL,
       source: 'pdf:scan.pdf#1',
     });
   });
 
-  it('decodes Flate-compressed images of a PDF (grey, and RGB with PNG predictors)', () => {
+  it('decodes Flate-compressed images of a PDF (grey, and RGB with PNG predictors)', async () => {
     const png = pngjs.PNG.sync.read(Buffer.from(FIXTURE));
     const { width, height } = png;
     const grey = new Uint8Array(width * height);
@@ -165,7 +201,7 @@ describe('decodeQrCodes', () => {
       ]),
     );
     expect(pdfFlateImages(greyPdf).length).toBe(1);
-    expect(decodeQrCodes(ctxOf({ attachments: [attachment('a.pdf', greyPdf, 'application/pdf')] }))[0]?.url).toBe(
+    expect((await decode(ctxOf({ attachments: [attachment('a.pdf', greyPdf, 'application/pdf')] })))[0]?.url).toBe(
       FIXTURE_URL,
     );
     const rgbPdf = new Uint8Array(
@@ -179,7 +215,7 @@ describe('decodeQrCodes', () => {
         Buffer.from('%%EOF\n', 'latin1'),
       ]),
     );
-    expect(decodeQrCodes(ctxOf({ attachments: [attachment('b.pdf', rgbPdf, 'application/pdf')] }))[0]?.url).toBe(
+    expect((await decode(ctxOf({ attachments: [attachment('b.pdf', rgbPdf, 'application/pdf')] })))[0]?.url).toBe(
       FIXTURE_URL,
     );
     // A stream that inflates to far more than its declared size is cut at the size it declares.
@@ -192,7 +228,7 @@ describe('decodeQrCodes', () => {
     expect(pdfFlateImages(bombPdf).length).toBe(1);
   });
 
-  it('charges its budget before decoding: many PDFs of large blank images cost a bounded amount of work', () => {
+  it('charges its budget before decoding: many PDFs of large blank images cost a bounded amount of work', async () => {
     const side = 1224;
     const white = zlibSync(new Uint8Array(side * side * 3).fill(255), { level: 9 });
     const object = (n: number) =>
@@ -207,7 +243,7 @@ describe('decodeQrCodes', () => {
     const pdf = new Uint8Array(Buffer.concat([Buffer.from('%PDF-1.4\n'), object(1), object(2), object(3)]));
     const attachments = Array.from({ length: 30 }, (_, i) => attachment(`f${i}.pdf`, pdf, 'application/pdf'));
     const work = { decoded: 0, pixels: 0, pdfs: 0 };
-    expect(decodeQrCodes(ctxOf({ attachments }), work)).toEqual([]);
+    expect(await decode(ctxOf({ attachments }), work)).toEqual([]);
     // 1224×1224 is 1.5 Mpx: one image fits the 2 Mpx budget, the other 89 are never inflated.
     expect(work.decoded).toBe(1);
     expect(work.pixels).toBeLessThanOrEqual(2_000_000);
@@ -238,7 +274,7 @@ describe('decodeQrCodes', () => {
     ].join('\r\n');
     const message = await parseMessage(Buffer.from(raw));
     const ctx: SignalContext = { ...ctxOf({}), message };
-    const decoded = decodeQrCodes(ctx);
+    const decoded = await decode(ctx);
     expect(decoded.map((d) => d.url)).toEqual([FIXTURE_URL]);
     const [reason] = qrReasons(ctx, decoded);
     expect(reason?.code).toBe('mail.qr.url');
@@ -246,13 +282,13 @@ describe('decodeQrCodes', () => {
     expect(reason?.data?.asksToScan).toBe(true);
   });
 
-  it('skips tiny images, oversized images and broken bytes', () => {
+  it('skips tiny images, oversized images and broken bytes', async () => {
     const tiny = pngOf(render(['1'], 2)); // 18×18
     const huge = new Uint8Array(FIXTURE);
     new DataView(huge.buffer).setUint32(16, 5000);
     new DataView(huge.buffer).setUint32(20, 5000);
     const broken = FIXTURE.slice(0, 200);
-    const decoded = decodeQrCodes(
+    const decoded = await decode(
       ctxOf({
         attachments: [
           attachment('tiny.png', tiny, 'image/png'),
@@ -264,11 +300,11 @@ describe('decodeQrCodes', () => {
     expect(decoded).toEqual([]);
   });
 
-  it('never throws on arbitrary bytes (property)', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 2048 }), fc.boolean(), (bytes, asPng) => {
+  it('never throws on arbitrary bytes (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), fc.boolean(), async (bytes, asPng) => {
         const content = asPng ? new Uint8Array([...FIXTURE.subarray(0, 33), ...bytes]) : bytes;
-        decodeQrCodes(
+        await decode(
           ctxOf({
             attachments: [attachment('x.png', content, 'image/png')],
             imageSources: [`data:image/jpeg;base64,${Buffer.from(bytes).toString('base64')}`],

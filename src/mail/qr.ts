@@ -2,32 +2,26 @@
  * QR codes in a message ("quishing"): the link hides in a picture that mail filters do not
  * read and that the reader opens on a phone, outside the company's protection. Decodes QR
  * codes in PNG and JPEG attachments (inline ones too), in `data:image/...;base64` sources of
- * the HTML, and in the images of PDF attachments (JPEG, and Flate-compressed pixels), with jsQR. Bounded: image count,
+ * the HTML, and in the images of PDF attachments (JPEG, and Flate-compressed pixels), with an
+ * injected reader (ZXing compiled to WebAssembly, qr-reader.ts). Bounded: image count,
  * pixels per image and per message (charged from the declared size, before anything is decoded
  * or inflated), bytes per source, PDF attachments searched; tiny images (tracking pixels) skipped.
  */
 import { Unzlib } from 'fflate';
-import jpeg from 'jpeg-js';
-import jsQRImport from 'jsqr';
-import pngjs from 'pngjs';
 import { intentText } from './intent.js';
 import { PhraseMatcher, tokenize } from './phrases.js';
 import { escapeUnsafe, safeText } from './text.js';
 import type { MailAttachment, Reason, SignalContext } from './types.js';
 
-type JsQr = typeof jsQRImport.default;
-// jsQR ships as CommonJS whose `module.exports` is the function; its types describe an ES default.
-const jsQR: JsQr = (typeof jsQRImport === 'function' ? jsQRImport : (jsQRImport as { default: JsQr }).default) as JsQr;
-
 export const QR_LIMITS = {
   /** Images decoded per message. */
   maxImages: 10,
   /**
-   * Pixels of one image (larger ones are not decoded): decoding a JPEG in JavaScript costs
-   * about 25 ms per megapixel, and the QR codes of lures are generated images, not photos.
+   * Pixels of one image (larger ones are not decoded): the QR codes of lures are generated
+   * images or screenshots, not photos, and pixels cost memory before they cost time.
    */
   maxPixels: 1_500_000,
-  /** Pixels decoded per message, all images together (about 50 ms of work at most). */
+  /** Pixels decoded per message, all images together. */
   maxTotalPixels: 2_000_000,
   /** Smallest side worth decoding (a version-1 QR code is 21 modules). */
   minSide: 21,
@@ -48,22 +42,37 @@ export interface DecodedQr {
   readonly source: string;
 }
 
+/** RGBA pixels, four bytes a pixel. */
 export interface RawImage {
   readonly data: Uint8ClampedArray;
   readonly width: number;
   readonly height: number;
 }
 
+/** An image handed to a QR reader: encoded bytes (PNG or JPEG), or pixels. */
+export type QrImage =
+  | { readonly kind: 'encoded'; readonly bytes: Uint8Array }
+  | { readonly kind: 'pixels'; readonly image: RawImage };
+
+/**
+ * Reads the QR codes of one image: their texts, none for an image that has none or cannot
+ * be decoded. Never rejects. Injected, so that the engine reads no file and loads no code:
+ * the product's reader is ZXing compiled to WebAssembly (`createQrReader` in qr-reader.ts).
+ */
+export interface QrReader {
+  read(image: QrImage): Promise<readonly string[]>;
+}
+
 /**
  * An image found in the message, not decoded yet: its size as its header or PDF dictionary
- * declares it (what the budget is charged from), and how to decode it.
+ * declares it (what the budget is charged from), and how to get it for the reader.
  */
 interface ImageCandidate {
   readonly width: number;
   readonly height: number;
   readonly source: string;
-  /** Decodes (or inflates) the pixels: called only once the budget has accepted the image. */
-  readonly decode: () => RawImage | undefined;
+  /** The image for the reader (inflating PDF pixels): called only once the budget has accepted it. */
+  readonly image: () => QrImage | undefined;
 }
 
 /** What decodeQrCodes did, for callers and tests that check its bounds. */
@@ -117,36 +126,6 @@ export function imageSize(bytes: Uint8Array): { width: number; height: number } 
     }
     if (marker === 0xd9 || marker === 0xda) return undefined;
     p += 2 + length;
-  }
-  return undefined;
-}
-
-/** RGBA pixels of a PNG or JPEG, or undefined when it cannot or should not be decoded. */
-function decodePixels(bytes: Uint8Array): { data: Uint8ClampedArray; width: number; height: number } | undefined {
-  try {
-    if (isPng(bytes)) {
-      const png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      return {
-        data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.byteLength),
-        width: png.width,
-        height: png.height,
-      };
-    }
-    if (isJpeg(bytes)) {
-      const image = jpeg.decode(bytes, {
-        useTArray: true,
-        formatAsRGBA: true,
-        maxResolutionInMP: QR_LIMITS.maxPixels / 1_000_000,
-        maxMemoryUsageInMB: 128,
-      });
-      return {
-        data: new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength),
-        width: image.width,
-        height: image.height,
-      };
-    }
-  } catch {
-    // A broken or hostile image decodes to nothing.
   }
   return undefined;
 }
@@ -278,7 +257,7 @@ function unpredict(rows: Uint8Array, rowBytes: number, height: number, bpp: numb
 /**
  * Images a PDF stores as Flate-compressed pixels (grey or RGB, 8 bits, or 1-bit grey), as
  * lazy candidates: the dictionary is read for the declared size, nothing is inflated until
- * `decode()` is called. At most QR_LIMITS.maxPdfImages per PDF.
+ * `image()` is called. At most QR_LIMITS.maxPdfImages per PDF.
  */
 export function* pdfFlateCandidates(pdf: Uint8Array, name = 'pdf'): Generator<ImageCandidate> {
   const limit = Math.min(pdf.length, QR_LIMITS.maxPdfBytes);
@@ -306,7 +285,10 @@ export function* pdfFlateCandidates(pdf: Uint8Array, name = 'pdf'): Generator<Im
         width: layout.width,
         height: layout.height,
         source: `${name}#${found}`,
-        decode: () => flateImage(pdf, layout, at, limit),
+        image: () => {
+          const pixels = flateImage(pdf, layout, at, limit);
+          return pixels ? { kind: 'pixels', image: pixels } : undefined;
+        },
       };
     }
     p = buffer.indexOf('stream', start, 'latin1');
@@ -317,8 +299,8 @@ export function* pdfFlateCandidates(pdf: Uint8Array, name = 'pdf'): Generator<Im
 export function pdfFlateImages(pdf: Uint8Array): RawImage[] {
   const images: RawImage[] = [];
   for (const candidate of pdfFlateCandidates(pdf)) {
-    const image = candidate.decode();
-    if (image) images.push(image);
+    const image = candidate.image();
+    if (image?.kind === 'pixels') images.push(image.image);
   }
   return images;
 }
@@ -396,7 +378,7 @@ export const MAX_PDF_ATTACHMENTS = 3;
 function encodedCandidate(bytes: Uint8Array, source: string): ImageCandidate | undefined {
   const size = imageSize(bytes);
   if (!size) return undefined;
-  return { width: size.width, height: size.height, source, decode: () => decodePixels(bytes) };
+  return { width: size.width, height: size.height, source, image: () => ({ kind: 'encoded', bytes }) };
 }
 
 /**
@@ -434,47 +416,15 @@ function* imageCandidates(input: QrInput, work: QrWork): Generator<ImageCandidat
 }
 
 /**
- * Larger images are halved until they are not: each halving makes jsQR 4× faster, and the QR
- * code of a lure, drawn to be scanned from a screen, survives it (a 600 px image keeps a
- * version-10 code at over 5 px per module).
+ * Decodes the QR codes of a message's images with `reader`, within QR_LIMITS. Never throws.
+ * The budget (image count, total pixels) is charged from each image's declared size before
+ * any byte of it is decoded or inflated; `work`, when given, receives what was actually done.
  */
-const DOWNSCALE_ABOVE = 400_000;
-
-/** Half-size image, each pixel the mean of a 2×2 block. */
-function halve(image: { data: Uint8ClampedArray; width: number; height: number }): {
-  data: Uint8ClampedArray;
-  width: number;
-  height: number;
-} {
-  const width = image.width >> 1;
-  const height = image.height >> 1;
-  const data = new Uint8ClampedArray(width * height * 4);
-  const src = image.data;
-  const stride = image.width * 4;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * 2 * stride + x * 8;
-      const o = (y * width + x) * 4;
-      for (let c = 0; c < 3; c++) {
-        data[o + c] =
-          ((src[i + c] as number) +
-            (src[i + 4 + c] as number) +
-            (src[i + stride + c] as number) +
-            (src[i + stride + 4 + c] as number)) >>
-          2;
-      }
-      data[o + 3] = 255;
-    }
-  }
-  return { data, width, height };
-}
-
-/**
- * Decodes the QR codes of a message's images, within QR_LIMITS. Never throws. The budget
- * (image count, total pixels) is charged from each image's declared size before any byte of
- * it is decoded or inflated; `work`, when given, receives what was actually done.
- */
-export function decodeQrCodes(input: QrInput, work: QrWork = { decoded: 0, pixels: 0, pdfs: 0 }): DecodedQr[] {
+export async function decodeQrCodes(
+  input: QrInput,
+  reader: QrReader,
+  work: QrWork = { decoded: 0, pixels: 0, pdfs: 0 },
+): Promise<DecodedQr[]> {
   const decoded: DecodedQr[] = [];
   const seen = new Set<string>();
   let images = 0;
@@ -490,24 +440,21 @@ export function decodeQrCodes(input: QrInput, work: QrWork = { decoded: 0, pixel
     pixels += area;
     work.decoded++;
     work.pixels += area;
-    const image = candidate.decode();
-    if (!image || image.data.length < image.width * image.height * 4) continue;
-    // The decoder must not hand back more than was paid for.
-    if (image.width * image.height > area) continue;
-    let scanned = image;
-    while (scanned.width * scanned.height > DOWNSCALE_ABOVE) scanned = halve(scanned);
-    let code: ReturnType<JsQr> = null;
+    const image = candidate.image();
+    if (!image) continue;
+    let texts: readonly string[] = [];
     try {
-      code = jsQR(scanned.data, scanned.width, scanned.height, { inversionAttempts: 'dontInvert' });
+      texts = await reader.read(image);
     } catch {
-      code = null;
+      // A reader that breaks its promise not to reject costs this image, not the message.
     }
-    if (!code || code.data.length === 0) continue;
-    const text = code.data.slice(0, QR_LIMITS.maxTextLength);
-    if (seen.has(text)) continue;
-    seen.add(text);
-    const url = urlOfQrText(text);
-    decoded.push(url ? { url, text, source } : { text, source });
+    for (const found of texts) {
+      const text = found.slice(0, QR_LIMITS.maxTextLength);
+      if (text.length === 0 || seen.has(text)) continue;
+      seen.add(text);
+      const url = urlOfQrText(text);
+      decoded.push(url ? { url, text, source } : { text, source });
+    }
   }
   return decoded;
 }

@@ -35,6 +35,7 @@ export { MODULE_CATALOG } from './modules.js';
 export type { Platform, PlatformOptions } from './platform.js';
 export { createPlatform } from './platform.js';
 export type { Posture } from './posture.js';
+export { loadQrReader } from './qr-reader.js';
 export type { IncomingReading, IngestResult, SenseOptions, SenseService } from './sense.js';
 export { DEFAULT_ALERT_THRESHOLD } from './sense.js';
 export type { SenseMqttOptions } from './sense-mqtt.js';

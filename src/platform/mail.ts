@@ -29,6 +29,7 @@ import {
 import type { MailMessageRecord, MailModelRecord, Store } from '../store/index.js';
 import { type ActionContext, actorLabel } from './actor.js';
 import type { createFindings } from './findings.js';
+import { loadQrReader } from './qr-reader.js';
 
 export const MAIL_SOURCES = ['upload', 'api', 'imap'] as const;
 export type MailSource = (typeof MAIL_SOURCES)[number];
@@ -170,7 +171,11 @@ export function createMailService(store: Store, clock: Clock, findings: ReturnTy
   async function analyzeBytes(raw: Uint8Array): Promise<MailAnalysis> {
     try {
       const message = await parseMessage(raw);
-      return analyzeParsed(message, { settings: await currentSettings(), model: await currentModel() });
+      return await analyzeParsed(message, {
+        settings: await currentSettings(),
+        model: await currentModel(),
+        qrReader: await loadQrReader(),
+      });
     } catch (error) {
       if (error instanceof MailInputError) throw new VigieError('VIGIE_ERR_VALIDATION', error.message);
       throw error;
@@ -379,7 +384,7 @@ export function createMailService(store: Store, clock: Clock, findings: ReturnTy
       const previous = await currentModel();
       const examples: TrainingExample[] = [];
       for (const item of labelled) {
-        const evidence = gatherEvidence(await parseMessage(item.raw), settings);
+        const evidence = await gatherEvidence(await parseMessage(item.raw), settings, await loadQrReader());
         examples.push({
           features: evidence.features,
           reasons: evidence.reasons,
