@@ -91,8 +91,12 @@ describe('vigie detect', () => {
         rule_title: 'Whoami run',
         level: 'medium',
         tags: ['attack.discovery', 'attack.t1033'],
-        attack: { techniques: ['T1033'], tactics: [{ id: 'TA0007', name: 'Discovery' }] },
-        source: { file: join(dir, 'logs', 'sysmon.jsonl'), index: 0, line: 1 },
+        attack: {
+          techniques: ['T1033'],
+          named: [{ id: 'T1033', name: 'System Owner/User Discovery' }],
+          tactics: [{ id: 'TA0007', name: 'Discovery' }],
+        },
+        source: { file: join(dir, 'logs', 'sysmon.jsonl'), index: 0, format: 'evtx-json', line: 1 },
         event: event('C:\\Windows\\System32\\whoami.exe'),
       },
     ]);
@@ -121,9 +125,9 @@ describe('vigie detect', () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.lines).toHaveLength(1);
-    expect(result.err).toContain('bad.jsonl:2: not a JSON event');
-    expect(result.err).toContain('bad.jsonl:3: not a JSON event (not a JSON object)');
-    expect(result.err).toContain('2 line(s) were not JSON events and were not checked [VIGIE_ERR_BAD_JSON]');
+    expect(result.err).toContain('bad.jsonl:2: not a readable event (json:');
+    expect(result.err).toContain('bad.jsonl:3: not a readable event (json: not a JSON object)');
+    expect(result.err).toContain('2 record(s) could not be read or decoded and were not checked [VIGIE_ERR_BAD_JSON]');
   });
 
   it('run: a missing path is an error', async () => {
@@ -153,7 +157,7 @@ describe('vigie detect', () => {
     writeFileSync(file, `${deep}\n${JSON.stringify(event('C:\\Windows\\System32\\whoami.exe'))}\n`);
     const result = await cli(['run', '--rules', join(dir, 'good'), '--logs', file]);
     expect(result.code).toBe(1);
-    expect(result.err).toContain('deep.jsonl:1: not a JSON event (nested deeper than 64 levels)');
+    expect(result.err).toContain('deep.jsonl:1: not a readable event (json: nested deeper than 64 levels)');
     expect(result.lines.at(-1)).toBe('1 alert(s) from 1 event(s) in 1 file(s), 1 rules.');
   });
 

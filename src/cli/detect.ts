@@ -4,13 +4,17 @@
  * An alert is a result, not a failure: `run` exits 0 unless it was misused (2) or something
  * could not be read or decoded (1), which is always reported, never skipped in silence.
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type Command, CommanderError, Option } from 'commander';
 import { VigieError } from '../core/index.js';
 import {
   compileRuleTexts,
-  exceedsDepth,
+  type IngestItem,
+  type IngestRecord,
+  ingestFile,
+  ingestLineStream,
+  isEvtx,
   MAX_EVENT_DEPTH,
   type RuleProblem,
   type RuleSet,
@@ -19,13 +23,10 @@ import {
 import type { CliIo } from './context.js';
 import { filesUnder, type OnUnreadable, unreadableText } from './files.js';
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 const isRuleFile = (name: string) => /\.ya?ml$/i.test(name);
-// In folders, only JSON-lines files: a `.json` file is often one pretty-printed document.
-const isLogFile = (name: string) => /\.(jsonl|ndjson)$/i.test(name);
+// In folders: JSON lines, EVTX, and text logs (syslog, access logs, CEF). A `.json` file is
+// read as JSON lines too; a pretty-printed document gives reported bad lines, not silence.
+const isLogFile = (name: string) => /\.(jsonl|ndjson|json|evtx|log|txt|cef)$/i.test(name);
 
 /** The rules under the paths; a file or folder that cannot be read is a rule problem of its own. */
 function loadRuleSet(paths: readonly string[]): { set: RuleSet; unreadable: RuleProblem[] } {
@@ -47,37 +48,35 @@ function problemLine(problem: RuleProblem): string {
   return `${problem.file}:${problem.line}  ${problem.kind}  ${problem.rule ?? '-'}  ${problem.reason}`;
 }
 
-/** One JSON value per line; blank lines are skipped, anything else that is not an object is reported. */
-async function* jsonRecords(
-  file: string,
-  onBad: (line: number, why: string) => void,
-): AsyncGenerator<{ index: number; line: number; event: Record<string, unknown> }> {
-  const lines = createInterface({
-    input: createReadStream(file, { encoding: 'utf8' }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let line = 0;
-  let index = 0;
-  for await (const text of lines) {
-    line += 1;
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      onBad(line, errorText(error));
-      continue;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      onBad(line, 'not a JSON object');
-      continue;
-    }
-    // Deeper events would be read in part only: reported, not checked.
-    if (exceedsDepth(value, MAX_EVENT_DEPTH)) {
-      onBad(line, `nested deeper than ${MAX_EVENT_DEPTH} levels`);
-      continue;
-    }
-    yield { index: index++, line, event: value as Record<string, unknown> };
+/**
+ * Every record of one log file, whatever its format (ingest/ in the detect module decides):
+ * an EVTX file is read whole (its decoder needs the bytes), text files stream line by line.
+ * RFC 3164 syslog lines carry no year: the file's modification year is used.
+ */
+async function* logRecords(file: string, onBad: (where: string, why: string) => void): AsyncGenerator<IngestRecord> {
+  const year = statSync(file).mtime.getUTCFullYear();
+  const options = { year, maxDepth: MAX_EVENT_DEPTH, jsonOnly: /\.(jsonl|ndjson)$/i.test(file) };
+  const head = Buffer.alloc(8);
+  const fd = openSync(file, 'r');
+  let headLength: number;
+  try {
+    headLength = readSync(fd, head, 0, 8, 0);
+  } finally {
+    closeSync(fd);
+  }
+  let items: AsyncIterable<IngestItem> | Iterable<IngestItem>;
+  if (isEvtx(head.subarray(0, headLength)) || /\.evtx$/i.test(file)) {
+    items = ingestFile(file, readFileSync(file), options);
+  } else {
+    const lines = createInterface({
+      input: createReadStream(file, { encoding: 'utf8' }),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
+    items = ingestLineStream(lines, options);
+  }
+  for await (const item of items) {
+    if (item.ok) yield item;
+    else onBad(item.line !== undefined ? `${item.line}` : `record ${item.record ?? '?'}`, item.reason);
   }
 }
 
@@ -97,11 +96,13 @@ export function registerDetect(program: Command, io: CliIo): Command {
     });
   detect
     .command('run')
-    .description('run Sigma rules over JSON-lines logs (one event per line) and print one alert per match')
+    .description(
+      'run Sigma rules over logs (JSON lines, EVTX, syslog, Apache/Nginx access logs, CEF) and print one alert per match',
+    )
     .requiredOption('-r, --rules <paths...>', 'rule files or folders (.yml, .yaml)')
     .requiredOption(
       '-l, --logs <paths...>',
-      'log files (one JSON object per line) or folders of .jsonl / .ndjson files',
+      'log files or folders (.jsonl .ndjson .json .evtx .log .txt .cef; format found from the content)',
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'jsonl']).default('table'))
     .action(async (options: { rules: string[]; logs: string[]; format: 'table' | 'jsonl' }) => {
@@ -139,15 +140,15 @@ export function registerDetect(program: Command, io: CliIo): Command {
       if (options.format === 'table') io.out(`${'LEVEL'.padEnd(13)}  ${'SOURCE'.padEnd(30)}  RULE\n`);
       for (const file of logs) {
         let badHere = 0;
-        const onBad = (line: number, why: string) => {
+        const onBad = (where: string, why: string) => {
           bad += 1;
           badHere += 1;
           // The first few are named; the count covers them all.
-          if (badHere <= 5) io.err(`vigie: ${file}:${line}: not a JSON event (${why})\n`);
+          if (badHere <= 5) io.err(`vigie: ${file}:${where}: not a readable event (${why})\n`);
         };
         let output: string[] = [];
         try {
-          for await (const record of jsonRecords(file, onBad)) {
+          for await (const record of logRecords(file, onBad)) {
             events += 1;
             for (const match of set.detector.match(record.event)) {
               alerts += 1;
@@ -159,7 +160,12 @@ export function registerDetect(program: Command, io: CliIo): Command {
                     level: match.level ?? null,
                     tags: match.tags,
                     attack: match.attack,
-                    source: { file, index: record.index, line: record.line },
+                    source: {
+                      file,
+                      index: record.index,
+                      format: record.format,
+                      ...(record.line !== undefined ? { line: record.line } : { record: record.record }),
+                    },
                     event: record.event,
                   }),
                 );
@@ -182,13 +188,14 @@ export function registerDetect(program: Command, io: CliIo): Command {
           io.err(`vigie: cannot read ${file}: ${unreadableText(error)}\n`);
         }
         if (output.length > 0) io.out(`${output.join('\n')}\n`);
+        if (badHere > 5) io.err(`vigie: ${file}: ${badHere} record(s) in all could not be read\n`);
       }
       if (options.format === 'table')
         io.out(`${alerts} alert(s) from ${events} event(s) in ${logs.length} file(s), ${set.compiled.length} rules.\n`);
       if (bad > 0)
         throw new VigieError(
           'VIGIE_ERR_BAD_JSON',
-          `${bad} line(s) were not JSON events and were not checked` +
+          `${bad} record(s) could not be read or decoded and were not checked` +
             (unreadableInputs > 0 ? `; ${unreadableInputs} file(s) or folder(s) could not be read` : ''),
         );
       if (unreadableInputs > 0)

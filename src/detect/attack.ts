@@ -1,4 +1,5 @@
 /** ATT&CK from a rule's tags: `attack.t1059.001` is a technique, `attack.execution` a tactic. */
+import { ATTACK_TECHNIQUE_NAMES } from './attack-techniques.js';
 
 /** Enterprise ATT&CK tactics, by the tag Sigma uses for them. */
 export const ATTACK_TACTICS: Readonly<Record<string, { readonly id: string; readonly name: string }>> = {
@@ -21,8 +22,16 @@ export const ATTACK_TACTICS: Readonly<Record<string, { readonly id: string; read
 export interface AttackMapping {
   /** Technique ids, upper-case (`T1059.001`). */
   readonly techniques: readonly string[];
+  /** The same techniques with their names; `name` is absent for ids the table does not know. */
+  readonly named: ReadonlyArray<{ readonly id: string; readonly name?: string }>;
   /** Tactics named by the tags. */
   readonly tactics: ReadonlyArray<{ readonly id: string; readonly name: string }>;
+}
+
+/** A technique's name (`T1110.003` → `Password Spraying`), or `undefined` when unknown. */
+export function techniqueName(id: string): string | undefined {
+  const key = id.toUpperCase();
+  return Object.hasOwn(ATTACK_TECHNIQUE_NAMES, key) ? ATTACK_TECHNIQUE_NAMES[key] : undefined;
 }
 
 export function attackFromTags(tags: readonly string[]): AttackMapping {
@@ -40,5 +49,13 @@ export function attackFromTags(tags: readonly string[]): AttackMapping {
       if (tactic && !tactics.includes(tactic)) tactics.push(tactic);
     }
   }
-  return { techniques: [...new Set(techniques)], tactics };
+  const unique = [...new Set(techniques)];
+  return {
+    techniques: unique,
+    named: unique.map((id) => {
+      const name = techniqueName(id);
+      return name === undefined ? { id } : { id, name };
+    }),
+    tactics,
+  };
 }

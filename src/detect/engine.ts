@@ -8,6 +8,7 @@
 import type { AttackMapping } from './attack.js';
 import type { CompiledRule } from './compile.js';
 import { EventView, FIELD_MAPPINGS, type FieldMapping, mappingFor } from './fields.js';
+import { linuxServices } from './logsource.js';
 import { Prefilter } from './prefilter.js';
 import type { RuleProblem, SigmaLevel } from './rule.js';
 
@@ -33,6 +34,12 @@ export interface Detector {
    * matched; a caller prints the new ones).
    */
   readonly problems: readonly RuleProblem[];
+}
+
+/** `log.syslog.facility.code` of a syslog event, as text, when it has one. */
+function walkFacility(event: unknown): string | undefined {
+  const code = (event as { log?: { syslog?: { facility?: { code?: unknown } } } } | null)?.log?.syslog?.facility?.code;
+  return typeof code === 'number' ? String(code) : undefined;
 }
 
 function errorText(error: unknown): string {
@@ -114,6 +121,21 @@ export function createDetector(
     return found;
   };
   const everything = pool(rules);
+  // Linux and web events: the rules of the product (by service for Linux), never another's.
+  const forServices = (product: string, services: readonly string[]): Pool => {
+    const k = `${product}\u0001${services.join('\u0000')}`;
+    let found = candidates.get(k);
+    if (!found) {
+      const merged = [
+        ...services.flatMap((service) => bySource.get(key(service, '*')) ?? []),
+        ...(undecided.get(product) ?? []),
+        ...(undecided.get(undefined) ?? []),
+      ];
+      found = pool([...new Set(merged)].sort((a, b) => a.order - b.order).map((e) => e.rule));
+      candidates.set(k, found);
+    }
+    return found;
+  };
 
   const toMatch = (compiled: CompiledRule): DetectMatch => ({
     ruleId: compiled.rule.id,
@@ -132,7 +154,12 @@ export function createDetector(
       const mapping = mappingFor(event, mappings);
       const view = new EventView(event, mapping);
       let chosen = everything;
-      if (mapping.product !== undefined) {
+      if (mapping.product === 'linux') {
+        const services = linuxServices(view.field('ProcessName').strings[0], walkFacility(event));
+        chosen = forServices(mapping.product, services);
+      } else if (mapping.product !== undefined && mapping.product !== 'windows') {
+        chosen = forServices(mapping.product, []);
+      } else if (mapping.product !== undefined) {
         const channel = view.field('Channel').strings[0];
         const eventId = view.field('EventID').strings[0];
         // A Windows event without a channel cannot be placed: detection alone.

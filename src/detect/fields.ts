@@ -66,8 +66,94 @@ export const PLAIN_JSON_MAPPING: FieldMapping = {
   containers: [''],
 };
 
+/**
+ * Winlogbeat / ECS Windows events (`winlog.channel`, `winlog.event_id`, `winlog.event_data.*`):
+ * the System header's Sigma names, then every event-data field by its own name; flattened
+ * dotted keys are nested again by the ingest step (ingest/json.ts) before they get here.
+ */
+export const WINLOGBEAT_MAPPING: FieldMapping = {
+  name: 'windows-winlogbeat',
+  product: 'windows',
+  marker: 'winlog.channel',
+  fields: {
+    EventID: 'winlog.event_id',
+    Channel: 'winlog.channel',
+    Provider_Name: 'winlog.provider_name',
+    Provider: 'winlog.provider_name',
+    Computer: 'winlog.computer_name',
+    Level: 'log.level',
+    Task: 'winlog.task',
+    Opcode: 'winlog.opcode',
+    Keywords: 'winlog.keywords',
+    Version: 'winlog.version',
+    EventRecordID: 'winlog.record_id',
+    SecurityUserID: 'winlog.user.identifier',
+    ProcessID: 'winlog.process.pid',
+    ThreadID: 'winlog.process.thread.id',
+  },
+  containers: ['winlog.event_data', 'winlog.user_data', ''],
+  renamed: EVTX_JSON_MAPPING.renamed,
+};
+
+/**
+ * Linux syslog events as ingest/syslog.ts writes them (`log.syslog` is always there). Sigma's
+ * Linux rules are mostly keyword rules over the message; the few field names they use map to
+ * ECS. Which rules apply (service auth, sshd, sudo, syslog, ...) is logsource.ts's business.
+ */
+export const LINUX_SYSLOG_MAPPING: FieldMapping = {
+  name: 'linux-syslog',
+  product: 'linux',
+  marker: 'log.syslog',
+  fields: {
+    Computer: 'host.hostname',
+    hostname: 'host.hostname',
+    ProcessName: 'process.name',
+    Image: 'process.name',
+    pid: 'process.pid',
+    User: 'user.name',
+    USER: 'user.target.name',
+    CommandLine: 'process.command_line',
+    COMMAND: 'process.command_line',
+    SourceIp: 'source.ip',
+  },
+  // `message` first: keyword rules search the message, not the header around it.
+  containers: ['message', ''],
+};
+
+/**
+ * Web access logs as ingest/access-log.ts writes them, under Sigma's `webserver` category
+ * (W3C names). `cs-uri-query` reads the whole request target: SigmaHQ's web rules put path
+ * fragments (`/../`, `/etc/passwd`) there, and reading more can add alerts, never lose one.
+ */
+export const WEB_ACCESS_MAPPING: FieldMapping = {
+  name: 'web-access',
+  product: 'category:webserver',
+  marker: 'http.response.status_code',
+  fields: {
+    'cs-method': 'http.request.method',
+    'cs-uri-query': 'url.original',
+    'cs-uri-stem': 'url.path',
+    'cs-uri': 'url.original',
+    'sc-status': 'http.response.status_code',
+    'c-ip': 'source.ip',
+    'cs-user-agent': 'user_agent.original',
+    'cs-referer': 'http.request.referrer',
+    'cs-username': 'user.name',
+    'cs-version': 'http.version',
+    'sc-bytes': 'http.response.body.bytes',
+    'cs-host': 'url.domain',
+  },
+  containers: ['message', ''],
+};
+
 /** Mappings tried in order; the last one takes every event. */
-export const FIELD_MAPPINGS: readonly FieldMapping[] = [EVTX_JSON_MAPPING, PLAIN_JSON_MAPPING];
+export const FIELD_MAPPINGS: readonly FieldMapping[] = [
+  EVTX_JSON_MAPPING,
+  WINLOGBEAT_MAPPING,
+  LINUX_SYSLOG_MAPPING,
+  WEB_ACCESS_MAPPING,
+  PLAIN_JSON_MAPPING,
+];
 
 type Json = unknown;
 

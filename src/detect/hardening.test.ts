@@ -43,6 +43,7 @@ describe('inherited property names', () => {
     const tags = INHERITED.map((name) => `attack.${name}`);
     expect(attackFromTags([...tags, 'attack.execution'])).toEqual({
       techniques: [],
+      named: [],
       tactics: [{ id: 'TA0002', name: 'Execution' }],
     });
   });

@@ -104,9 +104,11 @@ detection:
     ]);
   });
 
-  it('reports correlation rules as unsupported', () => {
+  it('reports an incomplete correlation rule with its reason', () => {
     const text = 'title: C\ncorrelation:\n  type: event_count\n  rules: [a]\n';
-    expect(loadRules(text, 'c.yml').problems).toMatchObject([{ kind: 'unsupported', line: 1 }]);
+    expect(loadRules(text, 'c.yml').problems).toMatchObject([
+      { kind: 'invalid', line: 2, reason: expect.stringContaining('timespan') },
+    ]);
   });
 
   it('never throws, whatever the input', () => {

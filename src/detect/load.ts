@@ -6,13 +6,15 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import { z } from 'zod';
-import type { RuleProblem, SigmaRule } from './rule.js';
+import { parseCorrelation } from './correlation/parse.js';
+import type { RuleProblem, SigmaCorrelation, SigmaFilter, SigmaRule } from './rule.js';
 
 const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
 
 const ruleSchema = z.object({
   title: z.string().min(1),
   id: z.string().min(1).optional(),
+  name: z.string().min(1).optional(),
   status: z.string().optional(),
   level: z.enum(LEVELS).optional(),
   tags: z.array(z.string()).optional(),
@@ -26,8 +28,29 @@ const ruleSchema = z.object({
     .catchall(z.unknown()),
 });
 
+const filterSchema = z.object({
+  title: z.string().min(1),
+  id: z.string().min(1).optional(),
+  name: z.string().min(1).optional(),
+  logsource: z.object({
+    product: z.string().optional(),
+    category: z.string().optional(),
+    service: z.string().optional(),
+  }),
+  filter: z
+    .object({
+      rules: z.union([z.literal('any'), z.array(z.string().min(1)).min(1)]),
+      condition: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    })
+    .catchall(z.unknown()),
+});
+
 export interface LoadResult {
   readonly rules: SigmaRule[];
+  /** Correlation (meta) rules, validated; their references are resolved at compile time. */
+  readonly correlations: SigmaCorrelation[];
+  /** Filter (meta) rules, validated; applied to the rules they name at compile time. */
+  readonly filters: SigmaFilter[];
   readonly problems: RuleProblem[];
 }
 
@@ -47,11 +70,11 @@ function merge(base: Plain, over: Plain): Plain {
   return out;
 }
 
-/** Lines of every node under `detection`, keyed by path (see `SigmaRule.lines`). */
-function detectionLines(root: Node | null, counter: LineCounter): Map<string, number> {
+/** Lines of every node under `detection` (or `filter`), keyed by path (see `SigmaRule.lines`). */
+function detectionLines(root: Node | null, counter: LineCounter, section = 'detection'): Map<string, number> {
   const lines = new Map<string, number>();
   if (!isMap(root)) return lines;
-  const detection = root.get('detection', true);
+  const detection = root.get(section, true);
   const lineOf = (node: { range?: readonly number[] | null | undefined }) => counter.linePos(node.range?.[0] ?? 0).line;
   const walk = (node: unknown, path: string) => {
     if (isMap(node)) {
@@ -96,6 +119,8 @@ function lineAt(root: Node | null, path: readonly PropertyKey[], counter: LineCo
 /** Parses one YAML text (one file) into rules; `file` names it in rules and problems. */
 export function loadRules(text: string, file: string): LoadResult {
   const rules: SigmaRule[] = [];
+  const correlations: SigmaCorrelation[] = [];
+  const filters: SigmaFilter[] = [];
   const problems: RuleProblem[] = [];
   const counter = new LineCounter();
   let documents: ReturnType<typeof parseAllDocuments>;
@@ -104,7 +129,7 @@ export function loadRules(text: string, file: string): LoadResult {
     documents = Array.isArray(parsed) ? parsed : [];
   } catch (error) {
     problems.push({ file, line: 1, rule: undefined, reason: `unreadable YAML: ${String(error)}`, kind: 'invalid' });
-    return { rules, problems };
+    return { rules, correlations, filters, problems };
   }
   let global: Plain = {};
   let previous: Plain | undefined;
@@ -177,23 +202,40 @@ export function loadRules(text: string, file: string): LoadResult {
     previousLines = docLines;
     const name =
       typeof document.id === 'string' ? document.id : typeof document.title === 'string' ? document.title : undefined;
+    const lineOf = (path: readonly PropertyKey[]) => lineAt(doc.contents, path, counter, start);
     if ('correlation' in document) {
-      problems.push({
-        file,
-        line: start,
-        rule: name,
-        reason: 'correlation rules are not supported yet',
-        kind: 'unsupported',
-      });
+      const parsed = parseCorrelation(document, file, start, lineOf);
+      if ('reason' in parsed) problems.push(parsed);
+      else correlations.push(parsed);
       continue;
     }
     if ('filter' in document && !('detection' in document)) {
-      problems.push({
+      const checkedFilter = filterSchema.safeParse(document);
+      if (!checkedFilter.success) {
+        const issue = checkedFilter.error.issues[0];
+        const path = issue?.path ?? [];
+        problems.push({
+          file,
+          line: lineOf(path),
+          rule: name,
+          reason: `${path.length > 0 ? `${path.join('.')}: ` : ''}${issue?.message ?? 'invalid filter'}`,
+          kind: 'invalid',
+        });
+        continue;
+      }
+      const f = checkedFilter.data;
+      const { rules: targets, condition, ...searches } = f.filter;
+      filters.push({
+        id: f.id ?? f.name ?? f.title,
+        name: f.name,
+        title: f.title,
+        logsource: f.logsource,
+        rules: targets,
+        searches,
+        conditions: typeof condition === 'string' ? [condition] : condition,
         file,
         line: start,
-        rule: name,
-        reason: 'filter (meta) rules are not supported yet',
-        kind: 'unsupported',
+        lines: detectionLines(doc.contents, counter, 'filter'),
       });
       continue;
     }
@@ -214,6 +256,7 @@ export function loadRules(text: string, file: string): LoadResult {
     const rule = checked.data;
     rules.push({
       id: rule.id ?? rule.title,
+      name: rule.name,
       title: rule.title,
       level: rule.level,
       status: rule.status,
@@ -226,5 +269,5 @@ export function loadRules(text: string, file: string): LoadResult {
       lines: docLines,
     });
   }
-  return { rules, problems };
+  return { rules, correlations, filters, problems };
 }

@@ -134,6 +134,15 @@ export function ruleScope(logsource: SigmaLogSource): RuleScope {
     else if (category !== undefined || logsource.service !== undefined)
       return { product: `category:${category ?? logsource.service}`, sources: undefined };
   }
+  if (product === 'linux') {
+    // Linux services are the event's "channels" (see linuxServices); a Linux category
+    // (process_creation, ...) comes from auditd or Sysmon for Linux, never from syslog lines.
+    const service = logsource.service?.toLowerCase();
+    const category = logsource.category?.toLowerCase();
+    if (service !== undefined) return { product, sources: [{ channel: service }] };
+    if (category !== undefined) return { product, sources: [{ channel: `category:${category}` }] };
+    return { product, sources: undefined };
+  }
   if (product !== 'windows') return { product, sources: undefined };
   const byCategory = listIn(WINDOWS_CATEGORIES, logsource.category?.toLowerCase());
   const byService = listIn(WINDOWS_SERVICES, logsource.service?.toLowerCase());
@@ -145,4 +154,41 @@ export function ruleScope(logsource: SigmaLogSource): RuleScope {
   if (byCategory) return { product, sources: byCategory };
   if (byService) return { product, sources: byService.map((channel) => ({ channel })) };
   return { product, sources: undefined };
+}
+
+/** Programs whose syslog lines are authentication logs (Sigma's `service: auth`, /var/log/auth.log). */
+export const LINUX_AUTH_PROGRAMS: readonly string[] = [
+  'sshd',
+  'sshd-session',
+  'sudo',
+  'su',
+  'login',
+  'passwd',
+  'chpasswd',
+  'useradd',
+  'userdel',
+  'usermod',
+  'groupadd',
+  'groupdel',
+  'gpasswd',
+  'systemd-logind',
+  'polkitd',
+  'pkexec',
+  'unix_chkpwd',
+  'chage',
+];
+
+/**
+ * The Sigma services a Linux syslog line belongs to: `syslog` always, `auth` for the programs
+ * above or the auth / authpriv facilities (4, 10), and the program's own name (`sshd`, `sudo`,
+ * `cron`, `vsftpd`, ...; `sshd-session` counts as `sshd`).
+ */
+export function linuxServices(program: string | undefined, facility: string | undefined): string[] {
+  const services = ['syslog'];
+  const name = program?.toLowerCase();
+  if ((name !== undefined && LINUX_AUTH_PROGRAMS.includes(name)) || facility === '4' || facility === '10')
+    services.push('auth');
+  if (name !== undefined) services.push(name === 'sshd-session' ? 'sshd' : name);
+  if (name === 'crond' || name === 'anacron') services.push('cron');
+  return services;
 }

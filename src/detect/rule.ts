@@ -11,6 +11,8 @@ export interface SigmaLogSource {
 /** A Sigma detection rule as written, validated but not yet compiled. */
 export interface SigmaRule {
   readonly id: string;
+  /** The optional `name` (Sigma 2): how correlations, aliases and filters may refer to the rule. */
+  readonly name?: string | undefined;
   readonly title: string;
   readonly level: SigmaLevel | undefined;
   readonly status: string | undefined;
@@ -29,6 +31,69 @@ export interface SigmaRule {
    * (`selection`, `selection/CommandLine|contains`, `selection/0/Image`), so that compilation
    * errors can point at the line that caused them.
    */
+  readonly lines: ReadonlyMap<string, number>;
+}
+
+export const CORRELATION_TYPES = [
+  'event_count',
+  'value_count',
+  'temporal',
+  'temporal_ordered',
+  'value_sum',
+  'value_avg',
+  'value_percentile',
+] as const;
+export type CorrelationType = (typeof CORRELATION_TYPES)[number];
+
+export type ThresholdOperator = 'gt' | 'gte' | 'lt' | 'lte' | 'eq' | 'neq';
+
+/** One bound of a correlation condition; several bound together (a range) must all hold. */
+export interface Threshold {
+  readonly op: ThresholdOperator;
+  readonly value: number;
+}
+
+/** A Sigma correlation (meta) rule as written, validated but not yet resolved against rules. */
+export interface SigmaCorrelation {
+  readonly id: string;
+  readonly name: string | undefined;
+  readonly title: string;
+  readonly level: SigmaLevel | undefined;
+  readonly status: string | undefined;
+  readonly tags: readonly string[];
+  readonly type: CorrelationType;
+  /** Referred rules or correlations, by id or name, as written. */
+  readonly rules: readonly string[];
+  /** Fields (or aliases) whose values split the events into separate groups; empty: one group. */
+  readonly groupBy: readonly string[];
+  /** The timespan as written (`5m`) and in milliseconds. */
+  readonly timespan: string;
+  readonly timespanMs: number;
+  /** All must hold. For temporal types without a condition: at least every referred rule. */
+  readonly condition: readonly Threshold[];
+  /** The `field` of value_* types: one name, or several counted together as one value. */
+  readonly field: readonly string[];
+  /** alias → (rule name or id → field in that rule's events). */
+  readonly aliases: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Whether the referred rules still raise their own alerts (Sigma's default: no). */
+  readonly generate: boolean;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** A Sigma filter (meta-rule): its condition is added with AND to the rules it names. */
+export interface SigmaFilter {
+  readonly id: string;
+  readonly name: string | undefined;
+  readonly title: string;
+  readonly logsource: SigmaLogSource;
+  /** Rules by id or name, or `any` (every rule of a matching log source). */
+  readonly rules: readonly string[] | 'any';
+  readonly searches: Readonly<Record<string, unknown>>;
+  readonly conditions: readonly string[];
+  readonly file: string;
+  readonly line: number;
+  /** Lines inside `filter`, keyed like `SigmaRule.lines`. */
   readonly lines: ReadonlyMap<string, number>;
 }
 

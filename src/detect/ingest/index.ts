@@ -1,0 +1,13 @@
+/** @module detect/ingest — log lines and files (syslog, access logs, CEF, JSON, EVTX) into ECS-style events. Pure. */
+
+export { parseAccessLogLine } from './access-log.js';
+export { parseCefLine } from './cef.js';
+export type { ParsedLine } from './event.js';
+export type { EvtxItem } from './evtx.js';
+export { decodeEvtx, eventXmlToJson, isEvtx } from './evtx.js';
+export type { IngestItem, IngestOptions, IngestProblem, IngestRecord, LogFormat } from './ingest.js';
+export { ingestFile, ingestLineStream, ingestLines, LineReader } from './ingest.js';
+export type { JsonFormat } from './json.js';
+export { jsonFormat, unflatten } from './json.js';
+export type { SyslogContext } from './syslog.js';
+export { parseSyslogLine } from './syslog.js';

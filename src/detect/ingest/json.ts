@@ -1,0 +1,60 @@
+/**
+ * JSON events: which kind they are (evtx_dump, Winlogbeat/ECS, generic) and flattened dotted
+ * keys (`"winlog.event_id": 4625`, as some exporters write ECS) put back into nested objects so
+ * that one field mapping serves both spellings.
+ */
+
+export type JsonFormat = 'evtx-json' | 'winlogbeat' | 'ecs' | 'json';
+
+const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * `{"a.b": 1, "a.c": 2}` → `{a: {b: 1, c: 2}}`. A dotted key that would land on a non-object
+ * (or on an unsafe name) stays as written: nothing is overwritten or lost.
+ */
+export function unflatten(event: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.keys(event).some((k) => k.includes('.'))) return event;
+  const out: Record<string, unknown> = {};
+  const dotted: Array<[string, unknown]> = [];
+  for (const [key, value] of Object.entries(event)) {
+    if (key.includes('.')) dotted.push([key, value]);
+    else out[key] = value;
+  }
+  for (const [key, value] of dotted) {
+    const path = key.split('.');
+    if (path.some((p) => p === '' || UNSAFE.has(p))) {
+      out[key] = value;
+      continue;
+    }
+    let node: Record<string, unknown> = out;
+    let placed = true;
+    for (let i = 0; i < path.length - 1; i++) {
+      const step = path[i] as string;
+      const next = Object.hasOwn(node, step) ? node[step] : undefined;
+      if (next === undefined) {
+        const created: Record<string, unknown> = {};
+        node[step] = created;
+        node = created;
+      } else if (typeof next === 'object' && next !== null && !Array.isArray(next)) {
+        node = next as Record<string, unknown>;
+      } else {
+        placed = false;
+        break;
+      }
+    }
+    const last = path[path.length - 1] as string;
+    if (placed && !Object.hasOwn(node, last)) node[last] = value;
+    else out[key] = value;
+  }
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The kind of a (nested) JSON event. */
+export function jsonFormat(event: Record<string, unknown>): JsonFormat {
+  if (isObject(event.Event) && isObject(event.Event.System)) return 'evtx-json';
+  if (isObject(event.winlog)) return 'winlogbeat';
+  if ('@timestamp' in event && (isObject(event.ecs) || isObject(event.event) || isObject(event.host))) return 'ecs';
+  return 'json';
+}
