@@ -1,0 +1,271 @@
+/**
+ * Phone numbers: a linear scan picks candidate runs (digits, spaces, dots, hyphens, brackets,
+ * a leading +, an extension "x123"), shapes that are dates, US SSNs or thousands are set
+ * aside, and libphonenumber-js (full metadata) checks the rest against the number plans of the
+ * organisation's region and of the English-speaking plans.
+ *
+ * Why not libphonenumber's own text finder: it runs its regular expressions over the whole
+ * text once per default region and only reports numbers valid in that region; our scanner reads
+ * the text once and calls the library on the few candidates with 7–15 digits.
+ *
+ * The rule, so a bare run of digits is not a phone number by itself:
+ * - written internationally (`+33 …`, `0033 …`): valid → high score; possible length → medium;
+ * - formatted like a phone (brackets around an area code, or three groups or more): valid in
+ *   one of the regions → reported;
+ * - otherwise (one or two groups of digits): reported only after a phone cue ("tél.", "phone",
+ *   "mobile", "fax", "call me", ...) or before one ("… office", "… fax").
+ * A phone cue also lets through a number no plan knows (a customer's own notation).
+ */
+import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { reason, span } from './span.js';
+import { fold, isAsciiAlnum, isDigit, isLetter } from './text.js';
+import type { Detector, Span, SpanReason } from './types.js';
+
+/** Separators inside a phone number: space . - ( ) / no-break spaces. */
+function isPhoneSeparator(c: number): boolean {
+  return c === 32 || c === 46 || c === 45 || c === 40 || c === 41 || c === 47 || c === 0xa0 || c === 0x202f;
+}
+
+/** Words (folded) that announce a phone number just before it. */
+const CUES_BEFORE = new Set([
+  'tel',
+  'telephone',
+  'telephoner',
+  'phone',
+  'phones',
+  'mobile',
+  'mob',
+  'portable',
+  'fax',
+  'cell',
+  'cellphone',
+  'gsm',
+  'call',
+  'calling',
+  'appeler',
+  'appelez',
+  'rappeler',
+  'rappelez',
+  'joindre',
+  'joignable',
+  'whatsapp',
+  'sms',
+  'desk',
+  'ph',
+  'standard',
+  'ligne',
+]);
+/** Words (folded) that label a phone number just after it, as in address blocks. */
+const CUES_AFTER = new Set([
+  'office',
+  'fax',
+  'mobile',
+  'home',
+  'work',
+  'cell',
+  'desk',
+  'bureau',
+  'portable',
+  'domicile',
+]);
+
+/** True when one of `cues` is a whole word among the `width` folded characters before / after. */
+function cueNear(folded: string, from: number, to: number, cues: ReadonlySet<string>): boolean {
+  const a = Math.max(0, from);
+  const b = Math.min(folded.length, to);
+  let i = a;
+  while (i < b) {
+    while (i < b && !isLetter(folded.charCodeAt(i))) i++;
+    const s = i;
+    while (i < b && isLetter(folded.charCodeAt(i))) i++;
+    // A word cut by the window edge is not a whole word.
+    if (
+      i > s &&
+      !(s === a && a > 0 && isLetter(folded.charCodeAt(a - 1))) &&
+      !(i === b && b < folded.length && isLetter(folded.charCodeAt(b)))
+    )
+      if (cues.has(folded.slice(s, i))) return true;
+  }
+  return false;
+}
+
+interface Candidate {
+  readonly start: number;
+  readonly end: number;
+  /** Digits only, with a leading + when written internationally (00 prefix turned into +). */
+  readonly dialable: string;
+  readonly digits: number;
+  readonly groups: readonly number[];
+  readonly international: boolean;
+  readonly brackets: boolean;
+  readonly separators: string;
+}
+
+/** Dates (2024-03-01, 01/03/2024, 01.03.24), US SSNs (123-45-6789): not phone numbers. */
+function otherShape(c: Candidate): boolean {
+  const g = c.groups;
+  const sep = c.separators;
+  if (g.length >= 3 && g[0] === 4 && g[1] === 2 && g[2] === 2 && sep.startsWith('--')) return true;
+  if (
+    g.length === 3 &&
+    (g[0] ?? 0) <= 2 &&
+    (g[1] ?? 0) <= 2 &&
+    (g[2] === 4 || g[2] === 2) &&
+    (sep === '//' || sep === '..' || sep === '--')
+  )
+    return true;
+  if (g.length === 3 && g[0] === 3 && g[1] === 2 && g[2] === 4 && sep === '--') return true;
+  return false;
+}
+
+/** 1 000 000, 12 345 678.90 style amounts: every group after the first has 3 digits. */
+function thousands(c: Candidate): boolean {
+  if (c.international || c.brackets || c.groups.length < 2 || c.dialable.startsWith('0')) return false;
+  return (c.groups[0] ?? 0) <= 3 && c.groups.slice(1).every((n) => n === 3);
+}
+
+const PARSE_REGIONS_EN: readonly CountryCode[] = ['US', 'GB'];
+
+export const phoneDetector: Detector = {
+  id: 'pii.phone',
+  types: ['pii.phone'],
+  description: {
+    fr: 'Numéros de téléphone (français et internationaux)',
+    en: 'Phone numbers (French and international)',
+  },
+  detect(text, context) {
+    const out: Span[] = [];
+    const regions: CountryCode[] = [context.defaultRegion as CountryCode];
+    if (context.locales.includes('en')) for (const r of PARSE_REGIONS_EN) if (!regions.includes(r)) regions.push(r);
+    const n = text.length;
+    let folded: string | undefined;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (!(isDigit(c) || c === 43 || c === 40)) continue;
+      if (i > 0) {
+        const p = text.charCodeAt(i - 1);
+        if (isAsciiAlnum(p) || p === 43 || p === 45 || p === 46 || p === 47 || p === 95) continue;
+      }
+      // Read the run: digits and single or double separators, at most 32 characters.
+      let j = i + (c === 43 ? 1 : 0);
+      let dialable = c === 43 ? '+' : '';
+      let digits = 0;
+      let lastDigit = -1;
+      let sepRun = 0;
+      let brackets = false;
+      let separators = '';
+      const groups: number[] = [];
+      let group = 0;
+      while (j < n && j - i < 32) {
+        const d = text.charCodeAt(j);
+        if (isDigit(d)) {
+          digits++;
+          group++;
+          dialable += text[j];
+          lastDigit = j + 1;
+          sepRun = 0;
+        } else if (isPhoneSeparator(d) && sepRun < 2) {
+          // "(0)" after a country code is the trunk prefix written for national callers.
+          if (d === 40 && text.charCodeAt(j + 1) === 48 && text.charCodeAt(j + 2) === 41 && dialable.startsWith('+')) {
+            j += 3;
+            continue;
+          }
+          if (d === 40 || d === 41) brackets = true;
+          if (group > 0) {
+            groups.push(group);
+            group = 0;
+          }
+          if (d !== 32 && d !== 0xa0 && d !== 0x202f) separators += text[j];
+          sepRun++;
+        } else break;
+        j++;
+      }
+      if (group > 0) groups.push(group);
+      if (lastDigit < 0) continue;
+      let end = lastDigit;
+      // An extension: x123, ext. 123.
+      if ((text.charCodeAt(end) === 120 || text.charCodeAt(end) === 88) && isDigit(text.charCodeAt(end + 1))) {
+        let x = end + 1;
+        while (x < n && x - end <= 6 && isDigit(text.charCodeAt(x))) x++;
+        if (x - end <= 6) end = x;
+      }
+      // A digit or letter glued to the end means a longer token: not a phone number.
+      if (
+        end < n &&
+        (isAsciiAlnum(text.charCodeAt(end)) || (text.charAt(end) === '.' && isDigit(text.charCodeAt(end + 1))))
+      ) {
+        i = end - 1;
+        continue;
+      }
+      context.work.units += end - i;
+      if (digits < 7 || digits > 15) {
+        i = end - 1;
+        continue;
+      }
+      if (dialable.startsWith('00') && !dialable.startsWith('000')) dialable = `+${dialable.slice(2)}`;
+      const cand: Candidate = {
+        start: text.charAt(i) === '(' && !text.slice(i, end).includes(')') ? i + 1 : i,
+        end,
+        dialable,
+        digits,
+        groups,
+        international: dialable.startsWith('+'),
+        brackets,
+        separators,
+      };
+      i = end - 1;
+      if (otherShape(cand)) continue;
+      folded ??= fold(text);
+      const cue =
+        cueNear(folded, cand.start - 32, cand.start, CUES_BEFORE) || cueNear(folded, end, end + 14, CUES_AFTER);
+      const formatted = cand.international || cand.brackets || groups.length >= 3;
+      if (!cue && (!formatted || thousands(cand))) continue;
+      // Number plans: international numbers parse on their own; national ones per region.
+      let valid: PhoneNumber | undefined;
+      let possible: PhoneNumber | undefined;
+      for (const region of cand.international ? regions.slice(0, 1) : regions) {
+        context.work.units++;
+        const parsed = parsePhoneNumberFromString(cand.dialable, region);
+        if (!parsed) continue;
+        if (parsed.isValid()) {
+          valid = parsed;
+          break;
+        }
+        if (!possible && parsed.isPossible()) possible = parsed;
+      }
+      let score: number;
+      const reasons: SpanReason[] = [];
+      const plan = valid ?? possible;
+      if (valid) {
+        score = valid.country === context.defaultRegion || cand.international || cue ? 0.92 : 0.8;
+        reasons.push(
+          reason(
+            'phone.valid',
+            `numéro de téléphone valide selon le plan de numérotation (${valid.country ?? valid.countryCallingCode})`,
+            `valid phone number for its numbering plan (${valid.country ?? valid.countryCallingCode})`,
+          ),
+        );
+      } else if (possible && (cand.international || cue)) {
+        score = 0.75;
+        reasons.push(
+          reason(
+            'phone.possible',
+            `longueur possible pour le plan de numérotation (${possible.country ?? possible.countryCallingCode})`,
+            `possible length for the numbering plan (${possible.country ?? possible.countryCallingCode})`,
+          ),
+        );
+      } else if (cue) {
+        score = 0.65;
+      } else continue;
+      if (cue)
+        reasons.push(reason('phone.cue', 'annoncé comme un numéro de téléphone', 'introduced as a phone number'));
+      if (!plan && cue && reasons.length === 1)
+        reasons.unshift(
+          reason('phone.shape', `${digits} chiffres groupés comme un numéro`, `${digits} digits grouped like a number`),
+        );
+      out.push(span('pii.phone', 'pii.phone', cand.start, end, score, reasons));
+    }
+    return out;
+  },
+};
