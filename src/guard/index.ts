@@ -18,3 +18,11 @@ export type { ProviderRule } from './secrets-providers.js';
 export { PROVIDER_RULES } from './secrets-providers.js';
 export { shannonEntropy } from './text.js';
 export type { DetectContext, Detector, Dictionary, Span, SpanReason, WorkMeter } from './types.js';
+export type {
+  InjectionKind,
+  InjectionMode,
+  InjectionOptions,
+  InjectionReason,
+  InjectionResult,
+} from './injection/index.js';
+export { detectInjection, SHIPPED_INJECTION_MODEL } from './injection/index.js';
