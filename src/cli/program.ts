@@ -8,6 +8,7 @@ import { isRole, PERMISSIONS, type Permission, ROLES, VigieError } from '../core
 import { checkPasswordStrength } from '../platform/index.js';
 import { type CliIo, cliActor, configFrom, type GlobalOptions, packageVersion, withPlatform } from './context.js';
 import { registerDetect } from './detect.js';
+import { registerGuard } from './guard.js';
 import { registerMail } from './mail.js';
 import { registerSense } from './sense.js';
 import { serve } from './serve.js';
@@ -211,6 +212,7 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
   registerSense(program, io);
   registerMail(program, io);
   registerDetect(program, io);
+  registerGuard(program, io);
 
   const audit = program.command('audit').description('the tamper-evident audit trail');
   audit
