@@ -26,17 +26,30 @@ export const LAYERS: Record<string, LayerRule> = {
   },
   detect: { modules: ['core'], packages: [...PURE_LIBRARIES, 'yaml', '@ts-evtx/core'] },
   guard: { modules: ['core'], packages: [...PURE_LIBRARIES, 'yaml', 'libphonenumber-js', 'node:crypto'] },
+  learn: { modules: ['core'], packages: [...PURE_LIBRARIES, 'yaml', 'htmlparser2', 'node:crypto'] },
   // Outer ring.
   store: {
     modules: ['core', 'audit'],
     packages: ['kysely', 'better-sqlite3', 'pg', 'node:fs', 'node:path'],
   },
   platform: {
-    modules: ['core', 'audit', 'sense', 'mail', 'store'],
-    packages: [...PURE_LIBRARIES, 'argon2', 'mqtt', 'imapflow', 'node:crypto', 'node:fs', 'node:module'],
+    modules: ['core', 'audit', 'sense', 'mail', 'detect', 'guard', 'learn', 'store'],
+    packages: [
+      ...PURE_LIBRARIES,
+      'argon2',
+      'mqtt',
+      'imapflow',
+      'nodemailer',
+      'node:crypto',
+      'node:fs',
+      'node:module',
+      'node:path',
+      'node:dgram',
+      'node:net',
+    ],
   },
   server: {
-    modules: ['core', 'audit', 'sense', 'mail', 'platform'],
+    modules: ['core', 'audit', 'sense', 'mail', 'detect', 'guard', 'learn', 'platform'],
     packages: [
       ...PURE_LIBRARIES,
       'fastify',
@@ -52,7 +65,7 @@ export const LAYERS: Record<string, LayerRule> = {
     ],
   },
   cli: {
-    modules: ['core', 'audit', 'sense', 'mail', 'detect', 'guard', 'platform', 'store', 'server'],
+    modules: ['core', 'audit', 'sense', 'mail', 'detect', 'guard', 'learn', 'platform', 'store', 'server'],
     packages: [
       'commander',
       'node:fs',

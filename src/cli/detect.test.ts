@@ -87,6 +87,7 @@ describe('vigie detect', () => {
     expect(result.err).toBe('');
     expect(result.lines.map((l) => JSON.parse(l))).toEqual([
       {
+        kind: 'sigma',
         rule_id: '0b0b0b0b-0000-4000-8000-000000000001',
         rule_title: 'Whoami run',
         level: 'medium',
@@ -188,5 +189,165 @@ describe('vigie detect', () => {
     expect(result.code).toBe(1);
     expect(result.lines[0]).toMatch(/missing\.yml:1 {2}invalid {2}- {2}cannot read: No such file or folder$/);
     expect(result.lines.at(-1)).toBe('1 rules compile, 1 do not.');
+  });
+
+  describe('correlations and behavioural detectors', () => {
+    const correlationRule = (generate: boolean) => `title: Whoami again and again
+id: 0b0b0b0b-0000-4000-8000-0000000000c1
+level: high
+correlation:
+  type: event_count
+  rules:
+    - 0b0b0b0b-0000-4000-8000-000000000001
+  group-by:
+    - Computer
+  timespan: 10m
+  generate: ${generate}
+  condition:
+    gte: 2
+`;
+    const timed = (image: string, minute: number, computer = 'ws1') => {
+      const e = event(image);
+      return {
+        Event: {
+          ...e.Event,
+          System: {
+            ...e.Event.System,
+            Computer: computer,
+            TimeCreated: { '#attributes': { SystemTime: `2024-05-01T10:${String(minute).padStart(2, '0')}:00.000Z` } },
+          },
+        },
+      };
+    };
+    const logon = (second: number, user = 'alice', status = '0xc000006a') => ({
+      Event: {
+        System: {
+          EventID: 4625,
+          Channel: 'Security',
+          Computer: 'dc1',
+          Provider: { '#attributes': { Name: 'Microsoft-Windows-Security-Auditing' } },
+          TimeCreated: { '#attributes': { SystemTime: `2024-05-01T10:00:${String(second).padStart(2, '0')}.000Z` } },
+        },
+        EventData: { TargetUserName: user, IpAddress: '203.0.113.7', LogonType: 3, Status: status, SubStatus: status },
+      },
+    });
+    let folder: string;
+    beforeAll(() => {
+      folder = join(dir, 'correlated');
+      for (const sub of ['hidden', 'kept', 'logs']) mkdirSync(join(folder, sub), { recursive: true });
+      for (const [sub, generate] of [
+        ['hidden', false],
+        ['kept', true],
+      ] as const) {
+        writeFileSync(join(folder, sub, 'whoami.yml'), RULE);
+        writeFileSync(join(folder, sub, 'again.yml'), correlationRule(generate));
+      }
+      const whoami = 'C:\\Windows\\System32\\whoami.exe';
+      // Two on ws1 within ten minutes (an alert), one on ws2 (none), one on ws1 an hour later (none).
+      const lines = [timed(whoami, 0), timed(whoami, 3), timed(whoami, 4, 'ws2'), timed(whoami, 59)];
+      writeFileSync(join(folder, 'logs', 'sysmon.jsonl'), `${lines.map((e) => JSON.stringify(e)).join('\n')}\n`);
+      const logons = Array.from({ length: 8 }, (_, i) => logon(i * 5));
+      writeFileSync(join(folder, 'logons.jsonl'), `${logons.map((e) => JSON.stringify(e)).join('\n')}\n`);
+    });
+
+    it('prints a correlation alert with its group, contributing records and kind, and hides the rule it uses', async () => {
+      const result = await cli([
+        'run',
+        '--rules',
+        join(folder, 'hidden'),
+        '--logs',
+        join(folder, 'logs'),
+        '--format',
+        'jsonl',
+      ]);
+      expect(result.code).toBe(0);
+      const alerts = result.lines.map((l) => JSON.parse(l));
+      const file = join(folder, 'logs', 'sysmon.jsonl');
+      expect(alerts).toEqual([
+        expect.objectContaining({
+          kind: 'correlation',
+          rule_id: '0b0b0b0b-0000-4000-8000-0000000000c1',
+          rule_title: 'Whoami again and again',
+          level: 'high',
+          type: 'event_count',
+          value: 2,
+          event: { Computer: 'ws1' },
+          contributor_count: 2,
+          window: { start: '2024-05-01T10:00:00.000Z', end: '2024-05-01T10:03:00.000Z' },
+          source: [
+            { file, index: 0, rule_id: '0b0b0b0b-0000-4000-8000-000000000001', time: '2024-05-01T10:00:00.000Z' },
+            { file, index: 1, rule_id: '0b0b0b0b-0000-4000-8000-000000000001', time: '2024-05-01T10:03:00.000Z' },
+          ],
+        }),
+      ]);
+    });
+
+    it('keeps the base rule’s alerts when the correlation says generate, and shows every kind in the table', async () => {
+      const json = await cli(['run', '--rules', join(folder, 'kept'), '--logs', join(folder, 'logs'), '-f', 'jsonl']);
+      const kinds = json.lines.map((l) => JSON.parse(l).kind);
+      expect(kinds.filter((k) => k === 'sigma')).toHaveLength(4);
+      expect(kinds.filter((k) => k === 'correlation')).toHaveLength(1);
+      const table = await cli(['run', '--rules', join(folder, 'hidden'), '--logs', join(folder, 'logs')]);
+      expect(
+        table.lines.some((l) => /^high\s+.*sysmon\.jsonl#1\s+\[correlation\] Whoami again and again/.test(l)),
+      ).toBe(true);
+      expect(table.lines.at(-1)).toBe(
+        '0 alert(s) from 4 event(s) in 1 file(s), 1 rules; 1 correlation alert(s), 4 rule match(es) shown only through their correlations.',
+      );
+    });
+
+    it('reports rule matches without a readable time instead of correlating them in silence', async () => {
+      const result = await cli(['run', '--rules', join(folder, 'hidden'), '--logs', join(dir, 'logs', 'sysmon.jsonl')]);
+      expect(result.code).toBe(0);
+      expect(result.err).toContain('1 rule match(es) without a readable event time could not be correlated');
+    });
+
+    it('starts the windows afresh when a later file goes back in time (regression: its groups expired at once)', async () => {
+      const order = join(folder, 'order');
+      mkdirSync(order);
+      const whoami = 'C:\\Windows\\System32\\whoami.exe';
+      const older = (minute: number) => {
+        const e = timed(whoami, minute, 'ws9');
+        e.Event.System.TimeCreated['#attributes'].SystemTime = `2023-01-01T08:0${minute}:00.000Z`;
+        return e;
+      };
+      writeFileSync(
+        join(order, '1-new.jsonl'),
+        `${[timed(whoami, 0), timed(whoami, 1)].map((e) => JSON.stringify(e)).join('\n')}\n`,
+      );
+      writeFileSync(join(order, '2-old.jsonl'), `${[older(0), older(2)].map((e) => JSON.stringify(e)).join('\n')}\n`);
+      const result = await cli(['run', '--rules', join(folder, 'hidden'), '--logs', order, '-f', 'jsonl']);
+      expect(result.code).toBe(0);
+      expect(result.lines.map((l) => JSON.parse(l).event)).toEqual([{ Computer: 'ws1' }, { Computer: 'ws9' }]);
+      expect(result.err).toContain(
+        '2-old.jsonl starts at 2023-01-01T08:00:00.000Z, before the 2024-05-01T10:01:00.000Z already read',
+      );
+    });
+
+    it('runs the behavioural detectors by default, and not with --no-behaviour', async () => {
+      const logs = join(folder, 'logons.jsonl');
+      const on = await cli(['run', '--rules', join(dir, 'good'), '--logs', logs, '--format', 'jsonl']);
+      expect(on.code).toBe(0);
+      const alerts = on.lines.map((l) => JSON.parse(l));
+      expect(alerts.length).toBeGreaterThan(0);
+      const brute = alerts.find((a) => a.pattern === 'brute_force');
+      expect(brute).toMatchObject({
+        kind: 'behaviour',
+        rule_id: 'behaviour.brute_force',
+        status: 'opened',
+        entity: { value: expect.stringContaining('alice') },
+        threshold: 5,
+        window_ms: 300_000,
+        source: { file: logs, format: 'evtx-json' },
+      });
+      expect(brute.observed).toBeGreaterThanOrEqual(5);
+      expect(brute.reasons.length).toBeGreaterThan(0);
+      expect(brute.level).toMatch(/^(info|low|medium|high|critical)$/);
+      const off = await cli(['run', '--rules', join(dir, 'good'), '--logs', logs, '--no-behaviour', '-f', 'jsonl']);
+      expect(off.code).toBe(0);
+      expect(off.lines).toEqual([]);
+      const table = await cli(['run', '--rules', join(dir, 'good'), '--logs', logs]);
+      expect(table.lines.some((l) => /logons\.jsonl#\d+\s+\[behaviour\] .*\(opened\)/.test(l))).toBe(true);
+    });
   });
 });

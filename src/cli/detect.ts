@@ -1,15 +1,32 @@
 /**
  * `vigie detect ...`: the Sigma engine over files. `rules check` lists the rules that do not
- * compile (exit 1 if any); `run` reads JSON-lines logs and prints one alert per rule match.
- * An alert is a result, not a failure: `run` exits 0 unless it was misused (2) or something
- * could not be read or decoded (1), which is always reported, never skipped in silence.
+ * compile (exit 1 if any); `run` reads logs and prints one alert per rule match (`kind:
+ * "sigma"`), per correlation that fires (`kind: "correlation"`) and per behavioural alert
+ * (`kind: "behaviour"`, on unless `--no-behaviour`). Records are processed in file order,
+ * files in the order given: correlation and behavioural windows slide on each event's own time
+ * and assume roughly time-ordered input (an event older than its window is counted as late and
+ * reported, not correlated). An alert is a result, not a failure: `run` exits 0 unless it was
+ * misused (2) or something could not be read or decoded (1), which is always reported, never
+ * skipped in silence.
  */
 import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type Command, CommanderError, Option } from 'commander';
 import { VigieError } from '../core/index.js';
 import {
+  type BehaviourAlert,
+  type BehaviourEngine,
+  type BehaviourSettings,
+  type CorrelationAlert,
+  type Correlator,
   compileRuleTexts,
+  createBehaviourEngine,
+  createCorrelator,
+  type DetectMatch,
+  eventTime,
+  fromEcsEvent,
+  fromWindowsEvent,
   type IngestItem,
   type IngestRecord,
   ingestFile,
@@ -20,7 +37,9 @@ import {
   type RuleSet,
   type RuleText,
 } from '../detect/index.js';
-import type { CliIo } from './context.js';
+import { createPlatform, DETECT_LINE_FORMATS, type DetectLineFormat } from '../platform/index.js';
+import { openStore } from '../store/index.js';
+import { type CliIo, cliActor, configFrom, type GlobalOptions, identityPolicyFrom } from './context.js';
 import { filesUnder, type OnUnreadable, unreadableText } from './files.js';
 
 const isRuleFile = (name: string) => /\.ya?ml$/i.test(name);
@@ -80,6 +99,137 @@ async function* logRecords(file: string, onBad: (where: string, why: string) => 
   }
 }
 
+/** Where a record came from, as every alert names it. */
+function sourceOf(file: string, record: IngestRecord) {
+  return {
+    file,
+    index: record.index,
+    format: record.format,
+    ...(record.line !== undefined ? { line: record.line } : { record: record.record }),
+  };
+}
+
+/** `file#index`, the reference a correlation keeps of each contributing record. */
+const refOf = (file: string, index: number) => `${file}#${index}`;
+
+/** A contributor's reference back to `{file, index}` (the file may itself hold `#`). */
+function contributorSource(ref: string | undefined): { file: string; index: number } | undefined {
+  if (ref === undefined) return undefined;
+  const at = ref.lastIndexOf('#');
+  const index = Number(ref.slice(at + 1));
+  return at > 0 && Number.isInteger(index) ? { file: ref.slice(0, at), index } : undefined;
+}
+
+const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
+
+function sigmaJson(match: DetectMatch, file: string, record: IngestRecord): string {
+  return JSON.stringify({
+    kind: 'sigma',
+    rule_id: match.ruleId,
+    rule_title: match.ruleTitle,
+    level: match.level ?? null,
+    tags: match.tags,
+    attack: match.attack,
+    source: sourceOf(file, record),
+    event: record.event,
+  });
+}
+
+function correlationJson(alert: CorrelationAlert): string {
+  return JSON.stringify({
+    kind: 'correlation',
+    rule_id: alert.correlationId,
+    rule_title: alert.correlationTitle,
+    level: alert.level ?? null,
+    tags: alert.tags,
+    type: alert.type,
+    value: alert.value,
+    condition: alert.condition,
+    window: { start: iso(alert.windowStart), end: iso(alert.windowEnd) },
+    rules: alert.rules,
+    // The most recent contributing records (at most 20), and how many there were in all.
+    contributor_count: alert.contributorCount,
+    source: alert.contributors.map((c) => ({
+      ...(contributorSource(c.ref) ?? { ref: c.ref ?? null }),
+      rule_id: c.ruleId,
+      time: iso(c.time),
+    })),
+    event: alert.group,
+  });
+}
+
+function behaviourJson(alert: BehaviourAlert, file: string, record: IngestRecord): string {
+  return JSON.stringify({
+    kind: 'behaviour',
+    rule_id: `behaviour.${alert.pattern}`,
+    rule_title: alert.title.en,
+    level: alert.severity,
+    id: alert.id,
+    status: alert.status,
+    pattern: alert.pattern,
+    entity: alert.entity,
+    entities: alert.entities,
+    observed: alert.observed,
+    threshold: alert.threshold,
+    counts: alert.counts,
+    ...(alert.baseline ? { baseline: alert.baseline } : {}),
+    window_ms: alert.windowMs,
+    first_time: iso(alert.firstTime),
+    last_time: iso(alert.lastTime),
+    techniques: alert.techniques,
+    reasons: alert.reasons,
+    // The record that opened or worsened the alert.
+    source: sourceOf(file, record),
+    event: record.event,
+  });
+}
+
+const groupText = (group: Readonly<Record<string, string>>) =>
+  Object.entries(group)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+
+function tableLine(level: string, source: string, rule: string): string {
+  return `${level.padEnd(13)}  ${source.padEnd(30)}  ${rule}`;
+}
+
+function correlationRow(alert: CorrelationAlert): string {
+  const last = alert.contributors[alert.contributors.length - 1];
+  const where = last?.ref ?? '-';
+  const group = groupText(alert.group);
+  return tableLine(
+    alert.level ?? '-',
+    where,
+    `[correlation] ${alert.correlationTitle} (${alert.correlationId}) ${alert.type}=${alert.value}` +
+      `${group ? ` ${group}` : ''}, ${alert.contributorCount} record(s)`,
+  );
+}
+
+function behaviourRow(alert: BehaviourAlert, file: string, record: IngestRecord): string {
+  return tableLine(
+    alert.severity,
+    refOf(file, record.index),
+    `[behaviour] ${alert.title.en} (${alert.status}) ${alert.entity.kind}=${alert.entity.value} ` +
+      `${alert.observed}/${alert.threshold} in ${Math.round(alert.windowMs / 1000)}s`,
+  );
+}
+
+/** The longest window of the behavioural detectors: how far back an event may arrive and still count. */
+function longestBehaviourWindow(settings: BehaviourSettings): number {
+  return Math.max(
+    settings.bruteForce.windowMs,
+    settings.passwordSpray.windowMs,
+    settings.credentialStuffing.windowMs,
+    settings.userEnumeration.windowMs,
+    settings.portScan.windowMs,
+    settings.webScan.windowMs,
+    settings.requestBurst.bucketMs,
+  );
+}
+
+/** Windows events go to the Windows adapter, everything else (syslog, access logs, CEF, ECS) to the ECS one. */
+const WINDOWS_FORMATS = new Set(['evtx', 'evtx-json', 'winlogbeat']);
+
 export function registerDetect(program: Command, io: CliIo): Command {
   const detect = program.command('detect').description('detection over logs: Sigma rules');
   const rules = detect.command('rules').description('Sigma rule files');
@@ -95,9 +245,92 @@ export function registerDetect(program: Command, io: CliIo): Command {
         throw new CommanderError(1, 'vigie.detect.rulesDoNotCompile', 'some rules do not compile');
     });
   detect
+    .command('import <paths...>')
+    .description(
+      "store log files in Vigie's database and run the platform's detection on them (the rules of " +
+        'VIGIE_DETECT_RULES_DIR and of imported packs), as if they had been sent to the server; audited',
+    )
+    .addOption(
+      new Option('-f, --log-format <format>', 'format of text lines').choices([...DETECT_LINE_FORMATS]).default('auto'),
+    )
+    .option('--year <year>', 'year of RFC 3164 syslog time stamps, which carry none (default: this year)')
+    .action(async (paths: string[], options: { logFormat: DetectLineFormat; year?: string }) => {
+      const globals = program.opts<GlobalOptions>();
+      const config = configFrom(io, globals);
+      const year = options.year === undefined ? undefined : Number(options.year);
+      if (year !== undefined && !(Number.isInteger(year) && year >= 1970 && year <= 9999))
+        throw new VigieError('VIGIE_ERR_VALIDATION', `--year must be a year, not "${options.year}".`);
+      let failures = 0;
+      const files = filesUnder(paths, isLogFile, (path, why) => {
+        failures += 1;
+        io.err(`vigie: cannot read ${path}: ${why}\n`);
+      });
+      const store = await openStore({ url: config.VIGIE_DATABASE_URL, dataDir: config.VIGIE_DATA_DIR });
+      try {
+        const platform = createPlatform(store, {
+          identityPolicy: identityPolicyFrom(config),
+          detect: { rulesDir: config.VIGIE_DETECT_RULES_DIR, replayMinutes: config.VIGIE_DETECT_REPLAY_MINUTES },
+        });
+        await platform.detect.restore();
+        for (const file of files) {
+          let bytes: Uint8Array;
+          try {
+            bytes = readFileSync(file);
+          } catch (error) {
+            failures += 1;
+            io.err(`vigie: cannot read ${file}: ${unreadableText(error)}\n`);
+            continue;
+          }
+          // EVTX is decoded here (the server takes records); text goes as lines, parsed by the service.
+          const batches: Array<{ records?: unknown[]; lines?: string[] }> = [];
+          if (isEvtx(bytes)) {
+            const records: unknown[] = [];
+            for (const item of ingestFile(file, bytes, { year: year ?? new Date().getUTCFullYear() })) {
+              if (item.ok) records.push(item.event);
+              else {
+                failures += 1;
+                io.err(`vigie: ${file}: record ${item.record ?? '?'}: ${item.reason}\n`);
+              }
+            }
+            for (let i = 0; i < records.length; i += platform.detect.maxBatch)
+              batches.push({ records: records.slice(i, i + platform.detect.maxBatch) });
+          } else {
+            const lines = new TextDecoder('utf-8').decode(bytes).split(/\r?\n/);
+            if (lines.at(-1) === '') lines.pop();
+            for (let i = 0; i < lines.length; i += platform.detect.maxBatch)
+              batches.push({ lines: lines.slice(i, i + platform.detect.maxBatch) });
+          }
+          let accepted = 0;
+          let created = 0;
+          const incidents = new Set<string>();
+          for (const [n, batch] of batches.entries()) {
+            const result = await platform.detect.ingest(
+              { ...batch, format: options.logFormat, source: `file:${basename(file)}`, year },
+              cliActor(),
+            );
+            accepted += result.accepted;
+            created += result.alerts.created;
+            for (const id of result.incidents) incidents.add(id);
+            for (const problem of result.rejected) {
+              failures += 1;
+              const at = n * platform.detect.maxBatch + problem.index + 1;
+              io.err(`vigie: ${file}:${batch.lines ? at : `record ${at}`}: ${problem.reason}\n`);
+            }
+          }
+          io.out(`${file}: ${accepted} event(s) stored, ${created} alert(s), ${incidents.size} incident(s)\n`);
+        }
+      } finally {
+        await store.close();
+      }
+      if (failures > 0)
+        throw new CommanderError(1, 'vigie.detect.importIncomplete', `${failures} record(s) or file(s) not imported`);
+    });
+  detect
     .command('run')
     .description(
-      'run Sigma rules over logs (JSON lines, EVTX, syslog, Apache/Nginx access logs, CEF) and print one alert per match',
+      'run Sigma rules, their correlations and the behavioural detectors over logs (JSON lines, EVTX, syslog, ' +
+        'Apache/Nginx access logs, CEF) and print one alert per match; records are read in file order and ' +
+        'correlation windows assume roughly time-ordered input',
     )
     .requiredOption('-r, --rules <paths...>', 'rule files or folders (.yml, .yaml)')
     .requiredOption(
@@ -105,7 +338,11 @@ export function registerDetect(program: Command, io: CliIo): Command {
       'log files or folders (.jsonl .ndjson .json .evtx .log .txt .cef; format found from the content)',
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'jsonl']).default('table'))
-    .action(async (options: { rules: string[]; logs: string[]; format: 'table' | 'jsonl' }) => {
+    .option(
+      '--no-behaviour',
+      'do not run the behavioural detectors (brute force, spraying, stuffing, scans, bursts; on by default)',
+    )
+    .action(async (options: { rules: string[]; logs: string[]; format: 'table' | 'jsonl'; behaviour: boolean }) => {
       const { set, unreadable } = loadRuleSet(options.rules);
       for (const problem of unreadable) io.err(`vigie: ${problem.file}: ${problem.reason}\n`);
       if (set.problems.length > 0)
@@ -125,9 +362,35 @@ export function registerDetect(program: Command, io: CliIo): Command {
         unreadableInputs += 1;
         io.err(`vigie: cannot read ${path}: ${why}\n`);
       });
+      let correlator: Correlator | undefined =
+        set.correlations.length > 0 ? createCorrelator(set.correlations) : undefined;
+      let behaviour: BehaviourEngine | undefined = options.behaviour ? createBehaviourEngine() : undefined;
+      // Windows slide on event time across files, in the order given. A file that starts
+      // further back than a window (older logs after newer ones) would see its groups expire
+      // at once: the engine concerned is closed (its last alerts printed) and started afresh.
+      const correlationSpan = Math.max(0, ...set.correlations.map((c) => c.correlation.timespanMs));
+      const behaviourSpan = behaviour ? longestBehaviourWindow(behaviour.settings) : 0;
+      let newest = Number.NEGATIVE_INFINITY;
+      let lateCorrelations = 0;
+      let badTimeCorrelations = 0;
+      let lateBehaviour = 0;
+      let restarts = 0;
       let bad = 0;
       let events = 0;
       let alerts = 0;
+      let hidden = 0;
+      let correlationAlerts = 0;
+      let behaviourAlerts = 0;
+      // Events a behavioural detector wanted but could not read (no time, say): counted, reported at the end.
+      let behaviourSkipped = 0;
+      let output: string[] = [];
+      const jsonl = options.format === 'jsonl';
+      const emitCorrelations = (list: readonly CorrelationAlert[]) => {
+        for (const alert of list) {
+          correlationAlerts += 1;
+          output.push(jsonl ? correlationJson(alert) : correlationRow(alert));
+        }
+      };
       // Rules disabled on an event: named once each, the run goes on without them.
       let problemsShown = set.detector.problems.length;
       const showNewProblems = () => {
@@ -137,7 +400,7 @@ export function registerDetect(program: Command, io: CliIo): Command {
           if (problem) io.err(`vigie: rule disabled: ${problemLine(problem)}\n`);
         }
       };
-      if (options.format === 'table') io.out(`${'LEVEL'.padEnd(13)}  ${'SOURCE'.padEnd(30)}  RULE\n`);
+      if (!jsonl) io.out(`${tableLine('LEVEL', 'SOURCE', 'RULE')}\n`);
       for (const file of logs) {
         let badHere = 0;
         const onBad = (where: string, why: string) => {
@@ -146,35 +409,69 @@ export function registerDetect(program: Command, io: CliIo): Command {
           // The first few are named; the count covers them all.
           if (badHere <= 5) io.err(`vigie: ${file}:${where}: not a readable event (${why})\n`);
         };
-        let output: string[] = [];
+        let firstTimed = true;
         try {
           for await (const record of logRecords(file, onBad)) {
             events += 1;
-            for (const match of set.detector.match(record.event)) {
-              alerts += 1;
-              if (options.format === 'jsonl') {
-                output.push(
-                  JSON.stringify({
-                    rule_id: match.ruleId,
-                    rule_title: match.ruleTitle,
-                    level: match.level ?? null,
-                    tags: match.tags,
-                    attack: match.attack,
-                    source: {
-                      file,
-                      index: record.index,
-                      format: record.format,
-                      ...(record.line !== undefined ? { line: record.line } : { record: record.record }),
-                    },
+            const time = correlator || behaviour ? (eventTime(record.event) ?? Number.NaN) : Number.NaN;
+            if (firstTimed && Number.isFinite(time)) {
+              firstTimed = false;
+              const restarted: string[] = [];
+              if (correlator && time < newest - correlationSpan) {
+                emitCorrelations(correlator.flush());
+                lateCorrelations += correlator.stats.late;
+                badTimeCorrelations += correlator.stats.badTime;
+                correlator = createCorrelator(set.correlations);
+                restarted.push('correlation');
+              }
+              if (behaviour && time < newest - behaviourSpan) {
+                lateBehaviour += behaviour.stats().late;
+                behaviour = createBehaviourEngine(behaviour.settings);
+                restarted.push('behavioural');
+              }
+              // The first few are named; the count covers them all.
+              if (restarted.length > 0 && ++restarts <= 5)
+                io.err(
+                  `vigie: ${file} starts at ${iso(time)}, before the ${iso(newest)} already read: ` +
+                    `${restarted.join(' and ')} windows started afresh\n`,
+                );
+            }
+            if (time > newest) newest = time;
+            const matches = set.detector.match(record.event);
+            for (const match of matches) {
+              if (correlator) {
+                emitCorrelations(
+                  correlator.observe({
+                    ruleId: match.ruleId,
+                    time,
                     event: record.event,
+                    ref: refOf(file, record.index),
                   }),
                 );
-              } else {
-                const source = `${file}#${record.index}`;
-                output.push(
-                  `${(match.level ?? '-').padEnd(13)}  ${source.padEnd(30)}  ${match.ruleTitle} (${match.ruleId})`,
-                );
+                // A rule a correlation uses without `generate: true` speaks only through it.
+                if (!correlator.keepsOwnAlerts(match.ruleId)) {
+                  hidden += 1;
+                  continue;
+                }
               }
+              alerts += 1;
+              output.push(
+                jsonl
+                  ? sigmaJson(match, file, record)
+                  : tableLine(match.level ?? '-', refOf(file, record.index), `${match.ruleTitle} (${match.ruleId})`),
+              );
+            }
+            if (behaviour) {
+              const adapted = WINDOWS_FORMATS.has(record.format)
+                ? fromWindowsEvent(record.event)
+                : fromEcsEvent(record.event);
+              if (!adapted.ok) behaviourSkipped += 1;
+              else
+                for (const observation of adapted.observations)
+                  for (const alert of behaviour.observe(observation)) {
+                    behaviourAlerts += 1;
+                    output.push(jsonl ? behaviourJson(alert, file, record) : behaviourRow(alert, file, record));
+                  }
             }
             showNewProblems();
             if (output.length >= 1024) {
@@ -188,10 +485,38 @@ export function registerDetect(program: Command, io: CliIo): Command {
           io.err(`vigie: cannot read ${file}: ${unreadableText(error)}\n`);
         }
         if (output.length > 0) io.out(`${output.join('\n')}\n`);
+        output = [];
         if (badHere > 5) io.err(`vigie: ${file}: ${badHere} record(s) in all could not be read\n`);
       }
-      if (options.format === 'table')
-        io.out(`${alerts} alert(s) from ${events} event(s) in ${logs.length} file(s), ${set.compiled.length} rules.\n`);
+      // End of input: windows still open are closed (conditions checked at close fire now).
+      if (correlator) {
+        emitCorrelations(correlator.flush());
+        if (output.length > 0) io.out(`${output.join('\n')}\n`);
+        const badTime = badTimeCorrelations + correlator.stats.badTime;
+        const late = lateCorrelations + correlator.stats.late;
+        if (badTime > 0)
+          io.err(`vigie: ${badTime} rule match(es) without a readable event time could not be correlated\n`);
+        if (late > 0) io.err(`vigie: ${late} rule match(es) older than their correlation window were not correlated\n`);
+      }
+      if (restarts > 5) io.err(`vigie: ${restarts} file(s) in all went back in time and restarted windows\n`);
+      if (behaviour) {
+        const stats = behaviour.stats();
+        if (behaviourSkipped > 0)
+          io.err(`vigie: ${behaviourSkipped} event(s) could not be read by the behavioural detectors (no time)\n`);
+        if (stats.late + lateBehaviour > 0)
+          io.err(`vigie: ${stats.late + lateBehaviour} event(s) older than the behavioural windows were not counted\n`);
+      }
+      if (!jsonl) {
+        const more = [
+          correlationAlerts > 0 ? `${correlationAlerts} correlation alert(s)` : '',
+          behaviourAlerts > 0 ? `${behaviourAlerts} behavioural alert(s)` : '',
+          hidden > 0 ? `${hidden} rule match(es) shown only through their correlations` : '',
+        ].filter(Boolean);
+        io.out(
+          `${alerts} alert(s) from ${events} event(s) in ${logs.length} file(s), ${set.compiled.length} rules` +
+            `${more.length > 0 ? `; ${more.join(', ')}` : ''}.\n`,
+        );
+      }
       if (bad > 0)
         throw new VigieError(
           'VIGIE_ERR_BAD_JSON',

@@ -27,8 +27,9 @@ import {
   parsePolicy,
   reportToCsv,
 } from '../guard/index.js';
-import type { CliIo } from './context.js';
+import { type CliIo, configFrom, type GlobalOptions } from './context.js';
 import { unreadableText } from './files.js';
+import { serve } from './serve.js';
 
 interface ScanOptions {
   readonly format: 'jsonl' | 'table';
@@ -173,7 +174,7 @@ async function* linesOf(path: string): AsyncGenerator<string> {
   }
 }
 
-export function registerGuard(program: Command, io: CliIo): Command {
+export function registerGuard(program: Command, io: CliIo, onServe?: (stop: () => Promise<void>) => void): Command {
   const guard = program
     .command('guard')
     .description('sensitive data and prompt injection in text sent to AI services; shadow-AI discovery');
@@ -304,6 +305,47 @@ export function registerGuard(program: Command, io: CliIo): Command {
       }
       if (unreadable > 0) throw new VigieError('VIGIE_ERR_NOT_FOUND', `${unreadable} log file(s) could not be read`);
     });
+
+  guard
+    .command('proxy')
+    .description(
+      'start Vigie with the OpenAI-compatible Guard proxy (POST /v1/chat/completions, GET /v1/models) in front of an upstream',
+    )
+    .requiredOption('--upstream <url>', 'base URL of the OpenAI-compatible service, e.g. https://api.openai.com/v1')
+    .option('--service <name>', "the upstream's name in the policy (VIGIE_GUARD_SERVICE, default internal-llm)")
+    .option('--timeout <seconds>', 'upstream time-out (VIGIE_GUARD_UPSTREAM_TIMEOUT, default 120)')
+    .option('-p, --port <port>', 'TCP port (VIGIE_PORT, default 8080)')
+    .option('--host <host>', 'address to listen on (VIGIE_HOST, default 127.0.0.1)')
+    .addHelpText(
+      'after',
+      '\nThe upstream key is read from VIGIE_GUARD_UPSTREAM_KEY (never from the command line). Clients use the base\n' +
+        'URL <vigie>/v1 and a Vigie API token with the guard:use scope as their API key.',
+    )
+    .action(
+      async (
+        options: { upstream: string; service?: string; timeout?: string; port?: string; host?: string },
+        command: Command,
+      ) => {
+        // The flags go through the same validation as the environment variables.
+        const merged = configFrom(
+          {
+            ...io,
+            env: {
+              ...io.env,
+              VIGIE_GUARD_UPSTREAM_URL: options.upstream,
+              ...(options.service !== undefined ? { VIGIE_GUARD_SERVICE: options.service } : {}),
+              ...(options.timeout !== undefined ? { VIGIE_GUARD_UPSTREAM_TIMEOUT: options.timeout } : {}),
+              ...(options.port !== undefined ? { VIGIE_PORT: options.port } : {}),
+              ...(options.host !== undefined ? { VIGIE_HOST: options.host } : {}),
+            },
+          },
+          command.optsWithGlobals<GlobalOptions>(),
+        );
+        const stop = await serve(merged, io, { demo: false });
+        io.out(`Guard proxy: ${merged.VIGIE_GUARD_UPSTREAM_URL} as service "${merged.VIGIE_GUARD_SERVICE}"\n`);
+        onServe?.(stop);
+      },
+    );
 
   guard
     .command('policy')

@@ -9,6 +9,7 @@ import { checkPasswordStrength } from '../platform/index.js';
 import { type CliIo, cliActor, configFrom, type GlobalOptions, packageVersion, withPlatform } from './context.js';
 import { registerDetect } from './detect.js';
 import { registerGuard } from './guard.js';
+import { registerLearn } from './learn.js';
 import { registerMail } from './mail.js';
 import { registerSense } from './sense.js';
 import { serve } from './serve.js';
@@ -213,6 +214,7 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
   registerMail(program, io);
   registerDetect(program, io);
   registerGuard(program, io);
+  registerLearn(program, io);
 
   const audit = program.command('audit').description('the tamper-evident audit trail');
   audit

@@ -4,7 +4,11 @@ import {
   bootstrapAdmin,
   connectSenseMqtt,
   createPlatform,
+  guardOptionsFrom,
   loadDemoData,
+  smtpTransport,
+  startDetectSyslog,
+  startLearnSender,
   startMailImapPolling,
   type VigieConfig,
 } from '../platform/index.js';
@@ -17,9 +21,26 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
   const platform = createPlatform(store, {
     identityPolicy: identityPolicyFrom(config),
     sense: { alertThreshold: config.VIGIE_SENSE_ALERT_THRESHOLD, maxSeries: config.VIGIE_SENSE_MAX_SERIES },
+    detect: { rulesDir: config.VIGIE_DETECT_RULES_DIR, replayMinutes: config.VIGIE_DETECT_REPLAY_MINUTES },
+    guard: guardOptionsFrom(config),
+    learn: {
+      contentDir: config.VIGIE_LEARN_CONTENT_DIR,
+      publicUrl: config.VIGIE_LEARN_PUBLIC_URL ?? config.VIGIE_PUBLIC_URL ?? `http://localhost:${config.VIGIE_PORT}`,
+      transport: config.VIGIE_LEARN_SMTP_URL ? smtpTransport(config.VIGIE_LEARN_SMTP_URL) : undefined,
+      ...(config.VIGIE_LEARN_COMPANY ? { company: config.VIGIE_LEARN_COMPANY } : {}),
+      classifier: {
+        scannerRanges: (config.VIGIE_LEARN_SCANNER_RANGES ?? '')
+          .split(',')
+          .map((r) => r.trim())
+          .filter(Boolean),
+      },
+      pseudonymSecret: config.VIGIE_LEARN_PSEUDONYM_SECRET,
+    },
   });
   // Detectors live in memory: replay each series' recent readings so baselines survive a restart.
   await platform.sense.restore();
+  // Detect's rules compile and its windows refill from the recent stored events before anything arrives.
+  const detectState = await platform.detect.restore();
   const bootstrap = await bootstrapAdmin(platform.identity, await store.users.count(), {
     username: config.VIGIE_ADMIN_USERNAME,
     password: config.VIGIE_ADMIN_PASSWORD,
@@ -47,6 +68,20 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
     if (broker.password) broker.password = '***';
     lines.push(`  sensors:  MQTT ${broker.toString()} (${config.VIGIE_SENSE_MQTT_TOPICS})`);
   }
+  lines.push(
+    `  detect:   ${detectState.rules} rule(s)${detectState.problems > 0 ? `, ${detectState.problems} not compiled` : ''}, ${detectState.replayed} recent event(s) replayed${detectState.truncated ? ' (replay cap reached)' : ''}`,
+  );
+  const syslog =
+    config.VIGIE_DETECT_SYSLOG_UDP || config.VIGIE_DETECT_SYSLOG_TCP
+      ? await startDetectSyslog({
+          detect: platform.detect,
+          udp: config.VIGIE_DETECT_SYSLOG_UDP,
+          tcp: config.VIGIE_DETECT_SYSLOG_TCP,
+          onProblem: (problem) => app.log.warn(problem, 'detect syslog: lines not ingested'),
+        })
+      : undefined;
+  if (syslog?.udp) lines.push(`  syslog:   UDP ${syslog.udp.address}:${syslog.udp.port}`);
+  if (syslog?.tcp) lines.push(`  syslog:   TCP ${syslog.tcp.address}:${syslog.tcp.port}`);
   if (bootstrap.created && bootstrap.generatedPassword) {
     lines.push(
       '',
@@ -69,6 +104,9 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
 
   const housekeeping = setInterval(() => {
     platform.prune().catch((err: unknown) => app.log.error({ err }, 'housekeeping failed'));
+    platform.detect
+      .pruneEvents(config.VIGIE_DETECT_RETENTION_DAYS)
+      .catch((err: unknown) => app.log.error({ err }, 'detect event retention failed'));
   }, 3_600_000);
   housekeeping.unref();
   const silences = setInterval(() => {
@@ -90,9 +128,20 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
         mailbox: config.VIGIE_MAIL_IMAP_MAILBOX,
         intervalMs: config.VIGIE_MAIL_IMAP_INTERVAL * 1000,
         mail: platform.mail,
+        simulations: platform.learn,
         onProblem: (problem) => app.log.warn(problem, 'reporting mailbox: message not queued'),
       })
     : undefined;
+
+  // Learn: sends a crash left half-done are marked interrupted (at most once), then the sender starts.
+  const interrupted = await platform.learn.recoverInterrupted();
+  if (interrupted > 0)
+    app.log.warn({ interrupted }, 'learn: simulation sends interrupted by the last stop, not retried');
+  const learnSender = startLearnSender({
+    tick: () => platform.learn.sendDue(),
+    intervalMs: config.VIGIE_LEARN_SEND_INTERVAL * 1000,
+    onProblem: (reason) => app.log.warn({ reason }, 'learn: sending simulations failed'),
+  });
 
   let closing: Promise<void> | undefined;
   return () => {
@@ -100,7 +149,9 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
       clearInterval(housekeeping);
       clearInterval(silences);
       await mqtt?.close();
+      await syslog?.close();
       await reportingMailbox?.stop();
+      await learnSender.stop();
       await app.close();
       await store.close();
     })();

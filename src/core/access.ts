@@ -21,6 +21,16 @@ export const PERMISSIONS = [
   'mail:read',
   'mail:write',
   'mail:settings',
+  'detect:read',
+  'detect:write',
+  'detect:ingest',
+  'detect:settings',
+  'guard:use',
+  'guard:read',
+  'guard:settings',
+  'learn:self',
+  'learn:read',
+  'learn:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -34,7 +44,21 @@ export type Permission = (typeof PERMISSIONS)[number];
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  analyst: ['posture:read', 'findings:read', 'findings:write', 'sense:read', 'mail:report', 'mail:read', 'mail:write'],
+  analyst: [
+    'posture:read',
+    'findings:read',
+    'findings:write',
+    'sense:read',
+    'mail:report',
+    'mail:read',
+    'mail:write',
+    'detect:read',
+    'detect:write',
+    'guard:use',
+    'guard:read',
+    'learn:self',
+    'learn:read',
+  ],
   auditor: [
     'posture:read',
     'users:read',
@@ -44,9 +68,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'metrics:read',
     'sense:read',
     'mail:read',
+    'detect:read',
+    'guard:read',
+    'learn:read',
   ],
-  // Every employee may report a message they doubt, and see its analysis.
-  learner: ['mail:report'],
+  // Every employee may report a message they doubt, and see its analysis; and follows their own
+  // learning path (learn:self — not given to auditors, whose role changes nothing, quiz state included).
+  learner: ['mail:report', 'guard:use', 'learn:self'],
 };
 
 export function isRole(value: unknown): value is Role {

@@ -83,6 +83,34 @@ export const ERROR_CATALOG = {
       fr: "Le mot de passe doit compter au moins 12 caractères et ne pas contenir le nom d'utilisateur.",
     },
   },
+  VIGIE_ERR_GUARD_BLOCKED: {
+    status: 400,
+    message: {
+      en: 'The Guard policy blocked this text: it may not be sent to this AI service.',
+      fr: 'La politique Guard a bloqué ce texte : il ne peut pas être envoyé à ce service d’IA.',
+    },
+  },
+  VIGIE_ERR_UPSTREAM: {
+    status: 502,
+    message: {
+      en: 'The AI service behind the Guard proxy failed or gave an unreadable answer.',
+      fr: 'Le service d’IA derrière le proxy Guard a échoué ou donné une réponse illisible.',
+    },
+  },
+  VIGIE_ERR_UPSTREAM_TIMEOUT: {
+    status: 504,
+    message: {
+      en: 'The AI service behind the Guard proxy did not answer in time.',
+      fr: 'Le service d’IA derrière le proxy Guard n’a pas répondu à temps.',
+    },
+  },
+  VIGIE_ERR_UPSTREAM_UNCONFIGURED: {
+    status: 503,
+    message: {
+      en: 'The Guard proxy has no AI service configured (VIGIE_GUARD_UPSTREAM_URL).',
+      fr: 'Le proxy Guard n’a pas de service d’IA configuré (VIGIE_GUARD_UPSTREAM_URL).',
+    },
+  },
   VIGIE_ERR_CONFIG: {
     status: 500,
     message: { en: 'Invalid configuration.', fr: 'Configuration invalide.' },

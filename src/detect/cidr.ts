@@ -46,7 +46,25 @@ function parseIpv6(text: string): bigint | undefined {
   return value;
 }
 
+/**
+ * Addresses already parsed: one event's address meets every `cidr` rule of its pool, each of
+ * which would parse it again (BigInt arithmetic, the hottest test on Security logs). Small
+ * and cleared when full, so memory stays bounded whatever the input.
+ */
+const parsedAddresses = new Map<string, Address | null>();
+const MAX_PARSED = 512;
+
 export function parseAddress(text: string): Address | undefined {
+  if (text.length > 64) return parseUncached(text);
+  const known = parsedAddresses.get(text);
+  if (known !== undefined) return known ?? undefined;
+  const address = parseUncached(text);
+  if (parsedAddresses.size >= MAX_PARSED) parsedAddresses.clear();
+  parsedAddresses.set(text, address ?? null);
+  return address;
+}
+
+function parseUncached(text: string): Address | undefined {
   const trimmed = text.trim();
   const v4 = parseIpv4(trimmed);
   if (v4 !== undefined) return { bits: 32, value: v4 };

@@ -137,14 +137,23 @@ export function createDetector(
     return found;
   };
 
-  const toMatch = (compiled: CompiledRule): DetectMatch => ({
-    ruleId: compiled.rule.id,
-    ruleTitle: compiled.rule.title,
-    level: compiled.rule.level,
-    tags: compiled.rule.tags,
-    attack: compiled.attack,
-    ruleFile: compiled.rule.file,
-  });
+  // A rule's match says the same every time: one frozen object per rule, not one per match.
+  const matchOf = new Map<CompiledRule, DetectMatch>();
+  const toMatch = (compiled: CompiledRule): DetectMatch => {
+    let found = matchOf.get(compiled);
+    if (!found) {
+      found = Object.freeze({
+        ruleId: compiled.rule.id,
+        ruleTitle: compiled.rule.title,
+        level: compiled.rule.level,
+        tags: compiled.rule.tags,
+        attack: compiled.attack,
+        ruleFile: compiled.rule.file,
+      });
+      matchOf.set(compiled, found);
+    }
+    return found;
+  };
 
   return {
     rules,

@@ -172,14 +172,16 @@ export function ownEntry<T>(table: Readonly<Record<string, T>>, key: string): T 
 
 function walk(root: Json, path: readonly string[]): Json {
   let node = root;
-  for (const key of path) {
+  for (let i = 0; i < path.length; i++) {
     if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+    const key = path[i] as string;
     node =
       key === '*'
         ? Object.values(node).find((child) => typeof child === 'object' && child !== null && !Array.isArray(child))
         : Object.hasOwn(node, key)
           ? (node as Record<string, Json>)[key]
           : undefined;
+    if (node === undefined) return undefined;
   }
   return node;
 }
@@ -258,19 +260,55 @@ function collectStrings(root: Json, objects: boolean, out: string[]): void {
   }
 }
 
+/** The values lower-cased; the same array when none changes (most Windows values are mixed case, ids are not). */
+function lowered(strings: readonly string[]): readonly string[] {
+  let out: string[] | undefined;
+  for (let i = 0; i < strings.length; i++) {
+    const s = strings[i] as string;
+    const l = s.toLowerCase();
+    if (out === undefined && l !== s) out = strings.slice(0, i);
+    out?.push(l);
+  }
+  return out ?? strings;
+}
+
+/**
+ * Where a rule field lives: a path from the root (`container` -1, a mapped field) or from one
+ * of the mapping's containers (by index), which each event resolves once for all its fields.
+ */
+interface Lookup {
+  readonly container: number;
+  readonly path: readonly string[];
+}
+
+/**
+ * One rule field under one mapping: where it lives, and the last view's read of it. Views
+ * cache their reads here rather than in a map of their own (one map per event was the
+ * hottest allocation): a read belongs to the view that made it, another view reads afresh.
+ */
+interface FieldSlot {
+  readonly lookups: readonly Lookup[];
+  owner: EventView | undefined;
+  read: FieldRead;
+}
+
 /** Where each rule field lives, resolved once per mapping. */
 class Resolver {
-  private readonly paths = new Map<string, ReadonlyArray<readonly string[]>>();
-  constructor(readonly mapping: FieldMapping) {}
+  private readonly slots = new Map<string, FieldSlot>();
+  readonly containerPaths: ReadonlyArray<readonly string[]>;
+  constructor(readonly mapping: FieldMapping) {
+    this.containerPaths = mapping.containers.map(splitPath);
+  }
 
-  candidates(field: string): ReadonlyArray<readonly string[]> {
-    let found = this.paths.get(field);
+  slot(field: string): FieldSlot {
+    let found = this.slots.get(field);
     if (!found) {
       const mapped = ownEntry(this.mapping.fields, field);
-      found = mapped
-        ? [splitPath(mapped)]
-        : this.mapping.containers.map((c) => [...splitPath(c), ...(c === '' ? field.split('.') : [field])]);
-      this.paths.set(field, found);
+      const lookups = mapped
+        ? [{ container: -1, path: splitPath(mapped) }]
+        : this.mapping.containers.map((c, i) => ({ container: i, path: c === '' ? field.split('.') : [field] }));
+      found = { lookups, owner: undefined, read: ABSENT };
+      this.slots.set(field, found);
     }
     return found;
   }
@@ -288,10 +326,11 @@ function resolverFor(mapping: FieldMapping): Resolver {
 
 /** An event seen through a field mapping, with every field read at most once. */
 export class EventView {
-  private readonly cache = new Map<string, FieldRead>();
   private everything: FieldRead | undefined;
   private readonly resolver: Resolver;
   private readonly renamed: Readonly<Record<string, string>> | undefined;
+  /** The mapping's container objects in this event, found on first need. */
+  private containers: Json[] | undefined;
 
   constructor(
     readonly event: Json,
@@ -305,20 +344,41 @@ export class EventView {
     }
   }
 
+  private container(index: number): Json {
+    if (this.containers === undefined)
+      this.containers = this.resolver.containerPaths.map((path) => walk(this.event, path));
+    return this.containers[index];
+  }
+
   field(name: string): FieldRead {
-    let read = this.cache.get(name);
-    if (read) return read;
-    read = ABSENT;
-    for (const path of this.resolver.candidates((this.renamed && ownEntry(this.renamed, name)) ?? name)) {
-      const raw = walk(this.event, path);
+    const slot = this.resolver.slot(name);
+    if (slot.owner === this) return slot.read;
+    const { renamed } = this;
+    const lookups =
+      renamed !== undefined && Object.hasOwn(renamed, name)
+        ? this.resolver.slot(renamed[name] as string).lookups
+        : slot.lookups;
+    let read = ABSENT;
+    for (let i = 0; i < lookups.length; i++) {
+      const { container, path } = lookups[i] as Lookup;
+      const raw = walk(container < 0 ? this.event : this.container(container), path);
       if (raw === undefined) continue;
       const value = unwrap(raw);
-      const strings: string[] = [];
-      collectStrings(value, false, strings);
-      read = { present: true, isNull: value === null, strings, lower: strings.map((s) => s.toLowerCase()) };
+      const single = scalarText(value);
+      // Most fields hold one text: no walk, no array copies.
+      if (single !== undefined) {
+        const lower = single.toLowerCase();
+        const strings = [single];
+        read = { present: true, isNull: false, strings, lower: lower === single ? strings : [lower] };
+      } else {
+        const strings: string[] = [];
+        collectStrings(value, false, strings);
+        read = { present: true, isNull: value === null, strings, lower: lowered(strings) };
+      }
       break;
     }
-    this.cache.set(name, read);
+    slot.owner = this;
+    slot.read = read;
     return read;
   }
 
@@ -327,9 +387,8 @@ export class EventView {
     if (!this.everything) {
       const strings: string[] = [];
       // Keywords search the event's data, not the header, when the format separates them.
-      for (const container of this.mapping.containers)
-        collectStrings(walk(this.event, splitPath(container)), true, strings);
-      this.everything = { present: true, isNull: false, strings, lower: strings.map((s) => s.toLowerCase()) };
+      for (let i = 0; i < this.mapping.containers.length; i++) collectStrings(this.container(i), true, strings);
+      this.everything = { present: true, isNull: false, strings, lower: lowered(strings) };
     }
     return this.everything;
   }

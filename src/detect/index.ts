@@ -49,6 +49,7 @@ export { resolveCorrelations } from './correlation/resolve.js';
 export { parseTimespan } from './correlation/timespan.js';
 export type { DetectMatch, Detector } from './engine.js';
 export { createDetector } from './engine.js';
+export { eventTime } from './event-time.js';
 export type { FieldMapping } from './fields.js';
 export {
   EVTX_JSON_MAPPING,

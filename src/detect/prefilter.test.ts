@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventView, PLAIN_JSON_MAPPING } from './fields.js';
 import { compileRuleTexts } from './index.js';
-import { Automaton, Prefilter } from './prefilter.js';
+import { Automaton, MAX_PREFILTER_LITERAL, Prefilter } from './prefilter.js';
 
 describe('literal prefilter', () => {
   it('the automaton finds exactly the patterns a substring search finds (property)', () => {
@@ -26,6 +26,43 @@ describe('literal prefilter', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+
+  it('folding non-ASCII characters finds every occurrence, and maybe more (property)', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', 'é', 'ü', '\u2013', '-'), maxLength: 30 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          text.filter((t) => t !== ''),
+          { minLength: 1, maxLength: 8 },
+        ),
+        text,
+        (patterns, haystack) => {
+          const folded = new Automaton(patterns, { foldNonAscii: true });
+          const found = new Set<number>();
+          const ids: number[] = [];
+          folded.collect(haystack, new Uint32Array(patterns.length), 1, ids);
+          for (const id of ids) found.add(id);
+          expect(ids.length).toBe(found.size); // each pattern once
+          patterns.forEach((p, i) => {
+            if (haystack.includes(p)) expect(found.has(i)).toBe(true);
+          });
+          expect(folded.any(haystack)).toBe(found.size > 0);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    // What folding gives up: one non-ASCII character stands for any other.
+    expect(new Automaton(['é'], { foldNonAscii: true }).any('ü')).toBe(true);
+    expect(new Automaton(['é']).any('ü')).toBe(false);
+  });
+
+  it('keeps a rule whose literal is longer than the part the automaton searches', () => {
+    const literal = `\\${'x'.repeat(MAX_PREFILTER_LITERAL)}\\tool.exe`;
+    const prefilter = new Prefilter([[[{ field: 'Image', literal }]]]);
+    const view = (image: string) => new EventView({ Image: image }, PLAIN_JSON_MAPPING);
+    expect(prefilter.candidates(view(`C:${literal.toUpperCase()}`))).toEqual([0]);
+    expect(prefilter.candidates(view('C:\\other.exe'))).toEqual([]);
   });
 
   it('keeps the rules whose every group has a hit, and those without a hint', () => {

@@ -75,31 +75,50 @@ export function conditionHint(node: ConditionNode, hints: ReadonlyMap<string, Hi
   }
 }
 
+export interface AutomatonOptions {
+  /**
+   * Every character outside ASCII read as one and the same character. The automaton then finds
+   * a superset of the occurrences (never fewer), in a table as narrow as ASCII: right for the
+   * prefilter, whose hits are only necessary conditions, wrong for an exact test.
+   */
+  readonly foldNonAscii?: boolean;
+}
+
 /**
  * Aho-Corasick over UTF-16 code units, compiled to a full transition table: characters
  * that occur in some pattern get a column, every other character leads back to the root, so
  * a scan costs one table read per character. (Rows only for shallow states, with failure
- * links below, measured slower on SigmaHQ's literals: scans go deep in Windows paths.)
+ * links below, measured slower on SigmaHQ's literals: scans go deep in Windows paths.) A
+ * table entry is the next state's row offset, negated (less one) when that state ends a
+ * pattern, so that the scan reads one array per character, not two.
  */
 export class Automaton {
   private readonly width: number;
   private readonly delta: Int32Array;
+  /** Pattern ids ending at each state, by state number. */
   private readonly out: Array<readonly number[] | undefined>;
   private readonly ascii = new Int32Array(128);
   private readonly other = new Map<number, number>();
+  /** The column of every non-ASCII character when folding, or -1. */
+  private readonly folded: number;
 
-  constructor(patterns: readonly string[]) {
+  constructor(patterns: readonly string[], options: AutomatonOptions = {}) {
     // Column per distinct character; 0 is "no pattern has it".
     let columns = 1;
+    let folded = -1;
     for (const pattern of patterns) {
       for (let i = 0; i < pattern.length; i++) {
         const c = pattern.charCodeAt(i);
-        if (this.column(c) === 0) {
+        if (c >= 128 && options.foldNonAscii) {
+          if (folded < 0) folded = columns++;
+        } else if (c < 128 ? this.ascii[c] === 0 : !this.other.has(c)) {
           if (c < 128) this.ascii[c] = columns++;
           else this.other.set(c, columns++);
         }
       }
     }
+    // Folding with no non-ASCII pattern character: every non-ASCII character is column 0.
+    this.folded = options.foldNonAscii ? Math.max(folded, 0) : -1;
     this.width = columns;
     const children: Array<Map<number, number>> = [new Map()];
     const outs: number[][] = [[]];
@@ -137,50 +156,98 @@ export class Automaton {
         queue.push(to);
       }
     }
+    // State numbers to row offsets, flagged when the state ends a pattern.
+    for (let i = 0; i < delta.length; i++) {
+      const to = delta[i] as number;
+      delta[i] = (outs[to]?.length ?? 0) > 0 ? -(to * columns) - 1 : to * columns;
+    }
     this.delta = delta;
     this.out = outs.map((o) => (o.length > 0 ? o : undefined));
   }
 
   private column(c: number): number {
-    return c < 128 ? (this.ascii[c] as number) : (this.other.get(c) ?? 0);
+    if (c < 128) return this.ascii[c] as number;
+    return this.folded >= 0 ? this.folded : (this.other.get(c) ?? 0);
   }
 
   /** Whether any pattern occurs in the text. */
   any(text: string): boolean {
-    const { delta, width, out, ascii, other } = this;
-    let state = 0;
+    const { delta, ascii, other, folded } = this;
+    let row = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      const k = c < 128 ? (ascii[c] as number) : (other.get(c) ?? 0);
-      state = delta[state * width + k] as number;
-      if (out[state] !== undefined) return true;
+      const k = c < 128 ? (ascii[c] as number) : folded >= 0 ? folded : (other.get(c) ?? 0);
+      row = delta[row + k] as number;
+      if (row < 0) return true;
     }
     return false;
   }
 
   /** Calls `found` with the id of every pattern occurrence (repeats included). */
   scan(text: string, found: (id: number) => void): void {
-    const { delta, width, out, ascii, other } = this;
-    let state = 0;
+    const { delta, width, out, ascii, other, folded } = this;
+    let row = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      const k = c < 128 ? (ascii[c] as number) : (other.get(c) ?? 0);
-      state = delta[state * width + k] as number;
-      const hits = out[state];
-      if (hits !== undefined) for (const id of hits) found(id);
+      const k = c < 128 ? (ascii[c] as number) : folded >= 0 ? folded : (other.get(c) ?? 0);
+      row = delta[row + k] as number;
+      if (row < 0) {
+        row = -row - 1;
+        const hits = out[row / width] as readonly number[];
+        for (const id of hits) found(id);
+      }
+    }
+  }
+
+  /**
+   * Appends to `ids` the id of each pattern that occurs in the text and whose `seen` slot is not
+   * yet `mark` (then sets it): each pattern once per mark, without a callback per occurrence.
+   */
+  collect(text: string, seen: Uint32Array, mark: number, ids: number[]): void {
+    const { delta, width, out, ascii, other, folded } = this;
+    let row = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const k = c < 128 ? (ascii[c] as number) : folded >= 0 ? folded : (other.get(c) ?? 0);
+      row = delta[row + k] as number;
+      if (row < 0) {
+        row = -row - 1;
+        const hits = out[row / width] as readonly number[];
+        for (let h = 0; h < hits.length; h++) {
+          const id = hits[h] as number;
+          if (seen[id] !== mark) {
+            seen[id] = mark;
+            ids.push(id);
+          }
+        }
+      }
     }
   }
 }
 
+/**
+ * The prefilter's automata search at most this many characters of each literal (its end:
+ * the end of a path or a command is the telling part). A value holding the literal holds
+ * its end, so no rule is lost; the tables stay small (hash values and long command lines
+ * made 20-350 MB tables that missed the cache at every character).
+ */
+export const MAX_PREFILTER_LITERAL = 20;
+
 /** A pool of tests with hints: which of them are worth evaluating on an event. */
 export class Prefilter {
   /** Per field: its automaton, and for each pattern id the (entry, group) codes it satisfies. */
-  private readonly fields: Array<{ field: string; automaton: Automaton; targets: number[][] }> = [];
+  private readonly fields: Array<{
+    field: string;
+    automaton: Automaton;
+    targets: number[][];
+    seen: Uint32Array;
+  }> = [];
   private readonly always: number[] = [];
   private readonly need: Uint8Array;
   private readonly count: Uint8Array;
   private readonly entryStamp: Uint32Array;
   private readonly groupStamp: Uint32Array;
+  private readonly ids: number[] = [];
   private generation = 0;
 
   constructor(hints: readonly Hint[]) {
@@ -200,40 +267,50 @@ export class Prefilter {
         for (const { field, literal } of group) {
           const literals = byField.get(field) ?? new Map<string, number[]>();
           byField.set(field, literals);
-          const targets = literals.get(literal) ?? [];
-          if (targets[targets.length - 1] !== code) targets.push(code);
-          literals.set(literal, targets);
+          const searched = literal.length > MAX_PREFILTER_LITERAL ? literal.slice(-MAX_PREFILTER_LITERAL) : literal;
+          const targets = literals.get(searched) ?? [];
+          if (!targets.includes(code)) targets.push(code);
+          literals.set(searched, targets);
         }
       });
     });
     for (const [field, literals] of byField) {
-      this.fields.push({ field, automaton: new Automaton([...literals.keys()]), targets: [...literals.values()] });
+      this.fields.push({
+        field,
+        automaton: new Automaton([...literals.keys()], { foldNonAscii: true }),
+        targets: [...literals.values()],
+        seen: new Uint32Array(literals.size),
+      });
     }
   }
 
   /** Indexes (in increasing order) of the entries that may match this event. */
   candidates(view: EventView): number[] {
     this.generation = (this.generation + 1) >>> 0 || 1;
-    const { need, count, entryStamp, groupStamp, generation } = this;
+    const { need, count, entryStamp, groupStamp, generation, ids } = this;
     const hits = this.always.slice();
-    const found = (targets: readonly number[] | undefined) => {
-      if (targets === undefined) return;
-      for (const code of targets) {
-        if (groupStamp[code] === generation) continue;
-        groupStamp[code] = generation;
-        const index = (code / MAX_GROUPS) | 0;
-        if (entryStamp[index] !== generation) {
-          entryStamp[index] = generation;
-          count[index] = 0;
-        }
-        count[index] = (count[index] as number) + 1;
-        if (count[index] === need[index]) hits.push(index);
-      }
-    };
-    for (const { field, automaton, targets } of this.fields) {
+    for (const { field, automaton, targets, seen } of this.fields) {
       const read = field === '' ? view.allValues() : view.field(field);
-      for (const text of read.lower) automaton.scan(text, (id) => found(targets[id]));
+      const texts = read.lower;
+      if (texts.length === 0) continue;
+      ids.length = 0;
+      for (let t = 0; t < texts.length; t++) automaton.collect(texts[t] as string, seen, generation, ids);
+      for (let n = 0; n < ids.length; n++) {
+        const codes = targets[ids[n] as number] as readonly number[];
+        for (let c = 0; c < codes.length; c++) {
+          const code = codes[c] as number;
+          if (groupStamp[code] === generation) continue;
+          groupStamp[code] = generation;
+          const index = (code / MAX_GROUPS) | 0;
+          if (entryStamp[index] !== generation) {
+            entryStamp[index] = generation;
+            count[index] = 0;
+          }
+          count[index] = (count[index] as number) + 1;
+          if (count[index] === need[index]) hits.push(index);
+        }
+      }
     }
-    return hits.sort((a, b) => a - b);
+    return hits.length > 1 ? hits.sort((a, b) => a - b) : hits;
   }
 }

@@ -67,6 +67,43 @@ export const configSchema = z.object({
     .optional(),
   VIGIE_MAIL_IMAP_MAILBOX: z.string().min(1).max(200).default('INBOX'),
   VIGIE_MAIL_IMAP_INTERVAL: z.coerce.number().int().min(10).max(86_400).default(60),
+  VIGIE_DETECT_RULES_DIR: z.string().min(1).optional(),
+  VIGIE_DETECT_SYSLOG_UDP: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port')
+    .optional(),
+  VIGIE_DETECT_SYSLOG_TCP: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port')
+    .optional(),
+  VIGIE_DETECT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  VIGIE_DETECT_REPLAY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
+  VIGIE_GUARD_UPSTREAM_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL (the base, e.g. https://api.openai.com/v1)')
+    .optional(),
+  VIGIE_GUARD_UPSTREAM_KEY: z.string().min(1).max(4096).optional(),
+  VIGIE_GUARD_SERVICE: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, . _ -')
+    .default('internal-llm'),
+  VIGIE_GUARD_UPSTREAM_TIMEOUT: z.coerce.number().min(1).max(3600).default(120),
+  VIGIE_GUARD_KNOWN_HOSTS: z.string().max(10_000).optional(),
+  VIGIE_LEARN_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL (smtp://user:pass@host:587)')
+    .optional(),
+  VIGIE_LEARN_PUBLIC_URL: z.url().optional(),
+  VIGIE_LEARN_CONTENT_DIR: z.string().min(1).optional(),
+  VIGIE_LEARN_SEND_INTERVAL: z.coerce.number().int().min(1).max(3600).default(30),
+  VIGIE_LEARN_COMPANY: z.string().max(200).optional(),
+  VIGIE_LEARN_SCANNER_RANGES: z.string().max(10_000).optional(),
+  VIGIE_LEARN_PSEUDONYM_SECRET: z.string().min(16).max(200).optional(),
 });
 
 export type VigieConfig = z.infer<typeof configSchema>;

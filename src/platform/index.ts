@@ -8,6 +8,53 @@ export type { VigieConfig } from './config.js';
 export { configSchema, loadConfig } from './config.js';
 export { loadDemoData } from './demo.js';
 export type {
+  DetectAlertKind,
+  DetectAlertView,
+  DetectAttack,
+  DetectBatchInput,
+  DetectChangeView,
+  DetectEventView,
+  DetectIncidentDetail,
+  DetectIncidentView,
+  DetectIngestResult,
+  DetectOptions,
+  DetectRuleProblemView,
+  DetectRuleView,
+  DetectService,
+  DetectVerdict,
+  IncidentResolution,
+  IncidentStatus,
+} from './detect.js';
+export {
+  DETECT_ALERT_KINDS,
+  DETECT_SOURCE_PATTERN,
+  DETECT_VERDICTS,
+  INCIDENT_RESOLUTIONS,
+  INCIDENT_STATUSES,
+} from './detect.js';
+export type { DetectLineFormat } from './detect-events.js';
+export { DETECT_LINE_FORMATS, MAX_LINE_LENGTH } from './detect-events.js';
+export { MAX_RULE_FILE_BYTES } from './detect-rules.js';
+export type { DetectSyslogListener, DetectSyslogOptions } from './detect-syslog.js';
+export { parseHostPort, SyslogFramer, startDetectSyslog } from './detect-syslog.js';
+export type {
+  GuardActionCounts,
+  GuardCaller,
+  GuardCatalogueEntry,
+  GuardDashboard,
+  GuardDecisionInput,
+  GuardDecisionView,
+  GuardDiscoveryView,
+  GuardOptions,
+  GuardPolicyCheck,
+  GuardPolicyView,
+  GuardScanView,
+  GuardService,
+} from './guard.js';
+export { GUARD_SHIPPED_POLICY_ID, guardOptionsFrom } from './guard.js';
+export type { ChatMessage, ChatRequest, GuardProxy, GuardProxyOptions, ProxyPlan } from './guard-proxy.js';
+export { ClientGone, planChat, rewriteCompletion, SseRewriter, UpstreamCall } from './guard-proxy.js';
+export type {
   Caller,
   Identity,
   IdentityPolicy,
@@ -18,6 +65,20 @@ export type {
   UserChanges,
 } from './identity.js';
 export { checkPasswordStrength, DEFAULT_IDENTITY_POLICY, USERNAME_PATTERN, weakPasswordReason } from './identity.js';
+export type {
+  CampaignInput,
+  CampaignStatus,
+  CampaignView,
+  Learner,
+  LearnOptions,
+  LearnService,
+  PublicQuestion,
+  TrackedVisit,
+} from './learn.js';
+export { CAMPAIGN_STATUSES, createLearnService, TOKEN_PATTERN, tokenDigest } from './learn.js';
+export { readContentDir, SHIPPED_CONTENT_DIR } from './learn-content.js';
+export type { LearnTransport, OutgoingMessage } from './learn-sender.js';
+export { smtpTransport, startLearnSender } from './learn-sender.js';
 export type {
   AnalystVerdict,
   LearnResult,

@@ -19,6 +19,12 @@ export interface MailImapOptions {
   readonly mail: MailService;
   /** Messages read per poll at most; the rest wait for the next poll. */
   readonly batch?: number;
+  /**
+   * Learn's hook: a reported message that is (or forwards) one of our simulations is counted as
+   * a simulation report (matched by its X-Vigie-Simulation header or tracking link) and kept out
+   * of the triage queue.
+   */
+  readonly simulations?: { claimMailboxReport(raw: Uint8Array): Promise<boolean> };
   /** Called for problems (connection, a message that cannot be read); never fatal. */
   readonly onProblem?: (problem: { uid?: number; reason: string }) => void;
 }
@@ -28,6 +34,8 @@ export interface PollResult {
   readonly queued: number;
   readonly duplicates: number;
   readonly failed: number;
+  /** Reports of Learn simulations (only when the hook is given). */
+  readonly simulations?: number;
 }
 
 const DEFAULT_BATCH = 100;
@@ -74,7 +82,13 @@ export async function pollReportingMailbox(options: MailImapOptions): Promise<Po
     socketTimeout: 60_000,
   });
   client.on('error', (error: Error) => problem({ reason: error.message }));
-  const result = { fetched: 0, queued: 0, duplicates: 0, failed: 0 };
+  const result: { fetched: number; queued: number; duplicates: number; failed: number; simulations?: number } = {
+    fetched: 0,
+    queued: 0,
+    duplicates: 0,
+    failed: 0,
+    ...(options.simulations ? { simulations: 0 } : {}),
+  };
   await client.connect();
   try {
     const lock = await client.getMailboxLock(options.mailbox);
@@ -88,6 +102,10 @@ export async function pollReportingMailbox(options: MailImapOptions): Promise<Po
         try {
           const { reporter, messages } = await reportedMessages(message.source);
           for (const bytes of messages) {
+            if (options.simulations && (await options.simulations.claimMailboxReport(bytes))) {
+              result.simulations = (result.simulations ?? 0) + 1;
+              continue;
+            }
             const { duplicate } = await options.mail.report(
               bytes,
               { source: 'imap', reporter },

@@ -10,10 +10,10 @@ export interface ModuleInfo {
 export const MODULE_CATALOG: readonly ModuleInfo[] = [
   { id: 'platform', name: { en: 'Platform', fr: 'Plateforme' }, enabled: true },
   { id: 'mail', name: { en: 'Mail — phishing verdicts', fr: 'Mail — verdicts d’hameçonnage' }, enabled: true },
-  { id: 'guard', name: { en: 'Guard — AI data-leak guard', fr: 'Guard — garde-fou IA' }, enabled: false },
-  { id: 'detect', name: { en: 'Detect — log detection', fr: 'Detect — détection dans les journaux' }, enabled: false },
+  { id: 'guard', name: { en: 'Guard — AI data-leak guard', fr: 'Guard — garde-fou IA' }, enabled: true },
+  { id: 'detect', name: { en: 'Detect — log detection', fr: 'Detect — détection dans les journaux' }, enabled: true },
   { id: 'sense', name: { en: 'Sense — IoT supervision', fr: 'Sense — supervision IoT' }, enabled: true },
-  { id: 'learn', name: { en: 'Learn — awareness', fr: 'Learn — sensibilisation' }, enabled: false },
+  { id: 'learn', name: { en: 'Learn — awareness', fr: 'Learn — sensibilisation' }, enabled: true },
   { id: 'govern', name: { en: 'Govern — risk register', fr: 'Govern — registre des risques' }, enabled: false },
   { id: 'respond', name: { en: 'Respond — playbooks', fr: 'Respond — réponse' }, enabled: false },
 ];

@@ -2,8 +2,12 @@
 import { type Clock, systemClock } from '../core/index.js';
 import type { Store } from '../store/index.js';
 import { createAuditTrail } from './audit-trail.js';
+import { createDetectService, type DetectOptions } from './detect.js';
 import { createFindings } from './findings.js';
+import { createGuardService, type GuardOptions } from './guard.js';
+import { createGuardProxy } from './guard-proxy.js';
 import { createIdentity, DEFAULT_IDENTITY_POLICY, type IdentityPolicy } from './identity.js';
+import { createLearnService, type LearnOptions } from './learn.js';
 import { createMailService } from './mail.js';
 import { computePosture } from './posture.js';
 import { createSenseService, type SenseOptions } from './sense.js';
@@ -12,6 +16,9 @@ export interface PlatformOptions {
   readonly clock?: Clock;
   readonly identityPolicy?: Partial<IdentityPolicy>;
   readonly sense?: SenseOptions;
+  readonly detect?: DetectOptions;
+  readonly learn?: LearnOptions;
+  readonly guard?: GuardOptions;
 }
 
 export function createPlatform(store: Store, options: PlatformOptions = {}) {
@@ -19,6 +26,7 @@ export function createPlatform(store: Store, options: PlatformOptions = {}) {
   const identity = createIdentity(store, clock, { ...DEFAULT_IDENTITY_POLICY, ...options.identityPolicy });
   const auditTrail = createAuditTrail(store, clock);
   const findings = createFindings(store, clock);
+  const guard = createGuardService(store, clock, findings, options.guard);
   return {
     store,
     clock,
@@ -27,6 +35,10 @@ export function createPlatform(store: Store, options: PlatformOptions = {}) {
     findings,
     sense: createSenseService(store, clock, findings, options.sense),
     mail: createMailService(store, clock, findings),
+    detect: createDetectService(store, clock, findings, options.detect),
+    learn: createLearnService(store, clock, options.learn),
+    guard,
+    guardProxy: createGuardProxy(guard),
     posture: () => computePosture(store, auditTrail, clock),
     /** Housekeeping: drops expired sessions and sign-in events older than 30 days. */
     async prune(): Promise<{ sessions: number }> {

@@ -23,7 +23,12 @@ import { errorBody, registerErrorHandling } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { detectRoutes } from './routes/detect.js';
+import { guardRoutes } from './routes/guard.js';
+import { guardProxyRoutes } from './routes/guard-proxy.js';
 import { healthRoutes } from './routes/health.js';
+import { learnRoutes } from './routes/learn.js';
+import { learnPublicRoutes } from './routes/learn-public.js';
 import { mailRoutes } from './routes/mail.js';
 import { meRoutes } from './routes/me.js';
 import { postureRoutes } from './routes/posture.js';
@@ -140,6 +145,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(postureRoutes, { prefix: '/api', platform });
   await app.register(senseRoutes, { prefix: '/api/sense', platform });
   await app.register(mailRoutes, { prefix: '/api/mail', platform });
+  await app.register(detectRoutes, { prefix: '/api/detect', platform });
+  await app.register(learnRoutes, { prefix: '/api/learn', platform });
+  await app.register(learnPublicRoutes, { platform });
+  await app.register(guardRoutes, { prefix: '/api/guard', platform });
+  // OpenAI-compatible: clients are configured with base URL <vigie>/v1 and a Vigie API token.
+  await app.register(guardProxyRoutes, { prefix: '/v1', platform });
   await registerWeb(app, deps.webRoot ?? null);
   return app;
 }

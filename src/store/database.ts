@@ -11,6 +11,9 @@ import { VigieError } from '../core/index.js';
 import * as m0001 from './migrations/0001_platform.js';
 import * as m0002 from './migrations/0002_sense.js';
 import * as m0003 from './migrations/0003_mail.js';
+import * as m0004 from './migrations/0004_detect.js';
+import * as m0005 from './migrations/0005_guard.js';
+import * as m0006 from './migrations/0006_learn.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -37,6 +40,9 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0001_platform': m0001,
   '0002_sense': m0002,
   '0003_mail': m0003,
+  '0004_detect': m0004,
+  '0005_guard': m0005,
+  '0006_learn': m0006,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {

@@ -3,6 +3,9 @@
  * (sortable and identical in both), booleans are 0/1 integers, structured values JSON text.
  */
 import type { Generated } from 'kysely';
+import type { DetectTables } from './detect.js';
+import type { GuardTables } from './guard.js';
+import type { LearnTables } from './learn.js';
 
 export interface UsersTable {
   id: string;
@@ -147,7 +150,8 @@ export interface MailModelsTable {
   active: number;
 }
 
-export interface Database {
+/** Detect's and Guard's tables are declared beside their repositories (src/store/detect.ts, guard.ts). */
+export interface Database extends DetectTables, GuardTables, LearnTables {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

@@ -3,7 +3,10 @@ import { type Kysely, sql } from 'kysely';
 import { VigieError } from '../core/index.js';
 import { auditRepository } from './audit.js';
 import { type DatabaseOptions, type Dialect, openDatabase } from './database.js';
+import { detectRepository } from './detect.js';
 import { findingsRepository } from './findings.js';
+import { guardRepository } from './guard.js';
+import { learnRepository } from './learn.js';
 import { loginEventsRepository } from './login-events.js';
 import { mailRepository, moduleSettingsRepository } from './mail.js';
 import type { Database } from './schema.js';
@@ -22,6 +25,9 @@ export interface Repositories {
   readonly sense: ReturnType<typeof senseRepository>;
   readonly mail: ReturnType<typeof mailRepository>;
   readonly settings: ReturnType<typeof moduleSettingsRepository>;
+  readonly detect: ReturnType<typeof detectRepository>;
+  readonly guard: ReturnType<typeof guardRepository>;
+  readonly learn: ReturnType<typeof learnRepository>;
 }
 
 export interface Store extends Repositories {
@@ -47,6 +53,9 @@ function repositories(db: Kysely<Database>): Repositories {
     sense: senseRepository(db),
     mail: mailRepository(db),
     settings: moduleSettingsRepository(db),
+    detect: detectRepository(db),
+    guard: guardRepository(db),
+    learn: learnRepository(db),
   };
 }
 

@@ -1,12 +1,14 @@
 // Browser test of the web app against the real platform: sign-in, posture, languages, each section, sign-out.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { SSH_RULE, sshFailure } from '../support/detect.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
@@ -576,6 +578,592 @@ describe.skipIf(missing !== null)(`web app in a real browser${missing ? ` (skipp
       await mailShot(page, '21-mail-settings-fr');
       await page.getByLabel('Language / Langue').selectOption('en');
       await heading('Mail — settings').waitFor();
+    });
+  });
+
+  describe('Detect', () => {
+    // Its own people and sessions, so this block also runs alone (-t Detect).
+    const DETECT_AUDITOR = { username: 'e2e.detect.auditor', password: 'detect-audit-phrase-2024!' };
+    const BROKEN_RULE = `title: Broken rule
+id: 0c1d7a52-4f7e-4f0e-9c55-2f3d0e0b0bad
+logsource:
+  product: linux
+detection:
+  selection:
+    foo|nosuchmodifier: bar
+  condition: selection
+`;
+    const contexts: BrowserContext[] = [];
+    let admin: Page;
+
+    afterAll(async () => {
+      for (const opened of contexts) await opened.close();
+    });
+
+    async function openAs(username: string, password: string, locale: string): Promise<Page> {
+      if (!browser) throw new Error('no browser');
+      const created = await browser.newContext({ locale, baseURL: baseUrl, viewport: { width: 1366, height: 900 } });
+      created.setDefaultTimeout(STEP_TIMEOUT);
+      contexts.push(created);
+      const signedIn = await created.newPage();
+      await signedIn.goto('/');
+      await signedIn.getByLabel('User name').fill(username);
+      await signedIn.getByLabel('Password').fill(password);
+      await signedIn.getByRole('button', { name: 'Sign in' }).click();
+      await signedIn.getByRole('heading', { level: 1, name: 'Organisation posture' }).waitFor();
+      return signedIn;
+    }
+
+    const detectShot = (on: Page, name: string): Promise<Buffer> =>
+      on.screenshot({ path: join(SCREENSHOTS, `web-detect-${name}.png`), fullPage: true });
+    const detectNav = (on: Page) => on.getByRole('navigation', { name: 'Main navigation' });
+
+    test('an administrator imports a rule pack, reads the failures, switches a rule and checks thresholds', async () => {
+      admin = await openAs('admin', ADMIN_PASSWORD, 'en-US');
+      await detectNav(admin).getByRole('link', { name: 'Rules and thresholds' }).click();
+      await admin.getByRole('heading', { level: 1, name: 'Detect — rules and thresholds' }).waitFor();
+      await admin.getByText('No rule is loaded.').waitFor();
+
+      // Nothing chosen: the form says so instead of sending an empty pack.
+      await admin.getByRole('button', { name: 'Import', exact: true }).click();
+      await admin.getByText('Choose at least one .yml file.').waitFor();
+
+      await admin.getByLabel(/^Pack name/).fill('e2e-pack');
+      await admin.getByLabel('Rule files').setInputFiles([
+        { name: 'ssh.yml', mimeType: 'application/x-yaml', buffer: Buffer.from(SSH_RULE) },
+        { name: 'broken.yml', mimeType: 'application/x-yaml', buffer: Buffer.from(BROKEN_RULE) },
+      ]);
+      await admin.getByText('2 files chosen.').waitFor();
+      await admin.getByRole('button', { name: 'Import', exact: true }).click();
+      const result = admin.getByTestId('import-result');
+      await result.waitFor();
+      expect(await result.textContent()).toContain('Rules compiled: 1, from 2 files. Failed to compile: 1.');
+      // The failure names its file, its line and why.
+      const failed = result.getByRole('row', { name: /broken\.yml/ });
+      expect(await failed.textContent()).toMatch(/nosuchmodifier/);
+      await admin.getByRole('heading', { level: 2, name: 'Failed to compile (1)' }).waitFor();
+      const rule = admin.getByRole('row', { name: /SSH failed password/ });
+      await rule.waitFor();
+      expect(await rule.textContent()).toContain('T1110.001');
+      expect(await rule.locator('code[title="Password Guessing"]').count()).toBe(1);
+
+      await admin.getByLabel('Search rules (title, id, file, technique)').fill('nothing-like-this');
+      await admin.getByText('0 rules found.').waitFor();
+      await admin.getByLabel('Search rules (title, id, file, technique)').fill('t1110');
+      await admin.getByText('1 rule found.').waitFor();
+      const toggle = admin.getByRole('checkbox', { name: 'Rule “SSH failed password” in force' });
+      await toggle.uncheck();
+      await admin.getByText('Rule “SSH failed password” is switched off.').waitFor();
+      await toggle.check();
+      await admin.getByText('Rule “SSH failed password” is in force.').waitFor();
+
+      // A threshold out of bounds is explained next to its field, in the page's language and units.
+      const failures = admin.getByLabel('Failed sign-ins');
+      expect(await failures.inputValue()).toBe('5');
+      await failures.fill('1');
+      await admin.getByRole('button', { name: 'Save thresholds' }).click();
+      await admin.getByText('Enter a value from 2 to 1,000,000.').waitFor();
+      expect(await failures.getAttribute('aria-invalid')).toBe('true');
+      await detectShot(admin, '01-rules-invalid');
+      await failures.fill('5');
+      await admin.getByRole('button', { name: 'Save thresholds' }).click();
+      await admin.getByText('Thresholds saved.').waitFor();
+      await detectShot(admin, '02-rules');
+      await admin.getByLabel('Language / Langue').selectOption('fr');
+      await admin.getByRole('heading', { level: 1, name: 'Detect — règles et seuils' }).waitFor();
+      await admin.getByRole('heading', { level: 2, name: 'Échec de compilation (1)' }).waitFor();
+      await detectShot(admin, '02b-rules-fr');
+      await admin.getByLabel('Language / Langue').selectOption('en');
+      await admin.getByRole('heading', { level: 1, name: 'Detect — rules and thresholds' }).waitFor();
+    });
+
+    test('sshd brute force sent by a log shipper opens an incident that an administrator works', async () => {
+      // A log shipper holds a token that may only send logs.
+      const secret = await admin.evaluate(async () => {
+        const session = (await (await fetch('/api/auth/session')).json()) as { csrfToken: string };
+        const response = await fetch('/api/tokens', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+          body: JSON.stringify({ name: 'e2e-shipper', scopes: ['detect:ingest'] }),
+        });
+        return ((await response.json()) as { secret: string }).secret;
+      });
+      const start = Date.now() - 60_000;
+      const lines = Array.from({ length: 8 }, (_, i) => sshFailure(start + i * 1000));
+      const ingested = await fetch(`${baseUrl}/api/detect/ingest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ lines, source: 'web01-rsyslog' }),
+      });
+      expect(ingested.status).toBe(200);
+      const batch = (await ingested.json()) as { accepted: number; alerts: { created: number }; incidents: string[] };
+      expect(batch.accepted).toBe(8);
+      expect(batch.alerts.created).toBeGreaterThanOrEqual(2);
+      expect(batch.incidents).toHaveLength(1);
+
+      await detectNav(admin).getByRole('link', { name: 'Incidents' }).click();
+      await admin.getByRole('heading', { level: 1, name: 'Detect — incidents' }).waitFor();
+      await admin.getByRole('navigation', { name: 'Incidents by status' }).getByRole('link', { name: 'New' }).click();
+      const row = admin.getByRole('row', { name: /web01/ });
+      await row.waitFor();
+      expect(await row.textContent()).toContain('New');
+      await detectShot(admin, '03-incidents');
+
+      await row.getByRole('link').click();
+      await admin.getByTestId('incident-facts').waitFor();
+      expect(await admin.getByTestId('incident-facts').textContent()).toContain('web01');
+      const behaviour = admin.getByTestId('timeline-alert').filter({ hasText: 'Brute force on account root' });
+      await behaviour.waitFor();
+      // The reasons in plain language, and what was measured against what (as the alert was raised, at 5).
+      expect(await behaviour.textContent()).toContain(
+        '5 failed sign-ins for account "root" within 5 min (threshold 5)',
+      );
+      const facts = behaviour.getByTestId('behaviour-facts');
+      expect(await facts.textContent()).toContain('5 (threshold 5)');
+      expect(await facts.textContent()).toContain('5 minutes');
+      // ATT&CK with names.
+      expect(await admin.locator('main').textContent()).toContain('Password Guessing');
+      // The log records behind it: collapsed, then the original line, copyable.
+      await behaviour.getByText(/^Log record/).click();
+      const record = behaviour.locator('.detect-event').first();
+      await record.locator('summary').first().click();
+      expect(await record.locator('pre').first().textContent()).toContain('sshd[4242]: Failed password for root');
+      expect(await record.getByRole('button', { name: /^Copy the original record/ }).count()).toBe(1);
+
+      await admin.getByRole('button', { name: 'Start investigating' }).click();
+      await admin.getByText('The incident is under investigation.').waitFor();
+      expect(await admin.getByTestId('incident-facts').textContent()).toContain('Investigating');
+
+      // A false positive on the behavioural alert raises that account's threshold, visibly and undoably.
+      await behaviour.getByRole('button', { name: 'False positive' }).click();
+      await behaviour.getByText('Marked as a false positive.').waitFor();
+      expect(await behaviour.getByRole('button', { name: 'False positive' }).getAttribute('aria-pressed')).toBe('true');
+      const change = behaviour.getByTestId('threshold-change');
+      await change.waitFor();
+      expect(await change.textContent()).toMatch(/default thresholds → thresholds ×\d/);
+      expect(await change.textContent()).toContain('In force');
+      await detectShot(admin, '04-incident-verdict');
+      await change.getByRole('button', { name: 'Undo' }).click();
+      await change.getByText(/^Undone on/).waitFor();
+      expect(await change.getByRole('button', { name: 'Undo' }).count()).toBe(0);
+
+      await admin.getByLabel('Language / Langue').selectOption('fr');
+      await admin.getByRole('heading', { level: 2, name: /^Chronologie/ }).waitFor();
+      const enFrancais = admin.getByTestId('timeline-alert').filter({ hasText: 'Force brute sur le compte root' });
+      expect(await enFrancais.textContent()).toContain('5 échecs de connexion pour le compte « root »');
+      await detectShot(admin, '05-incident-fr');
+      await admin.getByLabel('Language / Langue').selectOption('en');
+      await admin.getByRole('heading', { level: 2, name: /^Timeline/ }).waitFor();
+
+      await admin.getByLabel(/^Assignee/).fill('Red team liaison');
+      await admin.getByLabel(/^Note/).fill('Authorised penetration test from 203.0.113.7.');
+      await admin.getByRole('group', { name: 'Resolve as' }).getByRole('button', { name: 'False positive' }).click();
+      await admin.getByText('The incident is resolved (false positive).').waitFor();
+      expect(await admin.getByTestId('incident-facts').textContent()).toContain('Resolved — false positive');
+      await admin.getByText('Authorised penetration test from 203.0.113.7.').waitFor();
+      await admin.getByRole('button', { name: 'Reopen' }).waitFor();
+      await detectShot(admin, '06-incident-resolved');
+
+      // The threshold history on the rules page tells the same story.
+      await detectNav(admin).getByRole('link', { name: 'Rules and thresholds' }).click();
+      const history = admin.getByTestId('threshold-change').first();
+      await history.waitFor();
+      expect(await history.textContent()).toContain('Undone on');
+    });
+
+    test('the alert queue filters by kind and links to the incident', async () => {
+      await detectNav(admin).getByRole('link', { name: 'Alerts' }).click();
+      await admin.getByRole('heading', { level: 1, name: 'Detect — alerts' }).waitFor();
+      await admin
+        .getByRole('row', { name: /SSH failed password/ })
+        .first()
+        .waitFor();
+      await admin.getByLabel('Kind').selectOption('behaviour');
+      const row = admin.getByRole('row', { name: /Brute force on account root/ });
+      await row.waitFor();
+      expect(await admin.getByRole('row', { name: /SSH failed password/ }).count()).toBe(0);
+      expect(await row.textContent()).toContain('False positive');
+      expect(await row.locator('code[title="Password Guessing"]').count()).toBe(1);
+      await detectShot(admin, '07-alerts');
+      await row.getByRole('link', { name: /^Open incident of “Brute force on account root”/ }).click();
+      await admin.getByTestId('incident-facts').waitFor();
+    });
+
+    test('an auditor reads incidents, alerts and rules but sees no button that changes them', async () => {
+      const created = await admin.evaluate(async (account) => {
+        const session = (await (await fetch('/api/auth/session')).json()) as { csrfToken: string };
+        const response = await fetch('/api/users', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+          body: JSON.stringify({ ...account, role: 'auditor' }),
+        });
+        return response.status;
+      }, DETECT_AUDITOR);
+      expect([200, 201]).toContain(created);
+      const auditor = await openAs(DETECT_AUDITOR.username, DETECT_AUDITOR.password, 'en-US');
+      await detectNav(auditor).getByRole('link', { name: 'Incidents' }).click();
+      await auditor.getByRole('heading', { level: 1, name: 'Detect — incidents' }).waitFor();
+      await auditor
+        .getByRole('navigation', { name: 'Incidents by status' })
+        .getByRole('link', { name: 'Resolved' })
+        .click();
+      await auditor.getByRole('row', { name: /web01/ }).filter({ hasText: 'Resolved' }).getByRole('link').click();
+      await auditor.getByText('Your role can read incidents but not change them.').waitFor();
+      expect(await auditor.getByTestId('timeline-alert').count()).toBeGreaterThanOrEqual(2);
+      for (const name of ['Start investigating', 'Reopen', 'True positive', 'False positive', 'Undo']) {
+        expect(await auditor.getByRole('button', { name, exact: true }).count()).toBe(0);
+      }
+      expect(await auditor.getByRole('textbox').count()).toBe(0);
+      await detectShot(auditor, '08-incident-read-only');
+
+      await detectNav(auditor).getByRole('link', { name: 'Rules and thresholds' }).click();
+      await auditor.getByRole('row', { name: /SSH failed password/ }).waitFor();
+      expect(await auditor.getByRole('button', { name: 'Import', exact: true }).count()).toBe(0);
+      expect(await auditor.getByRole('button', { name: 'Save thresholds' }).count()).toBe(0);
+      expect(await auditor.getByRole('checkbox').count()).toBe(0);
+      expect(await auditor.getByRole('button', { name: 'Undo' }).count()).toBe(0);
+      await detectShot(auditor, '09-rules-read-only');
+    });
+  });
+
+  describe('Guard', () => {
+    // Its own people and sessions, so this block also runs alone (-t Guard).
+    const GUARD_AUDITOR = { username: 'e2e.guard.auditor', password: 'guard-audit-phrase-2024!' };
+    const contexts: BrowserContext[] = [];
+    afterAll(async () => {
+      for (const opened of contexts) await opened.close();
+    });
+
+    async function openAs(username: string, password: string, locale: string): Promise<Page> {
+      if (!browser) throw new Error('no browser');
+      const created = await browser.newContext({ locale, baseURL: baseUrl, viewport: { width: 1366, height: 900 } });
+      created.setDefaultTimeout(STEP_TIMEOUT);
+      contexts.push(created);
+      const signedIn = await created.newPage();
+      await signedIn.goto('/');
+      await signedIn.getByLabel('User name').fill(username);
+      await signedIn.getByLabel('Password').fill(password);
+      await signedIn.getByRole('button', { name: 'Sign in' }).click();
+      await signedIn.getByRole('heading', { level: 1, name: 'Organisation posture' }).waitFor();
+      return signedIn;
+    }
+    const guardShot = (on: Page, name: string): Promise<Buffer> =>
+      on.screenshot({ path: join(SCREENSHOTS, `web-guard-${name}.png`), fullPage: true });
+    const guardNav = (on: Page) => on.getByRole('navigation', { name: 'Main navigation' });
+
+    test('an administrator edits the policy, tries an IBAN, and sees it counted', async () => {
+      const admin = await openAs('admin', ADMIN_PASSWORD, 'en-US');
+      const created = await admin.evaluate(async (account) => {
+        const session = (await (await fetch('/api/auth/session')).json()) as { csrfToken: string };
+        const response = await fetch('/api/users', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+          body: JSON.stringify({ ...account, role: 'auditor' }),
+        });
+        return response.status;
+      }, GUARD_AUDITOR);
+      expect([200, 201]).toContain(created);
+
+      await guardNav(admin).getByRole('link', { name: 'Policy' }).click();
+      await admin.getByRole('heading', { level: 1, name: 'Guard policy' }).waitFor();
+      const editor = admin.getByTestId('guard-policy-yaml');
+      // The active version fills the editor once the versions have loaded.
+      await admin.getByTestId('guard-policy-versions').getByText('Shipped with Vigie').waitFor();
+      await expect.poll(() => editor.inputValue(), { timeout: STEP_TIMEOUT }).toContain('version: 1');
+      const original = await editor.inputValue();
+      expect(original).toContain('version: 1');
+      await editor.fill(original.replace('fallback: warn', 'fallback: explode'));
+      await admin.getByRole('button', { name: 'Save and activate' }).click();
+      const problems = admin.getByTestId('guard-policy-problems');
+      await problems.waitFor();
+      expect(await problems.textContent()).toMatch(/Line \d+: fallback/);
+      await guardShot(admin, '01-policy-error');
+      await editor.fill(original.replace('fallback: warn', 'fallback: warn # e2e'));
+      await admin.getByLabel('Note (optional)').fill('e2e edit');
+      await admin.getByRole('button', { name: 'Save and activate' }).click();
+      await admin.getByText('Policy saved and active.').waitFor();
+      await admin.getByRole('cell', { name: 'e2e edit' }).waitFor();
+      await guardShot(admin, '02-policy-saved');
+
+      await guardNav(admin).getByRole('link', { name: 'Dashboard' }).click();
+      await admin.getByRole('heading', { level: 1, name: 'Guard — AI data-leak guard' }).waitFor();
+      await admin
+        .getByLabel('Prompt', { exact: true })
+        .fill('Please wire 1 200 € to FR76 3000 6000 0112 3456 7890 189 today.');
+      await admin.getByRole('button', { name: 'Check' }).click();
+      const result = admin.getByTestId('guard-result');
+      await result.waitFor();
+      const text = (await result.textContent()) ?? '';
+      expect(text).toContain('Decision: Pseudonymised');
+      expect(text).toContain('[IBAN_1]');
+      expect(text).toContain('pii.iban');
+      expect(text).not.toContain('3000 6000 0112');
+      // The dashboard is read again on a visit: the new decision is counted.
+      await guardNav(admin).getByRole('link', { name: 'Try a prompt' }).click();
+      await guardNav(admin).getByRole('link', { name: 'Dashboard' }).click();
+      await admin
+        .getByTestId('guard-by-type')
+        .getByRole('row', { name: /pii\.iban/ })
+        .waitFor();
+      expect(await admin.getByTestId('guard-total-pseudonymise').textContent()).toMatch(/[1-9]/);
+      await guardShot(admin, '03-dashboard-en');
+      await admin.getByLabel('Language / Langue').selectOption('fr');
+      await admin.getByRole('heading', { level: 1, name: 'Guard — garde-fou IA' }).waitFor();
+      await guardShot(admin, '04-dashboard-fr');
+      await admin.getByLabel('Language / Langue').selectOption('en');
+    });
+
+    test('an auditor sees the policy and dashboard but cannot edit', async () => {
+      const auditor = await openAs(GUARD_AUDITOR.username, GUARD_AUDITOR.password, 'en-US');
+      await guardNav(auditor).getByRole('link', { name: 'Policy' }).click();
+      await auditor.getByText('You can read the policy; only an administrator can change it.').waitFor();
+      expect(await auditor.getByTestId('guard-policy-yaml').getAttribute('readonly')).not.toBeNull();
+      expect(await auditor.getByRole('button', { name: 'Save and activate' }).count()).toBe(0);
+      expect(await auditor.getByRole('button', { name: 'Activate' }).count()).toBe(0);
+      await guardNav(auditor).getByRole('link', { name: 'Dashboard' }).click();
+      await auditor
+        .getByTestId('guard-by-type')
+        .getByRole('row', { name: /pii\.iban/ })
+        .waitFor();
+      expect(await auditor.getByTestId('guard-try').count()).toBe(0);
+      await guardShot(auditor, '05-dashboard-auditor');
+    });
+  });
+
+  describe('Learn', () => {
+    // Its own people and sessions, so this block also runs alone (-t Learn).
+    const LEARN_LEARNER = {
+      username: 'e2e.learn.learner',
+      password: 'learn-pass-phrase-2024!',
+      displayName: 'Lea Learner',
+      department: 'Finance',
+      // Fill-in-the-blank answers are graded in the account's language (French when none is set).
+      locale: 'en',
+    };
+    const LEARN_AUDITOR = { username: 'e2e.learn.auditor', password: 'learn-audit-phrase-2024!' };
+    const contexts: BrowserContext[] = [];
+    afterAll(async () => {
+      for (const opened of contexts) await opened.close();
+    });
+
+    async function openAs(
+      username: string,
+      password: string,
+      locale: string,
+      viewport = { width: 1366, height: 900 },
+    ): Promise<Page> {
+      if (!browser) throw new Error('no browser');
+      const created = await browser.newContext({ locale, baseURL: baseUrl, viewport });
+      created.setDefaultTimeout(STEP_TIMEOUT);
+      contexts.push(created);
+      const signedIn = await created.newPage();
+      await signedIn.goto('/');
+      await signedIn.getByLabel('User name').fill(username);
+      await signedIn.getByLabel('Password').fill(password);
+      await signedIn.getByRole('button', { name: 'Sign in' }).click();
+      await signedIn.getByRole('button', { name: 'Log out' }).waitFor();
+      return signedIn;
+    }
+    const learnShot = (on: Page, name: string): Promise<Buffer> =>
+      on.screenshot({ path: join(SCREENSHOTS, `web-learn-${name}.png`), fullPage: true });
+    // By its role and either name, so it is found in French as in English.
+    const learnNav = (on: Page) => on.getByRole('navigation', { name: /^(Main navigation|Navigation principale)$/ });
+    let admin: Page;
+
+    test('an administrator creates a learner and an auditor', async () => {
+      admin = await openAs('admin', ADMIN_PASSWORD, 'en-US');
+      const statuses = await admin.evaluate(
+        async (accounts) => {
+          const session = (await (await fetch('/api/auth/session')).json()) as { csrfToken: string };
+          const out: number[] = [];
+          for (const account of accounts) {
+            const response = await fetch('/api/users', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+              body: JSON.stringify(account),
+            });
+            out.push(response.status);
+          }
+          return out;
+        },
+        [
+          { ...LEARN_LEARNER, role: 'learner' },
+          { ...LEARN_AUDITOR, role: 'auditor' },
+        ],
+      );
+      expect(statuses.every((status) => status === 200 || status === 201)).toBe(true);
+    });
+
+    test('a learner opens their page and a module, answers the quiz with explanations, and sees points', async () => {
+      const learner = await openAs(LEARN_LEARNER.username, LEARN_LEARNER.password, 'en-US');
+      await learnNav(learner).getByRole('link', { name: 'My training' }).click();
+      await learner.getByRole('heading', { level: 1, name: 'My training' }).waitFor();
+      await learner.getByTestId('learn-next').getByRole('link', { name: 'Start' }).waitFor();
+      expect(await learner.getByTestId('learn-points').textContent()).toBe('0');
+      await learnShot(learner, '01-me-en');
+
+      // The teaching page after a simulated click links to a real path, not a hash route: the app serves it.
+      await learner.goto('/learn/modules/reporting');
+      await learner.getByRole('heading', { level: 1, name: 'Report, quickly and without fear' }).waitFor();
+      await learner.getByRole('heading', { level: 2, name: 'Why every report counts' }).waitFor();
+      // Lesson Markdown is rendered as elements: **bold** becomes <strong>, list items become <li>.
+      expect(await learner.locator('.learn-markdown strong').first().textContent()).toBe(
+        'remove the message from every mailbox',
+      );
+      expect(await learner.locator('.learn-markdown li').count()).toBeGreaterThanOrEqual(3);
+      await learner.getByRole('button', { name: 'Start the quiz' }).click();
+      const quiz = learner.getByTestId('learn-quiz');
+      const first = (await quiz.getByRole('heading', { level: 3, name: /^Question 1 of \d+$/ }).textContent()) ?? '';
+      const count = Number(/of (\d+)/.exec(first)?.[1]);
+      expect(count).toBeGreaterThanOrEqual(3);
+      // The learner knows the lesson: answers are taken from the shipped module, found by the question's prompt.
+      const shipped = parseYaml(readFileSync(join(REPO_ROOT, 'content/learn/modules/reporting.yaml'), 'utf8')) as {
+        questions: {
+          kind: string;
+          prompt: { en: string };
+          text?: { en: string };
+          choices?: { en: string; correct?: boolean }[];
+          answer?: boolean;
+          accept?: { en: string[] };
+        }[];
+      };
+      for (let n = 1; n <= count; n++) {
+        await quiz.getByRole('heading', { level: 3, name: `Question ${n} of ${count}` }).waitFor();
+        const prompt = (await quiz.locator('legend').textContent()) ?? '';
+        // Fill-in-the-blank questions share their prompt: their sentence tells them apart.
+        const cloze =
+          (await quiz.locator('.learn-cloze').count()) > 0 ? await quiz.locator('.learn-cloze').textContent() : null;
+        const known = shipped.questions.find((q) =>
+          cloze === null ? q.prompt.en.trim() === prompt.trim() : q.text?.en.trim() === cloze.trim(),
+        );
+        if (!known) throw new Error(`unknown question: ${prompt}`);
+        if (known.kind === 'cloze') await quiz.getByLabel('Your answer').fill(known.accept?.en[0] ?? '');
+        else if (known.kind === 'true-false') await quiz.getByLabel(known.answer ? 'True' : 'False').check();
+        else {
+          for (const choice of known.choices ?? []) {
+            if (choice.correct) await quiz.getByLabel(choice.en.trim(), { exact: true }).check();
+          }
+        }
+        await quiz.getByRole('button', { name: 'Check my answer' }).click();
+        const feedback = quiz.getByTestId('learn-feedback');
+        await feedback.waitFor();
+        const said = (await feedback.textContent()) ?? '';
+        expect(said).toMatch(/^Correct!/);
+        // The explanation follows the verdict: more than a word of it.
+        expect(said.length).toBeGreaterThan(40);
+        if (n === 1) await learnShot(learner, '02-quiz-feedback-en');
+        await quiz.getByRole('button', { name: n === count ? 'Finish the module' : 'Next question' }).click();
+      }
+      const finished = learner.getByTestId('learn-finished');
+      await finished.waitFor();
+      const summary = (await finished.textContent()) ?? '';
+      expect(summary).toContain('Module passed');
+      const points = Number(/You now have (\d+) points/.exec(summary)?.[1]);
+      expect(points).toBeGreaterThan(0);
+      await learnShot(learner, '03-module-finished-en');
+
+      await finished.getByRole('link', { name: 'Back to my training' }).click();
+      await learner.getByRole('heading', { level: 1, name: 'My training' }).waitFor();
+      expect(await learner.getByTestId('learn-points').textContent()).toBe(String(points));
+      // On a phone: one column, nothing wider than the screen.
+      await learner.setViewportSize({ width: 390, height: 844 });
+      await learner.getByTestId('learn-points').waitFor();
+      // Runs in the page: the browser's globals, which this file's (Node) types do not know.
+      const overflow = await learner.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+      expect(overflow).toBeLessThanOrEqual(0);
+      await learnShot(learner, '04-me-mobile-en');
+      await learner.getByLabel('Language / Langue').selectOption('fr');
+      await learner.getByRole('heading', { level: 1, name: 'Ma formation' }).waitFor();
+      await learnShot(learner, '05-me-mobile-fr');
+      await learner.goto('/#/learn/modules/reporting');
+      await learner.getByRole('heading', { level: 1, name: 'Signaler, vite et sans crainte' }).waitFor();
+      await learnShot(learner, '06-module-mobile-fr');
+      await learner.getByLabel('Language / Langue').selectOption('en');
+    });
+
+    test('an administrator imports a group, creates a campaign and reads the programme', async () => {
+      await learnNav(admin).getByRole('link', { name: 'Campaigns' }).click();
+      await admin.getByRole('heading', { level: 1, name: 'Learn — campaigns' }).waitFor();
+      await admin.getByLabel('Group name').fill('Finance team');
+      await admin
+        .getByLabel('Or paste the CSV')
+        .fill(
+          'email,first_name,last_name,department,role\n' +
+            'e2e.learn.learner@example.org,Lea,Learner,Finance,accountant\n' +
+            'not-an-address,Bad,Line,Finance,clerk\n' +
+            'paul.martin@example.org,Paul,Martin,Sales,manager\n',
+        );
+      await admin.getByRole('button', { name: 'Import', exact: true }).click();
+      await admin.getByText(/Group “Finance team” imported: 2 targets/).waitFor();
+      expect(await admin.getByTestId('learn-group-problems').textContent()).toContain('Line 3: invalid e-mail address');
+      await admin
+        .getByTestId('learn-groups')
+        .getByRole('row', { name: /Finance team/ })
+        .waitFor();
+      await learnShot(admin, '07-group-imported');
+
+      await admin.getByLabel('Campaign name').fill('Spring 2026 — finance');
+      await admin.getByRole('checkbox', { name: 'Finance', exact: true }).check();
+      // A lure written for all staff, so every target of the group gets one.
+      await admin.locator('.learn-template').filter({ hasText: 'all-staff' }).first().locator('input').check();
+      await admin.getByLabel('Sender address').fill('it-support@example.org');
+      await admin.getByRole('button', { name: 'Create the campaign' }).click();
+      await admin.getByRole('heading', { level: 1, name: 'Spring 2026 — finance' }).waitFor();
+      await admin.getByText('Draft', { exact: true }).waitFor();
+      await admin.getByRole('button', { name: 'Launch' }).waitFor();
+      expect(
+        await admin.getByRole('link', { name: 'Download results per department (CSV)' }).getAttribute('href'),
+      ).toMatch(/results\.csv\?kind=summary$/);
+      await learnShot(admin, '08-campaign-draft');
+      // Without an SMTP server the sends are planned but not made: enough to follow the campaign's life.
+      await admin.getByRole('button', { name: 'Launch' }).click();
+      await admin.getByText('Campaign launched: sends are planned.').waitFor();
+      await admin.getByRole('button', { name: 'Pause' }).waitFor();
+      expect(await admin.getByRole('button', { name: 'Launch' }).count()).toBe(0);
+
+      await learnNav(admin).getByRole('link', { name: 'Programme' }).click();
+      await admin.getByRole('heading', { level: 1, name: 'Learn — programme' }).waitFor();
+      await admin.getByTestId('learn-overall').waitFor();
+      // The launched campaign is drawn over time (per department once messages went out), beside its table.
+      expect(await admin.locator('.learn-chart canvas').count()).toBeGreaterThanOrEqual(1);
+      await admin.getByRole('row', { name: /Spring 2026 — finance/ }).waitFor();
+      // The learner's answers count in the knowledge per topic.
+      await admin
+        .getByTestId('learn-knowledge')
+        .getByRole('row', { name: /Reporting/ })
+        .waitFor();
+      await learnShot(admin, '09-programme-en');
+    });
+
+    test('an auditor sees the programme and campaigns but no button that changes them', async () => {
+      const auditor = await openAs(LEARN_AUDITOR.username, LEARN_AUDITOR.password, 'en-US');
+      await auditor.getByLabel('Language / Langue').selectOption('fr');
+      await auditor.getByRole('heading', { level: 1, name: "Posture de l'organisation" }).waitFor();
+      await learnNav(auditor).getByRole('link', { name: 'Programme' }).click();
+      await auditor.getByRole('heading', { level: 1, name: 'Learn — programme' }).waitFor();
+      await auditor
+        .getByTestId('learn-knowledge')
+        .getByRole('row', { name: /Signalement/ })
+        .waitFor();
+      await learnShot(auditor, '10-programme-auditor-fr');
+      // No training of their own: auditors change nothing, quiz state included.
+      expect(await learnNav(auditor).getByRole('link', { name: 'Ma formation' }).count()).toBe(0);
+
+      await learnNav(auditor).getByRole('link', { name: 'Campagnes' }).click();
+      await auditor.getByRole('heading', { level: 1, name: 'Learn — campagnes' }).waitFor();
+      expect(await auditor.getByRole('button', { name: 'Importer', exact: true }).count()).toBe(0);
+      expect(await auditor.getByRole('button', { name: 'Créer la campagne' }).count()).toBe(0);
+      expect(await auditor.getByRole('textbox').count()).toBe(0);
+      await auditor.getByRole('link', { name: 'Spring 2026 — finance' }).click();
+      await auditor.getByRole('heading', { level: 1, name: 'Spring 2026 — finance' }).waitFor();
+      await auditor.getByText('Votre rôle peut lire cette campagne mais pas la modifier.').waitFor();
+      for (const name of ['Lancer', 'Mettre en pause', 'Reprendre', 'Annuler la campagne']) {
+        expect(await auditor.getByRole('button', { name, exact: true }).count()).toBe(0);
+      }
+      await learnNav(auditor).getByRole('link', { name: 'Contenus' }).click();
+      await auditor.getByRole('heading', { level: 1, name: 'Learn — contenus' }).waitFor();
+      expect(await auditor.getByRole('button', { name: 'Importer et générer les questions' }).count()).toBe(0);
+      await learnShot(auditor, '11-campaign-auditor-fr');
     });
   });
 

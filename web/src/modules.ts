@@ -4,7 +4,18 @@ import type { Permission } from '../../src/core/index.ts';
 import type { Translation } from './locales/en.ts';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
+import { DetectAlertsPage, DetectIncidentsPage, DetectRulesPage } from './pages/detect/DetectPages.tsx';
+import { GuardDashboardPage, GuardTryPage } from './pages/guard/GuardDashboardPage.tsx';
+import { GuardDiscoveryPage } from './pages/guard/GuardDiscoveryPage.tsx';
+import { GuardPolicyPage } from './pages/guard/GuardPolicyPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
+import {
+  LearnCampaignsPage,
+  LearnContentPage,
+  LearnMePage,
+  LearnModulesPage,
+  LearnProgrammePage,
+} from './pages/learn/LearnPages.tsx';
 import { MailReportPage } from './pages/mail/MailReportPage.tsx';
 import { MailSettingsPage } from './pages/mail/MailSettingsPage.tsx';
 import { MailTriagePage } from './pages/mail/MailTriagePage.tsx';
@@ -66,6 +77,109 @@ export const SECTIONS: readonly Section[] = [
     group: 'nav.mail',
     permission: 'mail:read',
     component: MailSettingsPage,
+  },
+  // Detect: log alerts grouped into incidents; rules and thresholds are read by detect:read, changed by detect:settings.
+  {
+    id: 'detect-incidents',
+    path: '/detect/incidents',
+    labelKey: 'nav.detectIncidents',
+    group: 'nav.detect',
+    permission: 'detect:read',
+    nested: true,
+    component: DetectIncidentsPage,
+  },
+  {
+    id: 'detect-alerts',
+    path: '/detect/alerts',
+    labelKey: 'nav.detectAlerts',
+    group: 'nav.detect',
+    permission: 'detect:read',
+    component: DetectAlertsPage,
+  },
+  {
+    id: 'detect-rules',
+    path: '/detect/rules',
+    labelKey: 'nav.detectRules',
+    group: 'nav.detect',
+    permission: 'detect:read',
+    component: DetectRulesPage,
+  },
+  // Guard: everyone may try a prompt; the dashboard, policy and shadow-AI reports are read with guard:read.
+  {
+    id: 'guard-dashboard',
+    path: '/guard',
+    labelKey: 'nav.guardDashboard',
+    group: 'nav.guard',
+    permission: 'guard:read',
+    component: GuardDashboardPage,
+  },
+  {
+    id: 'guard-try',
+    path: '/guard/try',
+    labelKey: 'nav.guardTry',
+    group: 'nav.guard',
+    permission: 'guard:use',
+    component: GuardTryPage,
+  },
+  {
+    id: 'guard-policy',
+    path: '/guard/policy',
+    labelKey: 'nav.guardPolicy',
+    group: 'nav.guard',
+    permission: 'guard:read',
+    component: GuardPolicyPage,
+  },
+  {
+    id: 'guard-discovery',
+    path: '/guard/discovery',
+    labelKey: 'nav.guardDiscovery',
+    group: 'nav.guard',
+    permission: 'guard:read',
+    component: GuardDiscoveryPage,
+  },
+  // Learn: every employee trains (learn:self); the programme, campaigns and content are read with learn:read and
+  // changed with learn:manage. The module page (/learn/modules/:id) is linked from the post-click teaching page.
+  {
+    id: 'learn-me',
+    path: '/learn',
+    labelKey: 'nav.learnMe',
+    group: 'nav.learn',
+    permission: 'learn:self',
+    component: LearnMePage,
+  },
+  {
+    id: 'learn-modules',
+    path: '/learn/modules',
+    labelKey: 'nav.learnModules',
+    group: 'nav.learn',
+    permission: 'learn:self',
+    nested: true,
+    component: LearnModulesPage,
+  },
+  {
+    id: 'learn-programme',
+    path: '/learn/programme',
+    labelKey: 'nav.learnProgramme',
+    group: 'nav.learn',
+    permission: 'learn:read',
+    component: LearnProgrammePage,
+  },
+  {
+    id: 'learn-campaigns',
+    path: '/learn/campaigns',
+    labelKey: 'nav.learnCampaigns',
+    group: 'nav.learn',
+    permission: 'learn:read',
+    nested: true,
+    component: LearnCampaignsPage,
+  },
+  {
+    id: 'learn-content',
+    path: '/learn/content',
+    labelKey: 'nav.learnContent',
+    group: 'nav.learn',
+    permission: 'learn:read',
+    component: LearnContentPage,
   },
   { id: 'audit', path: '/audit', labelKey: 'nav.audit', permission: 'audit:read', component: AuditPage },
   { id: 'account', path: '/account', labelKey: 'nav.account', component: AccountPage },

@@ -38,7 +38,12 @@ const unescapeValue = (raw: string): string =>
 
 const KEY = /^[A-Za-z0-9_.[\]-]{1,64}$/;
 
-/** `k1=v1 k2=some value k3=v\=3` → pairs; values may hold spaces, `\=` is a literal `=`. */
+/**
+ * `k1=v1 k2=some value k3=v\=3` → pairs; values may hold spaces, `\=` is a literal `=`. An
+ * unescaped `=` with no space before it since the last key (`a=b=c`) belongs to the value,
+ * and a word before `=` that is no key name (`msg=1 + 1 != 3`) belongs to the previous value:
+ * badly escaped text is kept, never dropped.
+ */
 export function readExtension(text: string): Array<[string, string]> {
   // Positions of unescaped `=`.
   const equals: number[] = [];
@@ -48,25 +53,28 @@ export function readExtension(text: string): Array<[string, string]> {
   }
   const pairs: Array<[string, string]> = [];
   let keyStart = 0;
-  for (let n = 0; n < equals.length; n++) {
+  let n = 0;
+  while (n < equals.length) {
     const eq = equals[n] as number;
     const key = text.slice(keyStart, eq).trim();
-    const next = equals[n + 1];
     let valueEnd = text.length;
     let nextKeyStart = text.length;
-    if (next !== undefined) {
-      // The next key is the last word before the next `=`.
-      const space = text.lastIndexOf(' ', next - 1);
+    // The next key is the last word before a later `=`, once a space separates it from this one.
+    let m = n + 1;
+    for (; m < equals.length; m++) {
+      const space = text.lastIndexOf(' ', (equals[m] as number) - 1);
       if (space > eq) {
         valueEnd = space;
         nextKeyStart = space + 1;
-      } else {
-        // `a=b=c` with no space: the `=` belongs to the value (badly escaped).
-        continue;
+        break;
       }
     }
-    if (KEY.test(key)) pairs.push([key, unescapeValue(text.slice(eq + 1, valueEnd).trim())]);
+    const value = unescapeValue(text.slice(eq + 1, valueEnd).trim());
+    const previous = pairs[pairs.length - 1];
+    if (KEY.test(key)) pairs.push([key, value]);
+    else if (previous) previous[1] = `${previous[1]} ${unescapeValue(text.slice(keyStart, valueEnd).trim())}`;
     keyStart = nextKeyStart;
+    n = m;
   }
   return pairs;
 }

@@ -77,10 +77,30 @@ export function eventXmlToJson(xml: string): { event: Record<string, unknown> } 
   return { event: { Event: event } };
 }
 
+const CHUNK_SIZE = 0x10000;
+/** A chunk holds at most this many records (64 KiB less its header, over the smallest record). */
+const MAX_RECORDS_PER_CHUNK = Math.floor((CHUNK_SIZE - 0x200) / 28);
+
+/** The file header's promises, when it can be read: chunks, the next record number, its size. */
+function headerFacts(file: EvtxFile): { chunks: number; nextRecord: bigint; headerSize: number } | undefined {
+  try {
+    const header = file.header;
+    return { chunks: header.chunkCount(), nextRecord: header.nextRecordNumber(), headerSize: header.headerChunkSize() };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Every record of an EVTX file, in file order (`index` 0-based over records met, `record` the
- * record number the file gives). A file whose header is invalid is one problem; a chunk that
- * stops decoding part-way gives one problem per record it promised and did not yield.
+ * record number the file gives). A file whose header is invalid is one problem. The decoder
+ * library stops in silence at the first record it cannot read and skips a chunk cut short by
+ * the end of the file; both are made loud here: a chunk that stops before the records its
+ * header promises gives one problem per missing record, a truncated file is read as far as
+ * its bytes go (the rest of the cut chunk is padded with zeros, which no record survives) and
+ * every record the file header promised beyond is reported, a record whose trailing size
+ * copy disagrees with its head (cut or overwritten) is a problem, and a chunk whose checksums
+ * fail is reported once (its readable records are still given: they may be damaged).
  */
 export function* decodeEvtx(bytes: Uint8Array): Generator<EvtxItem> {
   let file: EvtxFile;
@@ -90,8 +110,33 @@ export function* decodeEvtx(bytes: Uint8Array): Generator<EvtxItem> {
     yield { ok: false, index: 0, record: undefined, reason: `not a readable EVTX file: ${errorText(error)}` };
     return;
   }
+  const facts = headerFacts(file);
+  // A file cut inside a chunk: pad that chunk so that its complete records can still be read.
+  const cutAt = bytes.length;
+  let cutChunk = -1;
+  if (facts && facts.headerSize > 0 && facts.headerSize < bytes.length) {
+    const whole = Math.floor((bytes.length - facts.headerSize) / CHUNK_SIZE);
+    const rest = bytes.length - facts.headerSize - whole * CHUNK_SIZE;
+    if (rest > 0 && whole < facts.chunks) {
+      const padded = new Uint8Array(facts.headerSize + (whole + 1) * CHUNK_SIZE);
+      padded.set(bytes);
+      try {
+        file = fromBytes(padded);
+        cutChunk = whole;
+      } catch {
+        // Keep the unpadded file: the missing records are reported below all the same.
+      }
+    }
+  }
+  const view = new DataView(file.buffer.buffer, file.buffer.byteOffset, file.buffer.byteLength);
   let index = 0;
   let chunkNumber = 0;
+  // The highest record number met, read or reported: where the records lost at the end start.
+  let highest: number | undefined;
+  const reached = (number: number | undefined) => {
+    if (number !== undefined && Number.isFinite(number) && (highest === undefined || number > highest))
+      highest = number;
+  };
   const chunks = file.chunks();
   for (;;) {
     let next: IteratorResult<ChunkHeader>;
@@ -101,38 +146,90 @@ export function* decodeEvtx(bytes: Uint8Array): Generator<EvtxItem> {
       yield { ok: false, index, record: undefined, reason: `chunk ${chunkNumber} cannot be read: ${errorText(error)}` };
       return;
     }
-    if (next.done) return;
+    if (next.done) break;
     const chunk = next.value;
-    chunkNumber++;
+    const thisChunk = chunkNumber++;
+    const cut = thisChunk === cutChunk;
+    if (cut)
+      yield {
+        ok: false,
+        index,
+        record: undefined,
+        reason: `the file ends inside chunk ${thisChunk} (${bytes.length - chunk.offset} of ${CHUNK_SIZE} bytes): truncated`,
+      };
     let first: bigint | undefined;
     let last: bigint | undefined;
+    let headerOk = false;
     try {
+      if (!chunk.checkMagic()) {
+        yield { ok: false, index, record: undefined, reason: `chunk ${thisChunk} has no chunk magic: not read` };
+        continue;
+      }
+      headerOk = chunk.calculateHeaderChecksum() === chunk.headerChecksum();
       first = chunk.logFirstRecordNumber();
       last = chunk.logLastRecordNumber();
+      if (!cut && !headerOk)
+        yield { ok: false, index, record: undefined, reason: `chunk ${thisChunk} fails its header checksum` };
+      else if (!cut && chunk.calculateDataChecksum() !== chunk.dataChecksum())
+        yield {
+          ok: false,
+          index,
+          record: undefined,
+          reason: `chunk ${thisChunk} fails its data checksum: its records may be damaged`,
+        };
     } catch {
       // The count of records promised is unknown: what cannot be read is still reported below.
     }
+    // Only numbers from a sound header say how many records to expect.
+    const promised =
+      headerOk && first !== undefined && last !== undefined && last >= first
+        ? Math.min(Number(last - first) + 1, MAX_RECORDS_PER_CHUNK)
+        : undefined;
     let seen = 0;
+    const missing = function* (why: string): Generator<EvtxItem> {
+      const count = promised === undefined ? 1 : Math.max(1, promised - seen);
+      for (let k = 0; k < count; k++) {
+        const number = promised !== undefined && first !== undefined ? Number(first) + seen + k : undefined;
+        reached(number);
+        yield { ok: false, index: index++, record: number, reason: why };
+      }
+    };
     const records = chunk.records();
     for (;;) {
       let step: IteratorResult<EvtxRecord>;
       try {
         step = records.next();
       } catch (error) {
-        const promised = first !== undefined && last !== undefined ? Number(last - first) + 1 : seen + 1;
-        const missing = Math.max(1, promised - seen);
-        for (let k = 0; k < missing; k++) {
-          const number = first !== undefined ? Number(first) + seen + k : undefined;
-          yield { ok: false, index: index++, record: number, reason: `record cannot be read: ${errorText(error)}` };
-        }
+        yield* missing(`record cannot be read: ${errorText(error)}`);
         break;
       }
-      if (step.done) break;
+      if (step.done) {
+        if (promised !== undefined && seen < promised)
+          yield* missing(
+            cut
+              ? 'record lost: the file is truncated'
+              : `record missing: chunk ${thisChunk} holds ${promised} records and only ${seen} could be read`,
+          );
+        break;
+      }
       seen++;
       const record = step.value;
       let number: number | undefined;
       try {
         number = Number(record.recordNum());
+        reached(number);
+        const size = record.size();
+        const end = record.offset + size;
+        if (end > cutAt || end > view.byteLength || size < 28 || view.getUint32(end - 4, true) !== size) {
+          yield {
+            ok: false,
+            index: index++,
+            record: number,
+            reason:
+              end > cutAt ? 'record cut short by the end of the file' : 'record damaged: its two size fields disagree',
+          };
+          continue;
+        }
         const result = eventXmlToJson(record.renderXml());
         if ('reason' in result) yield { ok: false, index: index++, record: number, reason: result.reason };
         else yield { ok: true, index: index++, record: number, event: result.event };
@@ -140,5 +237,15 @@ export function* decodeEvtx(bytes: Uint8Array): Generator<EvtxItem> {
         yield { ok: false, index: index++, record: number, reason: `record cannot be decoded: ${errorText(error)}` };
       }
     }
+  }
+  // Whole chunks the file header promised and the bytes do not hold: their records, by number.
+  if (facts && chunkNumber < facts.chunks) {
+    const after = highest !== undefined ? highest + 1 : undefined;
+    const expected = after !== undefined ? Number(facts.nextRecord) - after : Number.NaN;
+    const bound = (facts.chunks - chunkNumber) * MAX_RECORDS_PER_CHUNK;
+    const reason = `record lost: the file header promises ${facts.chunks} chunks, the file holds ${chunkNumber}`;
+    if (after !== undefined && Number.isFinite(expected) && expected > 0 && expected <= bound) {
+      for (let k = 0; k < expected; k++) yield { ok: false, index: index++, record: after + k, reason };
+    } else yield { ok: false, index: index++, record: undefined, reason: `${reason} (how many records is unknown)` };
   }
 }

@@ -8,22 +8,32 @@ export type JsonFormat = 'evtx-json' | 'winlogbeat' | 'ecs' | 'json';
 
 const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** `out[key] = value` as an own property, even for `__proto__` (which JSON.parse makes own). */
+function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
 /**
  * `{"a.b": 1, "a.c": 2}` → `{a: {b: 1, c: 2}}`. A dotted key that would land on a non-object
- * (or on an unsafe name) stays as written: nothing is overwritten or lost.
+ * (or on an unsafe name) stays as written: nothing is overwritten or lost (a `__proto__` key
+ * stays an own property, as JSON.parse made it, rather than becoming the result's prototype).
  */
 export function unflatten(event: Record<string, unknown>): Record<string, unknown> {
   if (!Object.keys(event).some((k) => k.includes('.'))) return event;
   const out: Record<string, unknown> = {};
+  // Objects of the input are copied before a key is added to them: the input is never changed.
+  const mine = new Set<object>([out]);
   const dotted: Array<[string, unknown]> = [];
   for (const [key, value] of Object.entries(event)) {
     if (key.includes('.')) dotted.push([key, value]);
-    else out[key] = value;
+    else setOwn(out, key, value);
   }
   for (const [key, value] of dotted) {
     const path = key.split('.');
     if (path.some((p) => p === '' || UNSAFE.has(p))) {
-      out[key] = value;
+      setOwn(out, key, value);
       continue;
     }
     let node: Record<string, unknown> = out;
@@ -33,10 +43,17 @@ export function unflatten(event: Record<string, unknown>): Record<string, unknow
       const next = Object.hasOwn(node, step) ? node[step] : undefined;
       if (next === undefined) {
         const created: Record<string, unknown> = {};
+        mine.add(created);
         node[step] = created;
         node = created;
       } else if (typeof next === 'object' && next !== null && !Array.isArray(next)) {
-        node = next as Record<string, unknown>;
+        let child = next as Record<string, unknown>;
+        if (!mine.has(child)) {
+          child = { ...child };
+          mine.add(child);
+          node[step] = child;
+        }
+        node = child;
       } else {
         placed = false;
         break;
@@ -44,7 +61,7 @@ export function unflatten(event: Record<string, unknown>): Record<string, unknow
     }
     const last = path[path.length - 1] as string;
     if (placed && !Object.hasOwn(node, last)) node[last] = value;
-    else out[key] = value;
+    else setOwn(out, key, value);
   }
   return out;
 }

@@ -41,7 +41,16 @@ function decodeEntities(text: string): string {
   return out;
 }
 
-const NAME_CHAR = /[A-Za-z0-9_:.-]/;
+/** `[A-Za-z0-9_:.-]`, by character code (a regular expression per character was the reader's main cost). */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 58) || c === 95 || c === 46 || c === 45;
+}
+
+/** What `\s` matches, by character code for ASCII (the common case). */
+function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return /\s/.test(String.fromCharCode(c));
+}
 
 export function xmlToElement(xml: string): { element: XmlElement } | { reason: string } {
   const stack: XmlElement[] = [];
@@ -84,13 +93,13 @@ export function xmlToElement(xml: string): { element: XmlElement } | { reason: s
     }
     // Opening tag: name, attributes, optional self-close.
     let j = i + 1;
-    while (j < n && NAME_CHAR.test(xml[j] as string)) j++;
+    while (j < n && isNameChar(xml.charCodeAt(j))) j++;
     const name = xml.slice(i + 1, j);
     if (name === '') return { reason: `bad tag at offset ${i}` };
     const attributes: Record<string, string> = {};
     let selfClosing = false;
     for (;;) {
-      while (j < n && /\s/.test(xml[j] as string)) j++;
+      while (j < n && isSpace(xml.charCodeAt(j))) j++;
       if (xml[j] === '>') {
         j++;
         break;
@@ -101,7 +110,7 @@ export function xmlToElement(xml: string): { element: XmlElement } | { reason: s
         break;
       }
       const start = j;
-      while (j < n && NAME_CHAR.test(xml[j] as string)) j++;
+      while (j < n && isNameChar(xml.charCodeAt(j))) j++;
       const attr = xml.slice(start, j);
       if (attr === '' || xml[j] !== '=') return { reason: `bad attribute in <${name}>` };
       const quote = xml[j + 1];

@@ -1,0 +1,210 @@
+/**
+ * The Detect service on every database: batches become events, alerts and incidents in one
+ * transaction; a failed transaction leaves nothing and rebuilds engine state; verdicts adjust
+ * thresholds visibly and undoably; a restart replays recent events.
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testDatabases } from '../../tests/support/databases.js';
+import { SSH_RULE, sshFailure } from '../../tests/support/detect.js';
+import type { Store } from '../store/index.js';
+import { createDetectService, type DetectService } from './detect.js';
+import { createFindings } from './findings.js';
+
+const SYSTEM = { actor: { kind: 'system' as const } };
+const START = Date.parse('2026-03-02T09:00:00.000Z');
+
+const failures = (from: number, count: number, user = 'root') =>
+  Array.from({ length: count }, (_, i) => sshFailure(from + i * 1000, user));
+
+for (const database of testDatabases())
+  describe(`Detect service on ${database.name}`, () => {
+    let store: Store;
+    let now = START;
+    const clock = () => new Date(now);
+    const service = (s: Store = store): DetectService => createDetectService(s, clock, createFindings(store, clock));
+
+    beforeEach(async () => {
+      now = START;
+      store = await database.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    afterAll(() => database.cleanup());
+
+    it('turns a batch into events, rule and behavioural alerts, and one incident per host', async () => {
+      const detect = service();
+      await detect.importRules({ name: 'local', files: [{ path: 'ssh.yml', text: SSH_RULE }] }, SYSTEM);
+      const result = await detect.ingest(
+        { lines: [...failures(START - 60_000, 8), 'not a log line at all'], source: 'test' },
+        SYSTEM,
+      );
+      expect(result).toMatchObject({ received: 9, accepted: 8, alerts: { created: 9, updated: 0 } });
+      expect(result.rejected).toEqual([{ index: 8, reason: expect.any(String) }]);
+      expect(result.incidents).toHaveLength(1);
+
+      const { items } = await detect.listAlerts({ limit: 50 });
+      expect(items.filter((a) => a.kind === 'rule')).toHaveLength(8);
+      const brute = items.find((a) => a.kind === 'behaviour');
+      expect(brute).toMatchObject({ ruleId: 'brute_force', severity: 'medium', details: { observed: 5 } });
+      expect(brute?.reasons[0]?.message.fr).toContain('échecs');
+
+      const incident = await detect.getIncident(result.incidents[0] ?? '');
+      expect(incident).toMatchObject({ entity: { kind: 'host', value: 'web01' }, alertCount: 9, status: 'new' });
+      // The highest severity of its alerts (the rule is low, the brute force medium).
+      expect(incident.severity).toBe('medium');
+      expect(incident.attack.techniques).toContainEqual({ id: 'T1110.001', name: 'Password Guessing' });
+      expect(incident.attack.tactics).toContainEqual({ id: 'TA0006', name: 'Credential Access' });
+      expect(incident.timeline[0]?.events[0]?.original).toContain('Failed password');
+      expect(incident.entities.ips).toEqual(['203.0.113.7']);
+
+      // Alerts and incidents are core findings too.
+      const findings = await store.findings.recent(100, 'detect');
+      expect(findings.filter((f) => f.kind === 'incident')).toHaveLength(1);
+      expect(findings.filter((f) => f.kind === 'behaviour.brute_force')).toHaveLength(1);
+      const audit = await store.audit.list({ limit: 10, action: 'detect.ingest' });
+      expect(audit[0]?.details).toMatchObject({ accepted: 8, rejected: 1, alertsCreated: 9 });
+
+      // A second batch an hour later for another host opens another incident; the same host joins its own.
+      now += 30 * 60_000;
+      const more = await detect.ingest(
+        { lines: [sshFailure(now - 1000, 'alice', '198.51.100.9', 'db01')], source: 'test' },
+        SYSTEM,
+      );
+      const again = await detect.ingest({ lines: [sshFailure(now - 500)], source: 'test' }, SYSTEM);
+      expect(more.incidents[0]).not.toBe(result.incidents[0]);
+      expect(again.incidents).toEqual(result.incidents);
+    });
+
+    it('stores nothing and acknowledges nothing when the transaction fails, and forgets what the engines saw', async () => {
+      let kill = true;
+      const failing: Store = {
+        ...store,
+        transaction: (work) =>
+          store.transaction((tx) =>
+            work({
+              ...tx,
+              audit: {
+                ...tx.audit,
+                append: async (entry) => {
+                  if (kill) throw new Error('killed before commit');
+                  return tx.audit.append(entry);
+                },
+              },
+            }),
+          ),
+      };
+      const detect = service(failing);
+      await expect(detect.ingest({ lines: failures(START - 60_000, 4), source: 'test' }, SYSTEM)).rejects.toThrow(
+        'killed',
+      );
+      expect(await store.detect.countEvents()).toBe(0);
+      expect(await store.audit.list({ limit: 10, action: 'detect.ingest' })).toEqual([]);
+
+      // Had the engine kept the 4 failures it saw, a fifth would make a brute force.
+      kill = false;
+      const next = await detect.ingest({ lines: failures(START - 50_000, 1), source: 'test' }, SYSTEM);
+      expect(next.alerts.created).toBe(0);
+      expect(await store.detect.countEvents()).toBe(1);
+      const five = await detect.ingest({ lines: failures(START - 40_000, 4), source: 'test' }, SYSTEM);
+      expect(five.alerts.created).toBe(1);
+    });
+
+    it('rebuilds engine state from stored events after a restart', async () => {
+      await service().ingest({ lines: failures(START - 60_000, 4), source: 'test' }, SYSTEM);
+      const restarted = service();
+      const state = await restarted.restore();
+      expect(state.replayed).toBe(4);
+      const fifth = await restarted.ingest({ lines: failures(START - 50_000, 1), source: 'test' }, SYSTEM);
+      expect(fifth.alerts.created).toBe(1);
+    });
+
+    it('turns a false-positive verdict into a higher threshold for that account, audited, and undoes it', async () => {
+      const detect = service();
+      await detect.ingest({ lines: failures(START - 120_000, 8), source: 'test' }, SYSTEM);
+      const brute = (await detect.listAlerts({ limit: 10, kind: 'behaviour' })).items[0];
+      expect(brute).toBeDefined();
+      const analyst = { actor: { kind: 'user' as const, id: 'u1', username: 'ana' }, requestId: 'r1' };
+      const { alert, change } = await detect.setVerdict(brute?.id ?? '', { verdict: 'false_positive' }, analyst);
+      expect(alert).toMatchObject({ status: 'triaged', verdict: 'false_positive', verdictBy: 'u1' });
+      expect(change).toMatchObject({ pattern: 'brute_force', entity: { kind: 'user', value: 'root' }, before: null });
+      expect(change?.after?.scale).toBeGreaterThanOrEqual(2);
+      expect((await detect.behaviourSettings()).settings.overrides).toHaveLength(1);
+      const actions = (await store.audit.list({ limit: 20 })).map((e) => e.action);
+      expect(actions).toEqual(expect.arrayContaining(['detect.alert.verdict', 'detect.behaviour.change']));
+
+      // A new episode (after the cool-down) of the same size no longer raises an alert for root...
+      now += 3_600_000;
+      const quiet = await detect.ingest({ lines: failures(now - 60_000, 8), source: 'test' }, SYSTEM);
+      expect(quiet.alerts.created).toBe(0);
+      // ...but does for another account.
+      const other = await detect.ingest({ lines: failures(now - 30_000, 8, 'bob'), source: 'test' }, SYSTEM);
+      expect(other.alerts.created).toBe(1);
+
+      const undone = await detect.undoBehaviourChange(change?.id ?? '', analyst);
+      expect(undone.undoneAt).toEqual(expect.any(String));
+      expect((await detect.behaviourSettings()).settings.overrides).toEqual([]);
+      await expect(detect.undoBehaviourChange(change?.id ?? '', analyst)).rejects.toMatchObject({
+        code: 'VIGIE_ERR_CONFLICT',
+      });
+      expect((await store.audit.list({ limit: 5, action: 'detect.behaviour.undo' })).length).toBe(1);
+      now += 3_600_000;
+      const loud = await detect.ingest({ lines: failures(now - 60_000, 8), source: 'test' }, SYSTEM);
+      expect(loud.alerts.created).toBe(1);
+      expect((await detect.behaviourChanges(10))[0]?.undoneBy).toBe('user:ana');
+    });
+
+    it('keeps the incident workflow: new → investigating → resolved with a resolution', async () => {
+      const detect = service();
+      const { incidents } = await detect.ingest({ lines: failures(START - 60_000, 6), source: 'test' }, SYSTEM);
+      const id = incidents[0] ?? '';
+      await expect(detect.setIncidentStatus(id, { status: 'resolved' }, SYSTEM)).rejects.toMatchObject({
+        code: 'VIGIE_ERR_VALIDATION',
+      });
+      await detect.setIncidentStatus(id, { status: 'investigating', assignee: 'ana', note: 'looking' }, SYSTEM);
+      const resolved = await detect.setIncidentStatus(id, { status: 'resolved', resolution: 'benign' }, SYSTEM);
+      expect(resolved).toMatchObject({ status: 'resolved', resolution: 'benign', assignee: 'ana' });
+      await expect(detect.setIncidentStatus(id, { status: 'new' }, SYSTEM)).rejects.toMatchObject({
+        code: 'VIGIE_ERR_CONFLICT',
+      });
+      expect((await detect.getIncident(id)).notes).toMatchObject([{ text: 'looking', author: 'system' }]);
+      // A resolved incident takes no new alerts: the next ones open a new incident.
+      const later = await detect.ingest({ lines: failures(START - 30_000, 1), source: 'test' }, SYSTEM);
+      expect(later.incidents).toHaveLength(0);
+      await detect.importRules({ name: 'p', files: [{ path: 'ssh.yml', text: SSH_RULE }] }, SYSTEM);
+      const withRule = await detect.ingest({ lines: failures(START - 20_000, 1), source: 'test' }, SYSTEM);
+      expect(withRule.incidents).toHaveLength(1);
+      expect(withRule.incidents[0]).not.toBe(id);
+    });
+
+    it('imports rule packs with failures named by file and line, and switches rules off', async () => {
+      const detect = service();
+      const imported = await detect.importRules(
+        {
+          name: 'pack',
+          files: [
+            { path: 'good/ssh.yml', text: SSH_RULE },
+            { path: 'bad/broken.yml', text: 'title: broken\nid: x\nlogsource: {}\ndetection:\n  condition: nothing\n' },
+          ],
+        },
+        SYSTEM,
+      );
+      expect(imported.rules).toBe(1);
+      expect(imported.problems).toEqual([
+        expect.objectContaining({ file: 'bad/broken.yml', line: 5, reason: expect.stringContaining('nothing') }),
+      ]);
+      const listed = await detect.rules();
+      expect(listed.rules).toEqual([
+        expect.objectContaining({ file: 'good/ssh.yml', originName: 'pack', enabled: true }),
+      ]);
+      expect(listed.problems).toEqual([expect.objectContaining({ file: 'bad/broken.yml', originName: 'pack' })]);
+
+      await detect.setRuleEnabled('5f2b1c3e-0d3c-4a8e-9a53-1d1f5a9b7c01', false, SYSTEM);
+      const off = await detect.ingest({ lines: failures(START - 60_000, 1), source: 'test' }, SYSTEM);
+      expect(off.alerts.created).toBe(0);
+      await expect(detect.setRuleEnabled('nope', true, SYSTEM)).rejects.toMatchObject({ code: 'VIGIE_ERR_NOT_FOUND' });
+      // The switch is stored: a restarted service keeps it.
+      const restarted = service();
+      expect((await restarted.rules()).rules[0]?.enabled).toBe(false);
+    });
+  });

@@ -1,0 +1,625 @@
+/**
+ * The Guard proxy's work apart from HTTP: the policy applied to a chat request's messages
+ * (block, or rewrite them with redactions and a conversation's pseudonyms), the call to the
+ * OpenAI-compatible upstream (time-out, client abort, bounded reads, errors mapped to catalog
+ * codes), and the answer scanned and its pseudonyms restored — whole, or chunk by chunk in a
+ * server-sent-events stream where a token may be split across chunks.
+ */
+import { type ErrorCode, VigieError } from '../core/index.js';
+import {
+  type DecisionContext,
+  type GuardAction,
+  type GuardFinding,
+  type GuardInjection,
+  type GuardPolicy,
+  guardOutput,
+  guardText,
+  Pseudonymiser,
+  type ServiceClass,
+  StreamRestorer,
+  stricter,
+} from '../guard/index.js';
+import type { GuardStoredReason } from '../store/index.js';
+import type { GuardCaller, GuardDecisionInput, GuardService } from './guard.js';
+
+/** An upstream answer read at most (non-streamed), and the SSE bytes held while waiting for an event's end. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+const MAX_PENDING_EVENT = 4 * 1024 * 1024;
+/** Answer text kept per choice for the output scan of a stream (the engine scans a bounded prefix anyway). */
+const MAX_SCANNED_ANSWER = 1_000_000;
+/** Error bodies of the upstream read at most, to quote its message. */
+const MAX_ERROR_BYTES = 64 * 1024;
+
+export interface ChatMessage {
+  readonly role: string;
+  readonly content?: unknown;
+  readonly [key: string]: unknown;
+}
+
+export interface ChatRequest {
+  readonly model?: string | undefined;
+  readonly messages: readonly ChatMessage[];
+  readonly stream?: boolean | null | undefined;
+  readonly [key: string]: unknown;
+}
+
+/** What the policy made of a request: forward `body`, or refuse with the reasons. */
+export interface ProxyPlan {
+  readonly action: GuardAction;
+  readonly blocked: boolean;
+  readonly body: Record<string, unknown>;
+  readonly pseudonymiser: Pseudonymiser;
+  readonly policy: GuardPolicy;
+  readonly context: DecisionContext;
+  readonly systemPrompt: string | undefined;
+  readonly result: GuardDecisionInput['result'];
+  readonly findings: readonly GuardFinding[];
+}
+
+/** The proxy's own error: a catalog code (its HTTP status) and what OpenAI clients read. */
+export function proxyError(code: ErrorCode, message: string, details?: Record<string, unknown>): VigieError {
+  return new VigieError(code, message, details);
+}
+
+/** Thrown when the caller went away: nothing is answered (no one to answer). */
+export class ClientGone extends Error {
+  constructor() {
+    super('client closed the connection');
+    this.name = 'ClientGone';
+  }
+}
+
+const ACTION_TEXT: Record<GuardAction, { fr: string; en: string }> = {
+  allow: { fr: 'autoriser', en: 'allow' },
+  warn: { fr: 'avertir', en: 'warn' },
+  pseudonymise: { fr: 'pseudonymiser', en: 'pseudonymise' },
+  redact: { fr: 'masquer', en: 'redact' },
+  block: { fr: 'bloquer', en: 'block' },
+};
+
+/** How a message's text is read: typed by the user, written by the operator, or data handed to the model. */
+function modeOf(role: string): { mode: 'prompt' | 'document'; injection: boolean } {
+  if (role === 'user') return { mode: 'prompt', injection: true };
+  if (role === 'system' || role === 'developer') return { mode: 'prompt', injection: false };
+  return { mode: 'document', injection: true };
+}
+
+/**
+ * Applies the policy to every text of the conversation with one pseudonymiser (the same value
+ * gets the same token in every message), and combines the decisions: the strictest wins.
+ */
+export function planChat(
+  request: ChatRequest,
+  policy: GuardPolicy,
+  baseContext: DecisionContext,
+): Omit<ProxyPlan, 'policy'> & { policy: GuardPolicy } {
+  const pseudonymiser = new Pseudonymiser();
+  // Widened on purpose: the closure below makes it stricter, which the compiler cannot see.
+  let action = 'allow' as GuardAction;
+  let serviceClass: ServiceClass | undefined;
+  const findings: GuardFinding[] = [];
+  const reasons: GuardStoredReason[] = [];
+  const seen = new Set<string>();
+  let injection: GuardInjection | undefined;
+  let systemPrompt: string | undefined;
+
+  const scan = (text: string, role: string): string | undefined => {
+    const how = modeOf(role);
+    const result = guardText(text, {
+      policy,
+      context: { ...baseContext, mode: how.mode },
+      injection: how.injection,
+      pseudonymiser,
+    });
+    serviceClass ??= result.serviceClass;
+    action = stricter(action, result.action);
+    findings.push(...result.findings);
+    // The first reason is the message's own headline; the combined one is written below.
+    for (const r of result.reasons.slice(1)) {
+      const key = `${r.code}\u0000${r.en}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        reasons.push({ code: r.code, fr: r.fr, en: r.en });
+      }
+    }
+    if (result.injection?.detected && (!injection || result.injection.score > injection.score)) {
+      injection = result.injection;
+    }
+    return result.text;
+  };
+
+  const messages = request.messages.map((message) => {
+    const role = typeof message.role === 'string' ? message.role : 'user';
+    const content = message.content;
+    if (typeof content === 'string') {
+      if (role === 'system' || role === 'developer')
+        systemPrompt = systemPrompt ? `${systemPrompt}\n${content}` : content;
+      const text = scan(content, role);
+      return text === undefined || text === content ? message : { ...message, content: text };
+    }
+    if (Array.isArray(content)) {
+      let changed = false;
+      const parts = content.map((part: unknown) => {
+        if (part && typeof part === 'object' && (part as { type?: unknown }).type === 'text') {
+          const value = (part as { text?: unknown }).text;
+          if (typeof value === 'string') {
+            const text = scan(value, role);
+            if (text !== undefined && text !== value) {
+              changed = true;
+              return { ...(part as object), text };
+            }
+          }
+        }
+        return part;
+      });
+      return changed ? { ...message, content: parts } : message;
+    }
+    return message;
+  });
+
+  const finalAction = action;
+  const headline: GuardStoredReason =
+    reasons.length === 0
+      ? {
+          code: 'guard.decision.allow',
+          fr: 'Rien à signaler : texte autorisé.',
+          en: 'Nothing to report: text allowed.',
+        }
+      : {
+          code: `guard.decision.${finalAction}`,
+          fr: `Décision : ${ACTION_TEXT[finalAction].fr} — l’action la plus stricte parmi ${reasons.length} motif(s).`,
+          en: `Decision: ${ACTION_TEXT[finalAction].en} — the strictest action among ${reasons.length} reason(s).`,
+        };
+  return {
+    action: finalAction,
+    blocked: finalAction === 'block',
+    body: { ...request, messages },
+    pseudonymiser,
+    policy,
+    context: baseContext,
+    systemPrompt,
+    findings,
+    result: {
+      action: finalAction,
+      serviceClass: serviceClass ?? 'unknown',
+      findings,
+      reasons: [headline, ...reasons],
+      policyVersion: policy.version,
+      ...(injection ? { injection } : {}),
+    },
+  };
+}
+
+/** One upstream call: linked to the client's connection, with a time-out re-armed by each chunk read. */
+export class UpstreamCall {
+  readonly #controller = new AbortController();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timedOut = false;
+  #clientGone = false;
+
+  constructor(
+    readonly timeoutMs: number,
+    client?: AbortSignal,
+  ) {
+    if (client) {
+      if (client.aborted) this.cancel();
+      else client.addEventListener('abort', () => this.cancel(), { once: true });
+    }
+    this.touch();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** The upstream showed life: the time-out starts again. */
+  touch(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timedOut = true;
+      this.#controller.abort();
+    }, this.timeoutMs);
+  }
+
+  /** The client went away: the upstream request is aborted too. */
+  cancel(): void {
+    this.#clientGone = true;
+    this.done();
+    this.#controller.abort();
+  }
+
+  done(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Any failure of fetch or of a read, as the error the caller gets. */
+  failure(error: unknown): Error {
+    this.done();
+    if (error instanceof VigieError || error instanceof ClientGone) return error;
+    if (this.#clientGone) return new ClientGone();
+    if (this.#timedOut) {
+      return proxyError(
+        'VIGIE_ERR_UPSTREAM_TIMEOUT',
+        `The AI service did not answer within ${Math.round(this.timeoutMs / 100) / 10} s.`,
+      );
+    }
+    const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
+    return proxyError(
+      'VIGIE_ERR_UPSTREAM',
+      `The AI service could not be reached or closed the connection${cause ? ` (${cause.slice(0, 200)})` : ''}.`,
+    );
+  }
+}
+
+/** Reads a body as text, at most `max` bytes, re-arming the call's time-out at each chunk. */
+export async function readBounded(response: Response, call: UpstreamCall, max: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      call.touch();
+      size += value.byteLength;
+      if (size > max) {
+        await reader.cancel().catch(() => undefined);
+        throw proxyError('VIGIE_ERR_UPSTREAM', `The AI service's answer is larger than ${max} bytes.`);
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch (error) {
+    throw call.failure(error);
+  }
+  return text + decoder.decode();
+}
+
+/** A non-2xx upstream answer as a clean error: the client's own mistakes keep their meaning. */
+export async function upstreamFailure(response: Response, call: UpstreamCall): Promise<VigieError> {
+  let quoted = '';
+  try {
+    const text = await readBounded(response, call, MAX_ERROR_BYTES);
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+    const message =
+      typeof parsed.error === 'string'
+        ? parsed.error
+        : typeof parsed.error?.message === 'string'
+          ? parsed.error.message
+          : typeof parsed.message === 'string'
+            ? parsed.message
+            : '';
+    quoted = message.replace(/[\p{Cc}]/gu, ' ').slice(0, 300);
+  } catch {
+    quoted = '';
+  }
+  const status = response.status;
+  const text = `The AI service answered ${status}${quoted ? `: ${quoted}` : '.'}`;
+  // Bad model name, bad parameter: the caller can fix it. The upstream's own key or server: Vigie's problem.
+  if (status === 400 || status === 404 || status === 422) return proxyError('VIGIE_ERR_VALIDATION', text);
+  if (status === 429) return proxyError('VIGIE_ERR_RATE_LIMITED', text);
+  return proxyError('VIGIE_ERR_UPSTREAM', text);
+}
+
+export interface AnswerScan {
+  /** The strictest action over the answer's choices. */
+  readonly action: GuardAction;
+  readonly decisions: GuardDecisionInput['result'][];
+}
+
+const FILTERED_NOTICE =
+  '[Vigie Guard] Réponse retenue par la politique de l’organisation. / Answer withheld by the organisation’s policy.';
+
+/**
+ * A non-streamed chat completion: each choice's text is scanned (before pseudonyms are put
+ * back: the user's own values coming back are not a leak), rewritten or withheld as the policy
+ * says (`finish_reason: content_filter`), then its pseudonyms restored.
+ */
+export function rewriteCompletion(
+  json: unknown,
+  plan: ProxyPlan,
+  knownHosts: readonly string[],
+): { body: Record<string, unknown>; scan: AnswerScan } {
+  const body = json as { choices?: unknown } | null;
+  if (!body || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(body.choices)) {
+    throw proxyError('VIGIE_ERR_UPSTREAM', 'The AI service sent an answer without choices: not a chat completion.');
+  }
+  let action: GuardAction = 'allow';
+  const decisions: GuardDecisionInput['result'][] = [];
+  const choices = body.choices.map((choice: unknown) => {
+    if (!choice || typeof choice !== 'object') {
+      throw proxyError('VIGIE_ERR_UPSTREAM', 'The AI service sent a malformed choice.');
+    }
+    const message = (choice as { message?: unknown }).message as { content?: unknown } | undefined;
+    if (!message || typeof message !== 'object') {
+      throw proxyError('VIGIE_ERR_UPSTREAM', 'The AI service sent a choice without a message.');
+    }
+    const content = message.content;
+    if (content !== null && content !== undefined && typeof content !== 'string') {
+      throw proxyError('VIGIE_ERR_UPSTREAM', 'The AI service sent a message whose content is not text.');
+    }
+    if (typeof content !== 'string' || content.length === 0) return choice;
+    const out = guardOutput(content, {
+      policy: plan.policy,
+      context: plan.context,
+      ...(plan.systemPrompt ? { systemPrompt: plan.systemPrompt } : {}),
+      knownHosts,
+    });
+    action = stricter(action, out.action);
+    if (out.findings.length > 0) decisions.push(out);
+    if (out.action === 'block') {
+      return { ...choice, message: { ...message, content: FILTERED_NOTICE }, finish_reason: 'content_filter' };
+    }
+    return { ...choice, message: { ...message, content: plan.pseudonymiser.restore(out.text ?? content) } };
+  });
+  return { body: { ...body, choices }, scan: { action, decisions } };
+}
+
+/**
+ * Rewrites an upstream SSE stream of chat-completion chunks: pseudonyms restored in each
+ * `delta.content` even when a token is split across chunks (held back at most 26 characters,
+ * released at the choice's `finish_reason`, at `[DONE]` or at the end). Comments and other
+ * events pass through. The answer is kept (bounded) for the output scan at the end: what was
+ * sent cannot be taken back, so a stream's answer is recorded, not withheld.
+ */
+export class SseRewriter {
+  #buffer = '';
+  readonly #restorers = new Map<number, StreamRestorer>();
+  readonly #answers = new Map<number, string>();
+  #template: Record<string, unknown> | undefined;
+  #done = false;
+
+  constructor(private readonly pseudonymiser: Pseudonymiser) {}
+
+  /** Upstream text in, client text out (possibly empty while an event is incomplete). */
+  push(chunk: string): string {
+    this.#buffer += chunk;
+    // A lone CR at the end may be the first half of CRLF: wait for the next chunk.
+    const normalised = this.#buffer.endsWith('\r') ? this.#buffer.slice(0, -1) : this.#buffer;
+    const rest = this.#buffer.slice(normalised.length);
+    const text = normalised.replace(/\r\n?/g, '\n');
+    let out = '';
+    let from = 0;
+    for (;;) {
+      const end = text.indexOf('\n\n', from);
+      if (end < 0) break;
+      out += this.#event(text.slice(from, end));
+      from = end + 2;
+    }
+    this.#buffer = text.slice(from) + rest;
+    if (this.#buffer.length > MAX_PENDING_EVENT) {
+      throw proxyError('VIGIE_ERR_UPSTREAM', 'The AI service sent a stream event larger than the limit.');
+    }
+    return out;
+  }
+
+  /** The stream ended: the last event (even without its blank line) and whatever tokens are held back. */
+  end(): string {
+    let out = '';
+    const last = this.#buffer.replace(/\r\n?/g, '\n').trim();
+    this.#buffer = '';
+    if (last) out += this.#event(last);
+    out += this.#flushAll();
+    return out;
+  }
+
+  /** Whether the upstream said `[DONE]`. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** The answer of each choice as the model wrote it (pseudonymised), for the output scan. */
+  answers(): ReadonlyMap<number, string> {
+    return this.#answers;
+  }
+
+  #restorer(index: number): StreamRestorer {
+    let r = this.#restorers.get(index);
+    if (!r) {
+      r = new StreamRestorer(this.pseudonymiser);
+      this.#restorers.set(index, r);
+    }
+    return r;
+  }
+
+  #flushAll(): string {
+    let out = '';
+    for (const [index, restorer] of this.#restorers) {
+      const rest = restorer.flush();
+      if (rest) {
+        const chunk = {
+          ...(this.#template ?? { object: 'chat.completion.chunk' }),
+          choices: [{ index, delta: { content: rest }, finish_reason: null }],
+        };
+        out += `data: ${JSON.stringify(chunk)}\n\n`;
+      }
+    }
+    return out;
+  }
+
+  #event(raw: string): string {
+    const lines = raw.split('\n');
+    const data: string[] = [];
+    for (const line of lines) {
+      if (line.startsWith('data:')) data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+    }
+    if (data.length === 0) return `${raw}\n\n`;
+    const payload = data.join('\n');
+    if (payload.trim() === '[DONE]') {
+      this.#done = true;
+      return `${this.#flushAll()}data: [DONE]\n\n`;
+    }
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(payload);
+    } catch {
+      throw proxyError('VIGIE_ERR_UPSTREAM', 'The AI service sent a stream event that is not JSON.');
+    }
+    if (!chunk || typeof chunk !== 'object' || Array.isArray(chunk)) {
+      throw proxyError('VIGIE_ERR_UPSTREAM', 'The AI service sent a stream event that is not a chunk.');
+    }
+    const obj = chunk as Record<string, unknown>;
+    if (Array.isArray(obj.choices)) {
+      const { choices: _c, usage: _u, ...template } = obj;
+      this.#template = template;
+      obj.choices = obj.choices.map((choice: unknown) => {
+        if (!choice || typeof choice !== 'object') return choice;
+        const c = choice as { index?: unknown; delta?: unknown; finish_reason?: unknown };
+        const index = typeof c.index === 'number' ? c.index : 0;
+        const delta = c.delta && typeof c.delta === 'object' ? (c.delta as Record<string, unknown>) : undefined;
+        let content: string | undefined;
+        if (delta && typeof delta.content === 'string') {
+          const previous = this.#answers.get(index) ?? '';
+          if (previous.length < MAX_SCANNED_ANSWER) this.#answers.set(index, previous + delta.content);
+          content = this.#restorer(index).push(delta.content);
+        }
+        if (c.finish_reason !== null && c.finish_reason !== undefined) {
+          const rest = this.#restorers.get(index)?.flush() ?? '';
+          if (rest) content = (content ?? '') + rest;
+        }
+        if (content === undefined) return choice;
+        return { ...c, delta: { ...(delta ?? {}), content } };
+      });
+    }
+    return `data: ${JSON.stringify(obj)}\n\n`;
+  }
+}
+
+export interface GuardProxyOptions {
+  readonly upstreamUrl?: string | undefined;
+  readonly upstreamKey?: string | undefined;
+  readonly timeoutMs: number;
+  readonly knownHosts: readonly string[];
+}
+
+/** The proxy's service: plan a request, call the upstream, rewrite its answer, record decisions. */
+export function createGuardProxy(guard: GuardService) {
+  const options: GuardProxyOptions = {
+    upstreamUrl: guard.options.upstreamUrl,
+    upstreamKey: guard.options.upstreamKey,
+    timeoutMs: guard.options.timeoutMs ?? 120_000,
+    knownHosts: guard.options.knownHosts ?? [],
+  };
+  const base = options.upstreamUrl?.replace(/\/+$/, '');
+
+  function contextOf(caller: GuardCaller): DecisionContext {
+    return {
+      service: guard.service,
+      ...(caller.role ? { role: caller.role } : {}),
+      ...(caller.department ? { department: caller.department } : {}),
+    };
+  }
+
+  return {
+    configured: base !== undefined,
+    service: guard.service,
+    options,
+
+    /**
+     * Applies the policy to a request. A blocked one is recorded before the refusal leaves; any
+     * other decision is written behind the answer (`onError` hears of a failed write).
+     */
+    async plan(
+      request: ChatRequest,
+      caller: GuardCaller,
+      onError: (error: unknown) => void,
+    ): Promise<{ plan: ProxyPlan; decision: string | null }> {
+      const policy = await guard.policy();
+      const plan = planChat(request, policy, contextOf(caller));
+      const input = {
+        source: 'proxy' as const,
+        direction: 'request' as const,
+        caller,
+        service: guard.service,
+        model: typeof request.model === 'string' ? request.model.slice(0, 200) : null,
+        result: plan.result,
+      };
+      const decision = plan.blocked ? await guard.record(input) : guard.recordLater(input, onError);
+      return { plan, decision };
+    },
+
+    /** Calls the upstream; a non-2xx answer becomes a clean error. The caller must `call.done()`. */
+    async call(
+      path: '/chat/completions' | '/models',
+      init: { method: 'GET' | 'POST'; body?: string; client?: AbortSignal; stream?: boolean },
+    ): Promise<{ response: Response; call: UpstreamCall }> {
+      if (!base)
+        throw proxyError('VIGIE_ERR_UPSTREAM_UNCONFIGURED', 'No AI service is configured behind the Guard proxy.');
+      const call = new UpstreamCall(options.timeoutMs, init.client);
+      let response: Response;
+      try {
+        response = await fetch(`${base}${path}`, {
+          method: init.method,
+          headers: {
+            accept: init.stream ? 'text/event-stream' : 'application/json',
+            ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(options.upstreamKey ? { authorization: `Bearer ${options.upstreamKey}` } : {}),
+          },
+          ...(init.body !== undefined ? { body: init.body } : {}),
+          signal: call.signal,
+          redirect: 'error',
+        });
+      } catch (error) {
+        throw call.failure(error);
+      }
+      call.touch();
+      if (!response.ok) {
+        const failure = await upstreamFailure(response, call);
+        call.done();
+        throw failure;
+      }
+      return { response, call };
+    },
+
+    /** Reads a JSON answer (bounded); anything else is a clean upstream error. */
+    async json(response: Response, call: UpstreamCall): Promise<unknown> {
+      const text = await readBounded(response, call, MAX_ANSWER_BYTES);
+      call.done();
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw proxyError('VIGIE_ERR_UPSTREAM', 'The AI service sent an answer that is not JSON.');
+      }
+    },
+
+    /** Scans and rewrites a whole answer; what the scan found is recorded behind the answer. */
+    answer(json: unknown, plan: ProxyPlan, caller: GuardCaller, model: string | null, onError: (e: unknown) => void) {
+      const { body, scan } = rewriteCompletion(json, plan, options.knownHosts);
+      for (const result of scan.decisions) {
+        guard.recordLater(
+          { source: 'proxy', direction: 'response', caller, service: guard.service, model, result },
+          onError,
+        );
+      }
+      return { body, action: scan.action };
+    },
+
+    /** After a stream: the output scan of what was sent, recorded (what was sent cannot be taken back). */
+    streamed(
+      rewriter: SseRewriter,
+      plan: ProxyPlan,
+      caller: GuardCaller,
+      model: string,
+      onError: (e: unknown) => void,
+    ) {
+      for (const text of rewriter.answers().values()) {
+        const result = guardOutput(text, {
+          policy: plan.policy,
+          context: plan.context,
+          ...(plan.systemPrompt ? { systemPrompt: plan.systemPrompt } : {}),
+          knownHosts: options.knownHosts,
+        });
+        if (result.findings.length > 0) {
+          guard.recordLater(
+            { source: 'proxy', direction: 'response', caller, service: guard.service, model, result },
+            onError,
+          );
+        }
+      }
+    },
+  };
+}
+
+export type GuardProxy = ReturnType<typeof createGuardProxy>;

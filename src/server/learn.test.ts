@@ -1,0 +1,89 @@
+// Learn API: the learner's quiz loop, and the public tracking / landing routes under arbitrary
+// input (never a 500, never a stored value).
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, testApp } from '../../tests/support/app.js';
+
+describe('learn API', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp();
+  });
+  afterAll(() => t.close());
+
+  it('builds a quiz without answers, grades an answer and completes a module', async () => {
+    const learner = await t.as('learner');
+    const quiz = await t.app.inject({
+      method: 'POST',
+      url: '/api/learn/quiz',
+      headers: learner,
+      payload: { moduleId: 'reporting', size: 20 },
+    });
+    expect(quiz.statusCode, quiz.body).toBe(200);
+    const questions = quiz.json().questions as { id: string; kind: string; choices?: object[] }[];
+    expect(questions.length).toBeGreaterThan(2);
+    expect(quiz.body).not.toContain('"correct"');
+    expect(quiz.body).not.toContain('"accept"');
+    for (const q of questions) {
+      const answer =
+        q.kind === 'true-false'
+          ? { kind: 'boolean', value: true }
+          : q.kind === 'cloze'
+            ? { kind: 'text', value: 'x' }
+            : { kind: 'choices', ids: ['a'] };
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/learn/answers',
+        headers: learner,
+        payload: { moduleId: 'reporting', questionId: q.id, answer },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(typeof res.json().correct).toBe('boolean');
+    }
+    const done = await t.app.inject({ method: 'POST', url: '/api/learn/modules/reporting/complete', headers: learner });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().moduleId).toBe('reporting');
+    const me = (await t.app.inject({ url: '/api/learn/me', headers: learner })).json();
+    expect(me.stats.points).toBeGreaterThanOrEqual(0);
+    expect(me.path.id).toBe('all-staff');
+    expect(Object.keys(me.knowledge)).toContain('reporting');
+  });
+
+  it('refuses unknown fields and unknown questions with clear errors', async () => {
+    const learner = await t.as('learner');
+    const extra = await t.app.inject({ method: 'POST', url: '/api/learn/quiz', headers: learner, payload: { x: 1 } });
+    expect(extra.json().code).toBe('VIGIE_ERR_VALIDATION');
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/learn/answers',
+      headers: learner,
+      payload: { moduleId: 'reporting', questionId: 'nope', answer: { kind: 'boolean', value: true } },
+    });
+    expect(unknown.json().code).toBe('VIGIE_ERR_NOT_FOUND');
+  });
+
+  it('answers any request on the public tracking routes without a 500 and stores nothing for unknown tokens', async () => {
+    const paths = ['', '/o.gif', '/lesson', '/report'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string({ maxLength: 40 }), fc.stringMatching(/^[A-Za-z0-9_-]{22}$/)),
+        fc.constantFrom(...paths),
+        fc.constantFrom('GET', 'POST', 'HEAD'),
+        fc.string({ maxLength: 300 }),
+        fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'text/plain', 'multipart/form-data'),
+        async (token, path, method, body, type) => {
+          const res = await t.app.inject({
+            method: method as 'GET',
+            url: `/learn/t/${encodeURIComponent(token)}${path}`,
+            headers: { 'content-type': type, 'user-agent': body.slice(0, 50) },
+            ...(method === 'POST' ? { payload: body } : {}),
+          });
+          expect(res.statusCode).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    const events = await t.platform.store.db.selectFrom('learn_events').selectAll().execute();
+    expect(events).toEqual([]);
+  });
+});

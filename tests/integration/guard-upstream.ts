@@ -1,0 +1,137 @@
+/**
+ * A local OpenAI-compatible upstream for the Guard proxy's tests and benchmark: node:http on a
+ * free loopback port. The model name chooses the behaviour: `echo` repeats the last user
+ * message (so pseudonyms come back and must be restored), `fail` answers 500, `slow` never
+ * answers, `garbage` answers something that is not JSON, `leak` answers with a secret.
+ * Streams (`stream: true`) send the answer three characters per chunk, splitting tokens.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeUpstream {
+  readonly url: string;
+  /** Bodies received on /chat/completions, in order. */
+  readonly requests: unknown[];
+  /** Authorization headers received. */
+  readonly authorizations: (string | undefined)[];
+  /** How many requests the client (the proxy) abandoned before their answer ended. */
+  aborted(): number;
+  close(): Promise<void>;
+}
+
+const LEAKED_KEY = 'AKIAZ7QW3RT5YU2IO4PA';
+
+function answerFor(body: { model?: string; messages?: { role: string; content?: unknown }[] }): string {
+  const last = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user');
+  const said = typeof last?.content === 'string' ? last.content : '';
+  if (body.model === 'leak') return `Here is the key you asked for: ${LEAKED_KEY}`;
+  return `You said: ${said}`;
+}
+
+function completion(model: string, content: string) {
+  return {
+    id: 'chatcmpl-test',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  };
+}
+
+function chunk(model: string, delta: Record<string, unknown>, finish: string | null) {
+  return {
+    id: 'chatcmpl-test',
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  };
+}
+
+export async function startFakeUpstream(): Promise<FakeUpstream> {
+  const requests: unknown[] = [];
+  const authorizations: (string | undefined)[] = [];
+  let aborted = 0;
+
+  async function readBody(req: IncomingMessage): Promise<string> {
+    const parts: Buffer[] = [];
+    for await (const part of req) parts.push(part as Buffer);
+    return Buffer.concat(parts).toString('utf8');
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.on('close', () => {
+      if (!res.writableFinished) aborted++;
+    });
+    if (req.method === 'GET' && req.url === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: 'echo', object: 'model', owned_by: 'test' }] }));
+      return;
+    }
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'no such route', type: 'invalid_request_error' } }));
+      return;
+    }
+    authorizations.push(req.headers.authorization);
+    const body = JSON.parse(await readBody(req)) as {
+      model?: string;
+      stream?: boolean;
+      messages?: { role: string; content?: unknown }[];
+    };
+    requests.push(body);
+    const model = body.model ?? 'echo';
+    if (model === 'fail') {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'the model crashed', type: 'server_error' } }));
+      return;
+    }
+    if (model === 'slow') return; // never answers: the proxy's time-out (or its client) ends it
+    if (model === 'garbage') {
+      if (body.stream) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(`data: ${JSON.stringify(chunk(model, { role: 'assistant', content: 'Hel' }, null))}\n\n`);
+        res.end('data: {this is not json\n\n');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('<html>not a completion</html>');
+      return;
+    }
+    const content = answerFor(body);
+    if (!body.stream) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(completion(model, content)));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write(`data: ${JSON.stringify(chunk(model, { role: 'assistant', content: '' }, null))}\n\n`);
+    for (let i = 0; i < content.length; i += 3) {
+      res.write(`data: ${JSON.stringify(chunk(model, { content: content.slice(i, i + 3) }, null))}\n\n`);
+    }
+    if (model === 'stall') return; // streams, then stays silent
+    res.write(`data: ${JSON.stringify(chunk(model, {}, 'stop'))}\n\n`);
+    res.end('data: [DONE]\n\n');
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    authorizations,
+    aborted: () => aborted,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
