@@ -3,7 +3,7 @@
  * then optionally postcode and city) and English ("14 Crown Street", "1668 Glyn St").
  */
 import { reason, span } from './span.js';
-import { fold, isDigit, isLetter } from './text.js';
+import { fold, isCapitalAt, isDigit, isLetter } from './text.js';
 import type { Detector, Span } from './types.js';
 
 const FR_STREET_TYPES = new Set([
@@ -110,14 +110,7 @@ function tokens(text: string, f: string, from: number, max: number): Tok[] {
       const num = isDigit(c);
       while (j < text.length && (num ? isDigit(text.charCodeAt(j)) : isLetter(text.charCodeAt(j)) || text[j] === '-'))
         j++;
-      const first = text.charAt(i);
-      out.push({
-        start: i,
-        end: j,
-        f: f.slice(i, j),
-        cap: !num && first === first.toUpperCase() && first !== first.toLowerCase(),
-        num,
-      });
+      out.push({ start: i, end: j, f: f.slice(i, j), cap: !num && isCapitalAt(text, i), num });
       i = j;
     } else if (c === 46 || c === 44 || c === 32 || c === 10 || c === 39 || c === 0x2019 || c === 9) i++;
     else break;

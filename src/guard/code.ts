@@ -32,6 +32,19 @@ function proseWords(t: string): number {
   return count;
 }
 
+/** The +1 signals read by regular expressions, cheapest first (the keyword list is the costliest). */
+const SIGNALS: readonly RegExp[] = [
+  /^(?:\/\/|#|\/\*|\*|--)\s/,
+  /[=!<>]=|=>|->|&&|\|\||::|\+\+|\+=/,
+  /\w\([^()\n]{0,80}\)/,
+  KEYWORDS,
+];
+
+/**
+ * A line's code score, only ever compared with 0 (not prose) and 2 (code-like): the cheap
+ * character checks come first, and a regular-expression signal is read only while it can still
+ * move the line across one of those two marks (most prose lines never reach the keyword list).
+ */
 function lineScore(line: string): number {
   const t = line.trim();
   if (t.length === 0) return -1;
@@ -40,11 +53,8 @@ function lineScore(line: string): number {
   const first = t.charCodeAt(0);
   // ; { } at the end, or } ] ) at the start.
   if (last === 59 || last === 123 || last === 125 || first === 125 || first === 93 || first === 41) s += 2;
-  if (/^(?:\s{2,}|\t)/.test(line)) s += 1;
-  if (KEYWORDS.test(t)) s += 1;
-  if (/[=!<>]=|=>|->|&&|\|\||::|\+\+|\+=/.test(t)) s += 1;
-  if (/\w\([^()\n]{0,80}\)/.test(t)) s += 1;
-  if (/^(?:\/\/|#|\/\*|\*|--)\s/.test(t)) s += 1;
+  const c0 = line.charCodeAt(0);
+  if (c0 === 9 || (isBlank(c0) && isBlank(line.charCodeAt(1)))) s += 1;
   let symbols = 0;
   let braces = false;
   for (let i = 0; i < t.length; i++) {
@@ -55,7 +65,28 @@ function lineScore(line: string): number {
   if (symbols / t.length > 0.08) s += 1;
   // Prose: sentences ending with a period and mostly words.
   if ((last === 46 || last === 63 || last === 33) && !braces && proseWords(t) >= 3) s -= 2;
+  for (let k = 0; k < SIGNALS.length; k++) {
+    const left = SIGNALS.length - k;
+    if (s >= 2 || s + left < 0 || (s >= 0 && s + left < 2)) break;
+    if (SIGNALS[k]?.test(t)) s += 1;
+  }
   return s;
+}
+
+/** `\s` for the indentation test: blanks and the other Unicode spaces. */
+function isBlank(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 export const sourceCodeDetector: Detector = {

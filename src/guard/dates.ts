@@ -143,41 +143,45 @@ export const birthDateDetector: Detector = {
     const out: Span[] = [];
     const f = fold(text);
     let lastEnd = -1;
-    CUE_INDEX.scan(f, (at, cue) => {
-      if (at > 0 && isAsciiAlnum(f.charCodeAt(at - 1))) return -1;
-      const from = at + cue.length;
-      context.work.units += 16;
-      // Skip a few separators and words such as "le", ":" before the date.
-      let i = from;
-      const limit = Math.min(f.length, from + 16);
-      while (i < limit) {
-        const c = f.charCodeAt(i);
-        if (isDigit(c) || isLower(c)) {
-          const end = dateAt(f, i);
-          if (end !== undefined) {
-            if (i < lastEnd) return -1;
-            out.push(
-              span('pii.birth_date', 'pii.birth_date', i, end, 0.9, [
-                reason(
-                  'birth.context',
-                  'date introduite par une mention de naissance',
-                  'date introduced by a birth cue',
-                ),
-              ]),
-            );
-            lastEnd = end;
-            return end;
+    CUE_INDEX.scan(
+      f,
+      (at, cue) => {
+        if (at > 0 && isAsciiAlnum(f.charCodeAt(at - 1))) return -1;
+        const from = at + cue.length;
+        context.work.units += 16;
+        // Skip a few separators and words such as "le", ":" before the date.
+        let i = from;
+        const limit = Math.min(f.length, from + 16);
+        while (i < limit) {
+          const c = f.charCodeAt(i);
+          if (isDigit(c) || isLower(c)) {
+            const end = dateAt(f, i);
+            if (end !== undefined) {
+              if (i < lastEnd) return -1;
+              out.push(
+                span('pii.birth_date', 'pii.birth_date', i, end, 0.9, [
+                  reason(
+                    'birth.context',
+                    'date introduite par une mention de naissance',
+                    'date introduced by a birth cue',
+                  ),
+                ]),
+              );
+              lastEnd = end;
+              return end;
+            }
+            if (f.startsWith('le ', i) || f.startsWith('on ', i) || f.startsWith('the ', i)) {
+              i += f.startsWith('the ', i) ? 4 : 3;
+              continue;
+            }
+            return -1;
           }
-          if (f.startsWith('le ', i) || f.startsWith('on ', i) || f.startsWith('the ', i)) {
-            i += f.startsWith('the ', i) ? 4 : 3;
-            continue;
-          }
-          return -1;
+          i++;
         }
-        i++;
-      }
-      return -1;
-    });
+        return -1;
+      },
+      isAsciiAlnum,
+    );
     return out;
   },
 };

@@ -73,8 +73,9 @@ export const markingDetector: Detector = {
       candidates.push({ at, end, rank, m });
       return end;
     };
-    FOLDED_INDEX.scan(f, collect);
-    CASED_INDEX.scan(text, collect);
+    // Folding keeps letters letters and the rest the rest, so the boundary test holds on `f` too.
+    FOLDED_INDEX.scan(f, collect, isWordChar);
+    CASED_INDEX.scan(text, collect, isWordChar);
     candidates.sort((a, b) => a.at - b.at || a.rank - b.rank);
     context.work.units += candidates.length;
     let takenEnd = 0;

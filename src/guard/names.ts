@@ -5,7 +5,7 @@
  */
 import { FIRST_NAMES, NOT_SURNAMES, SIGN_OFFS, TITLES } from './names-data.js';
 import { reason, span } from './span.js';
-import { fold, isLetter, PhraseIndex } from './text.js';
+import { fold, isCapitalAt, isLetter, PhraseIndex } from './text.js';
 import type { Detector, Span } from './types.js';
 
 const FIRST = new Set(FIRST_NAMES);
@@ -16,10 +16,15 @@ const SIGN_OFF_INDEX = new PhraseIndex<null>(
 );
 /** What may follow a closing formula on its line: blanks, comma, full stop, exclamation mark. */
 const TRAILING_PUNCT = new Set([32, 9, 13, 44, 46, 33]);
+/** A closing formula opens its line (after blanks at most): anything else before it rules it out. */
+function notBlankOrNewline(c: number): boolean {
+  return c !== 32 && c !== 9 && c !== 10;
+}
 
 interface Word {
   readonly start: number;
   readonly end: number;
+  /** Folded form, for capitalised words only ('' otherwise: only they are ever looked up). */
   readonly folded: string;
   readonly capitalised: boolean;
 }
@@ -30,24 +35,19 @@ function words(text: string, folded: string): Word[] {
   const n = text.length;
   let i = 0;
   while (i < n) {
-    if (!isLetter(text.charCodeAt(i))) {
+    const c = text.charCodeAt(i);
+    if (!isLetter(c)) {
       i++;
       continue;
     }
     let j = i + 1;
-    while (
-      j < n &&
-      (isLetter(text.charCodeAt(j)) ||
-        ((text[j] === '-' || text[j] === "'") && j + 1 < n && isLetter(text.charCodeAt(j + 1))))
-    )
-      j++;
-    const first = text.charAt(i);
-    out.push({
-      start: i,
-      end: j,
-      folded: folded.slice(i, j),
-      capitalised: first !== first.toLowerCase() && first === first.toUpperCase(),
-    });
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (isLetter(d) || ((d === 45 || d === 39) && j + 1 < n && isLetter(text.charCodeAt(j + 1)))) j++;
+      else break;
+    }
+    const capitalised = isCapitalAt(text, i);
+    out.push({ start: i, end: j, folded: capitalised ? folded.slice(i, j) : '', capitalised });
     i = j;
   }
   return out;
@@ -131,29 +131,33 @@ export const personDetector: Detector = {
     // Signature blocks: the line after a closing formula, made of 2–4 capitalised words.
     // Every look-around below is bounded (blanks before, punctuation after, a 60-character
     // line), so a text made of closing formulas stays linear.
-    SIGN_OFF_INDEX.scan(folded, (at, formula) => {
-      let b = at;
-      while (b > 0 && (folded.charCodeAt(b - 1) === 32 || folded.charCodeAt(b - 1) === 9)) b--;
-      if (b > 0 && folded.charCodeAt(b - 1) !== 10) return -1;
-      let eol = at + formula.length;
-      while (eol < folded.length && eol - at < 80 && TRAILING_PUNCT.has(folded.charCodeAt(eol))) eol++;
-      if (folded.charCodeAt(eol) !== 10) return -1;
-      let s = eol + 1;
-      while (s < text.length && (text[s] === ' ' || text[s] === '\n' || text[s] === '\r') && s - eol < 4) s++;
-      let e = s;
-      while (e < text.length && e - s <= 61 && text.charCodeAt(e) !== 10) e++;
-      context.work.units += e - b;
-      const line = text.slice(s, e).trimEnd();
-      if (line.length < 3 || line.length > 60) return -1;
-      const parts = line.split(/\s+/);
-      if (parts.length < 2 || parts.length > 4 || !parts.every((p) => /^\p{Lu}[\p{L}'’-]*\.?$/u.test(p))) return -1;
-      out.push(
-        span('pii.person', 'pii.person', s, s + line.length, 0.85, [
-          reason('person.signature', 'signature après une formule de politesse', 'signature after a closing formula'),
-        ]),
-      );
-      return s + line.length;
-    });
+    SIGN_OFF_INDEX.scan(
+      folded,
+      (at, formula) => {
+        let b = at;
+        while (b > 0 && (folded.charCodeAt(b - 1) === 32 || folded.charCodeAt(b - 1) === 9)) b--;
+        if (b > 0 && folded.charCodeAt(b - 1) !== 10) return -1;
+        let eol = at + formula.length;
+        while (eol < folded.length && eol - at < 80 && TRAILING_PUNCT.has(folded.charCodeAt(eol))) eol++;
+        if (folded.charCodeAt(eol) !== 10) return -1;
+        let s = eol + 1;
+        while (s < text.length && (text[s] === ' ' || text[s] === '\n' || text[s] === '\r') && s - eol < 4) s++;
+        let e = s;
+        while (e < text.length && e - s <= 61 && text.charCodeAt(e) !== 10) e++;
+        context.work.units += e - b;
+        const line = text.slice(s, e).trimEnd();
+        if (line.length < 3 || line.length > 60) return -1;
+        const parts = line.split(/\s+/);
+        if (parts.length < 2 || parts.length > 4 || !parts.every((p) => /^\p{Lu}[\p{L}'’-]*\.?$/u.test(p))) return -1;
+        out.push(
+          span('pii.person', 'pii.person', s, s + line.length, 0.85, [
+            reason('person.signature', 'signature après une formule de politesse', 'signature after a closing formula'),
+          ]),
+        );
+        return s + line.length;
+      },
+      notBlankOrNewline,
+    );
     return out;
   },
 };

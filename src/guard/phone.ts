@@ -16,7 +16,7 @@
  *   "mobile", "fax", "call me", ...) or before one ("… office", "… fax").
  * A phone cue also lets through a number no plan knows (a customer's own notation).
  */
-import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js/max';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { reason, span } from './span.js';
 import { fold, isAsciiAlnum, isDigit, isLetter } from './text.js';
@@ -127,6 +127,65 @@ function thousands(c: Candidate): boolean {
 
 const PARSE_REGIONS_EN: readonly CountryCode[] = ['US', 'GB'];
 
+/** What the detector needs from one parse: validity, possibility, and the plan's name. */
+interface PlanCheck {
+  readonly valid: boolean;
+  readonly possible: boolean;
+  /** Region, or calling code when the plan has no single region. */
+  readonly plan: string;
+}
+const NOT_A_NUMBER: PlanCheck = { valid: false, possible: false, plan: '' };
+
+/**
+ * libphonenumber compiles its metadata's regular expressions on every call: one check costs
+ * 5 to 200 µs (the British plan is the slowest), far more than the rest of a scan. A proxy sees
+ * the same numbers again and again (chat clients resend the whole conversation each turn,
+ * signatures repeat), so results are memoised. Keys are 53-bit hashes of region and number,
+ * so the memo holds no clear phone number; it is bounded and emptied when full.
+ */
+const PLAN_MEMO = new Map<number, PlanCheck>();
+const PLAN_MEMO_MAX = 4096;
+let planMemoEnabled = true;
+
+/** Empties the memo, and turns it off or on (benchmarks measure first sightings with it off). */
+export function resetPhonePlanMemo(enabled = true): void {
+  PLAN_MEMO.clear();
+  planMemoEnabled = enabled;
+}
+
+function memoKey(region: string, dialable: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x2545f491;
+  for (const s of [region, '|', dialable])
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+    }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
+
+function checkPlan(dialable: string, region: CountryCode): PlanCheck {
+  const key = planMemoEnabled ? memoKey(region, dialable) : 0;
+  const known = planMemoEnabled ? PLAN_MEMO.get(key) : undefined;
+  if (known) return known;
+  const parsed = parsePhoneNumberFromString(dialable, region);
+  let result = NOT_A_NUMBER;
+  if (parsed) {
+    const valid = parsed.isValid();
+    result = {
+      valid,
+      possible: valid || parsed.isPossible(),
+      plan: parsed.country ?? parsed.countryCallingCode,
+    };
+  }
+  if (planMemoEnabled) {
+    if (PLAN_MEMO.size >= PLAN_MEMO_MAX) PLAN_MEMO.clear();
+    PLAN_MEMO.set(key, result);
+  }
+  return result;
+}
+
 export const phoneDetector: Detector = {
   id: 'pii.phone',
   types: ['pii.phone'],
@@ -222,28 +281,27 @@ export const phoneDetector: Detector = {
       const formatted = cand.international || cand.brackets || groups.length >= 3;
       if (!cue && (!formatted || thousands(cand))) continue;
       // Number plans: international numbers parse on their own; national ones per region.
-      let valid: PhoneNumber | undefined;
-      let possible: PhoneNumber | undefined;
+      let valid: PlanCheck | undefined;
+      let possible: PlanCheck | undefined;
       for (const region of cand.international ? regions.slice(0, 1) : regions) {
         context.work.units++;
-        const parsed = parsePhoneNumberFromString(cand.dialable, region);
-        if (!parsed) continue;
-        if (parsed.isValid()) {
-          valid = parsed;
+        const checked = checkPlan(cand.dialable, region);
+        if (checked.valid) {
+          valid = checked;
           break;
         }
-        if (!possible && parsed.isPossible()) possible = parsed;
+        if (!possible && checked.possible) possible = checked;
       }
       let score: number;
       const reasons: SpanReason[] = [];
       const plan = valid ?? possible;
       if (valid) {
-        score = valid.country === context.defaultRegion || cand.international || cue ? 0.92 : 0.8;
+        score = valid.plan === context.defaultRegion || cand.international || cue ? 0.92 : 0.8;
         reasons.push(
           reason(
             'phone.valid',
-            `numéro de téléphone valide selon le plan de numérotation (${valid.country ?? valid.countryCallingCode})`,
-            `valid phone number for its numbering plan (${valid.country ?? valid.countryCallingCode})`,
+            `numéro de téléphone valide selon le plan de numérotation (${valid.plan})`,
+            `valid phone number for its numbering plan (${valid.plan})`,
           ),
         );
       } else if (possible && (cand.international || cue)) {
@@ -251,8 +309,8 @@ export const phoneDetector: Detector = {
         reasons.push(
           reason(
             'phone.possible',
-            `longueur possible pour le plan de numérotation (${possible.country ?? possible.countryCallingCode})`,
-            `possible length for the numbering plan (${possible.country ?? possible.countryCallingCode})`,
+            `longueur possible pour le plan de numérotation (${possible.plan})`,
+            `possible length for the numbering plan (${possible.plan})`,
           ),
         );
       } else if (cue) {

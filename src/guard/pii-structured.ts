@@ -15,7 +15,7 @@ import {
 } from './checksums.js';
 import { digitRuns, groupSequences } from './numbers.js';
 import { contextBefore, reason, span } from './span.js';
-import { fold, isAsciiAlnum, isAsciiLetter, isDigit, isHex, isUpper, PhraseIndex } from './text.js';
+import { fold, isAsciiAlnum, isAsciiLetter, isDigit, isHex, isUpper, PhraseIndex, wordStarts } from './text.js';
 import type { Detector, Span } from './types.js';
 
 const EMAIL_LOCAL = /[A-Za-z0-9._%+'-]/;
@@ -64,6 +64,11 @@ export const emailDetector: Detector = {
   },
 };
 
+/** Between IBAN groups: space, hyphen, full stop (Norwegian style), no-break spaces. */
+function isIbanSeparator(c: number): boolean {
+  return c === 32 || c === 45 || c === 46 || c === 0xa0 || c === 0x202f;
+}
+
 export const ibanDetector: Detector = {
   id: 'pii.iban',
   types: ['pii.iban'],
@@ -71,16 +76,19 @@ export const ibanDetector: Detector = {
   detect(text, context) {
     const out: Span[] = [];
     const n = text.length;
-    for (let i = 0; i + 4 < n; i++) {
+    // Only word starts can open an IBAN: the shared list of them, not every position.
+    const starts = wordStarts(text);
+    let next = 0;
+    for (let k = 0; k < starts.length; k++) {
+      const i = starts[k] ?? 0;
+      if (i < next) continue;
+      if (i + 4 >= n) break;
       const c0 = text.charCodeAt(i);
       if (!isAsciiLetter(c0) || (i > 0 && isAsciiAlnum(text.charCodeAt(i - 1)))) continue;
-      // Cheap character checks first: only "LLdd" at a word start is worth a look-up.
-      if (
-        !isAsciiLetter(text.charCodeAt(i + 1)) ||
-        !isDigit(text.charCodeAt(i + 2)) ||
-        !isDigit(text.charCodeAt(i + 3))
-      )
-        continue;
+      // Cheap character checks first: only "LLdd" (or "LL dd") at a word start is worth a look-up.
+      if (!isAsciiLetter(text.charCodeAt(i + 1))) continue;
+      const gap = isIbanSeparator(text.charCodeAt(i + 2)) ? 1 : 0;
+      if (!isDigit(text.charCodeAt(i + 2 + gap)) || !isDigit(text.charCodeAt(i + 3 + gap))) continue;
       const country = text.slice(i, i + 2).toUpperCase();
       const length = IBAN_LENGTHS[country];
       if (length === undefined) continue;
@@ -93,10 +101,10 @@ export const ibanDetector: Detector = {
           compact += text[j];
           j++;
         } else if (
-          (c === 32 || c === 45 || c === 0xa0) &&
+          isIbanSeparator(c) &&
           j + 1 < n &&
           isAsciiAlnum(text.charCodeAt(j + 1)) &&
-          compact.length >= 4
+          (compact.length >= 4 || (compact.length === 2 && j === i + 2))
         ) {
           j++;
         } else break;
@@ -113,7 +121,7 @@ export const ibanDetector: Detector = {
           ),
         ]),
       );
-      i = j - 1;
+      next = j;
     }
     return out;
   },
@@ -236,7 +244,11 @@ export const nirDetector: Detector = {
   detect(text, context) {
     const out: Span[] = [];
     const n = text.length;
-    for (let i = 0; i < n; i++) {
+    const starts = wordStarts(text);
+    let next = 0;
+    for (let k = 0; k < starts.length; k++) {
+      const i = starts[k] ?? 0;
+      if (i < next) continue;
       const c = text.charCodeAt(i);
       if (!(c === 49 || c === 50 || c === 51 || c === 52 || c === 55 || c === 56)) continue;
       if (i > 0 && isAsciiAlnum(text.charCodeAt(i - 1))) continue;
@@ -265,11 +277,41 @@ export const nirDetector: Detector = {
           ),
         ]),
       );
-      i = j - 1;
+      next = j;
     }
     return out;
   },
 };
+
+/** Upper case with offsets kept: `ß` → `SS` would shift them, so such texts only get ASCII upper-cased. */
+function upperKeepingOffsets(text: string): string {
+  const upper = text.toUpperCase();
+  if (upper.length === text.length) return upper;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out += c >= 97 && c <= 122 ? String.fromCharCode(c - 32) : text.charAt(i);
+  }
+  return out;
+}
+
+/** Reads a VAT body (2 key characters then the SIREN, single separators allowed) from `j`. */
+function readVat(text: string, upper: string, j: number): { compact: string; end: number } {
+  let compact = '';
+  while (j < text.length && compact.length < 11) {
+    const c = upper.charCodeAt(j);
+    if (isDigit(c) || (compact.length < 2 && isUpper(c))) {
+      compact += upper[j];
+      j++;
+    } else if ((c === 32 || c === 46 || c === 0xa0) && j + 1 < text.length && isAsciiAlnum(text.charCodeAt(j + 1))) j++;
+    else break;
+  }
+  return { compact, end: j };
+}
+
+/** Words (upper case) that introduce a VAT number written without its `FR` prefix. */
+const VAT_CUES = ['TVA', 'VAT'];
+const VAT_CUE_WINDOW = 40;
 
 export const frVatDetector: Detector = {
   id: 'pii.vat_fr',
@@ -280,39 +322,77 @@ export const frVatDetector: Detector = {
   },
   detect(text, context) {
     const out: Span[] = [];
-    const upper = text.toUpperCase();
+    const upper = upperKeepingOffsets(text);
+    const found = (at: number, end: number, cue: boolean) =>
+      out.push(
+        span('pii.vat_fr', 'pii.vat_fr', at, end, cue ? 0.95 : 0.97, [
+          reason(
+            'vat.key',
+            'numéro de TVA français valide (clé calculée sur le SIREN correcte)',
+            'valid French VAT number (key computed from the SIREN matches)',
+          ),
+          ...(cue
+            ? [
+                reason(
+                  'vat.context',
+                  'sans le préfixe FR, annoncé comme un numéro de TVA',
+                  'without its FR prefix, introduced as a VAT number',
+                ),
+              ]
+            : []),
+        ]),
+      );
     let from = 0;
     for (;;) {
       const at = upper.indexOf('FR', from);
       if (at < 0) break;
       from = at + 2;
       if (at > 0 && isAsciiAlnum(text.charCodeAt(at - 1))) continue;
-      let compact = '';
-      let j = at + 2;
-      while (j < text.length && compact.length < 11) {
-        const c = upper.charCodeAt(j);
-        if (isDigit(c) || (compact.length < 2 && isUpper(c))) {
-          compact += upper[j];
-          j++;
-        } else if ((c === 32 || c === 46 || c === 0xa0) && j + 1 < text.length && isAsciiAlnum(text.charCodeAt(j + 1)))
-          j++;
-        else break;
-      }
+      const { compact, end: j } = readVat(text, upper, at + 2);
       context.work.units += j - at;
       if (compact.length !== 11 || (j < text.length && isAsciiAlnum(text.charCodeAt(j)))) continue;
       if (!frVatValid(compact)) continue;
-      out.push(
-        span('pii.vat_fr', 'pii.vat_fr', at, j, 0.97, [
-          reason(
-            'vat.key',
-            'numéro de TVA français valide (clé calculée sur le SIREN correcte)',
-            'valid French VAT number (key computed from the SIREN matches)',
-          ),
-        ]),
-      );
+      found(at, j, false);
       from = j;
     }
-    return out;
+    // Without the prefix ("n° de TVA 23 334 175 221"): only right after a VAT cue, the first
+    // token of the window that reads as a valid number. Windows never overlap (linear).
+    const taken = new Set(out.map((s) => s.start));
+    const cues: number[] = [];
+    for (const cue of VAT_CUES) {
+      for (let at = upper.indexOf(cue, 0); at >= 0; at = upper.indexOf(cue, at + cue.length)) {
+        const c = at + cue.length;
+        if ((at > 0 && isAsciiAlnum(text.charCodeAt(at - 1))) || isAsciiAlnum(text.charCodeAt(c))) continue;
+        cues.push(c);
+      }
+    }
+    cues.sort((a, b) => a - b);
+    let windowEnd = 0;
+    for (const c of cues) {
+      const limit = Math.min(text.length, c + VAT_CUE_WINDOW);
+      for (let i = Math.max(c, windowEnd); i < limit; i++) {
+        const ch = text.charCodeAt(i);
+        if (!isAsciiAlnum(ch) || (i > 0 && isAsciiAlnum(text.charCodeAt(i - 1)))) continue;
+        // A prefixed number was handled above.
+        if (upper.startsWith('FR', i) || taken.has(i)) break;
+        const { compact, end } = readVat(text, upper, i);
+        context.work.units += end - i;
+        if (
+          compact.length === 11 &&
+          !(end < text.length && isAsciiAlnum(text.charCodeAt(end))) &&
+          isDigit(compact.charCodeAt(2)) &&
+          frVatValid(compact)
+        ) {
+          found(i, end, true);
+          break;
+        }
+        // Words ("intracommunautaire", "n°") may sit between the cue and the number; a number
+        // that does not validate ends the look.
+        if (isDigit(ch)) break;
+      }
+      windowEnd = Math.max(windowEnd, limit);
+    }
+    return out.sort((a, b) => a.start - b.start);
   },
 };
 
@@ -373,7 +453,11 @@ export const ipDetector: Detector = {
     const out: Span[] = [];
     const n = text.length;
     let folded: string | undefined;
-    for (let i = 0; i < n; i++) {
+    const starts = wordStarts(text);
+    let next = 0;
+    for (let k = 0; k < starts.length; k++) {
+      const i = starts[k] ?? 0;
+      if (i < next) continue;
       const c = text.charCodeAt(i);
       const prev = i > 0 ? text.charCodeAt(i - 1) : 32;
       if (isAsciiAlnum(prev) || prev === 46 || prev === 58) continue;
@@ -388,31 +472,31 @@ export const ipDetector: Detector = {
               reason('ip.v4', 'adresse IPv4 (4 octets de 0 à 255)', 'IPv4 address (4 octets from 0 to 255)'),
             ]),
           );
-          i = end - 1;
+          next = end;
           continue;
         }
       }
       if (isHex(c) || c === 58) {
         let j = i;
-        while (
-          j < n &&
-          j - i < 46 &&
-          (isHex(text.charCodeAt(j)) || text.charCodeAt(j) === 58 || text.charCodeAt(j) === 46)
-        )
-          j++;
-        while (j > i && text.charAt(j - 1) === '.') j--;
-        context.work.units += j - i;
-        if (j < n && isAsciiAlnum(text.charCodeAt(j))) continue;
-        const candidate = text.slice(i, j);
         let colons = 0;
-        for (const ch of candidate) if (ch === ':') colons++;
-        if (colons < 2 || !ipv6Valid(candidate)) continue;
+        while (j < n && j - i < 46) {
+          const d = text.charCodeAt(j);
+          if (d === 58) colons++;
+          else if (!isHex(d) && d !== 46) break;
+          j++;
+        }
+        while (j > i && text.charCodeAt(j - 1) === 46) j--;
+        context.work.units += j - i;
+        // Words made of hex letters ("face", "added") stop here without a copy.
+        if (colons < 2 || (j < n && isAsciiAlnum(text.charCodeAt(j)))) continue;
+        const candidate = text.slice(i, j);
+        if (!ipv6Valid(candidate)) continue;
         out.push(
           span('pii.ip', 'pii.ip', i, j, 0.9, [
             reason('ip.v6', 'adresse IPv6 bien formée', 'well-formed IPv6 address'),
           ]),
         );
-        i = j - 1;
+        next = j;
       }
     }
     return out;
@@ -454,41 +538,45 @@ export const identityDocumentDetector: Detector = {
   detect(text, context) {
     const out: Span[] = [];
     const folded = fold(text);
-    ID_INDEX.scan(folded, (at, w, type) => {
-      const from = at + w.length;
-      context.work.units += 48;
-      if ((at > 0 && isAsciiAlnum(folded.charCodeAt(at - 1))) || isAsciiAlnum(folded.charCodeAt(from))) return -1;
-      // The first token of 6–12 letters/digits with at least 3 digits within 48 characters.
-      const limit = Math.min(text.length, from + 48);
-      let i = from;
-      while (i < limit) {
-        if (!isAsciiAlnum(text.charCodeAt(i))) {
-          i++;
-          continue;
+    ID_INDEX.scan(
+      folded,
+      (at, w, type) => {
+        const from = at + w.length;
+        context.work.units += 48;
+        if ((at > 0 && isAsciiAlnum(folded.charCodeAt(at - 1))) || isAsciiAlnum(folded.charCodeAt(from))) return -1;
+        // The first token of 6–12 letters/digits with at least 3 digits within 48 characters.
+        const limit = Math.min(text.length, from + 48);
+        let i = from;
+        while (i < limit) {
+          if (!isAsciiAlnum(text.charCodeAt(i))) {
+            i++;
+            continue;
+          }
+          let j = i;
+          let digits = 0;
+          while (j < text.length && j - i <= 12 && isAsciiAlnum(text.charCodeAt(j))) {
+            if (isDigit(text.charCodeAt(j))) digits++;
+            j++;
+          }
+          const len = j - i;
+          const token = text.slice(i, j);
+          if (len >= 6 && len <= 12 && digits >= 3 && token === token.toUpperCase()) {
+            const frPassport = /^[0-9]{2}[A-Z]{2}[0-9]{5}$/.test(token);
+            out.push(
+              span('pii.identity_document', type, i, j, frPassport ? 0.95 : 0.85, [
+                type === 'pii.passport'
+                  ? reason('id.passport', 'numéro introduit par « passeport »', 'number introduced by "passport"')
+                  : reason('id.card', 'numéro introduit par « carte d’identité »', 'number introduced by "ID card"'),
+              ]),
+            );
+            return j;
+          }
+          i = j;
         }
-        let j = i;
-        let digits = 0;
-        while (j < text.length && j - i <= 12 && isAsciiAlnum(text.charCodeAt(j))) {
-          if (isDigit(text.charCodeAt(j))) digits++;
-          j++;
-        }
-        const len = j - i;
-        const token = text.slice(i, j);
-        if (len >= 6 && len <= 12 && digits >= 3 && token === token.toUpperCase()) {
-          const frPassport = /^[0-9]{2}[A-Z]{2}[0-9]{5}$/.test(token);
-          out.push(
-            span('pii.identity_document', type, i, j, frPassport ? 0.95 : 0.85, [
-              type === 'pii.passport'
-                ? reason('id.passport', 'numéro introduit par « passeport »', 'number introduced by "passport"')
-                : reason('id.card', 'numéro introduit par « carte d’identité »', 'number introduced by "ID card"'),
-            ]),
-          );
-          return j;
-        }
-        i = j;
-      }
-      return from;
-    });
+        return from;
+      },
+      isAsciiAlnum,
+    );
     return out;
   },
 };

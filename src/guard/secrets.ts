@@ -8,7 +8,6 @@ import { inAlphabet, PROVIDER_RULES } from './secrets-providers.js';
 import { reason, span } from './span.js';
 import {
   dominantShare,
-  fold,
   isAsciiAlnum,
   isAsciiLetter,
   isPlaceholderPassword,
@@ -69,37 +68,41 @@ export const providerSecretDetector: Detector = {
     // Per rule, the end of the last body read and rejected: a prefix found again inside it is
     // not looked at (each body character is read at most once per rule: linear).
     const rejectedUntil = new Int32Array(PROVIDER_RULES.length);
-    PREFIX_INDEX.scan(text, (at, prefix, ruleIndex) => {
-      const rule = PROVIDER_RULES[ruleIndex];
-      if (!rule || at < (rejectedUntil[ruleIndex] ?? 0)) return -1;
-      if (at > 0 && isAsciiLetter(text.charCodeAt(at - 1))) return -1;
-      const from = at + prefix.length;
-      let j = from;
-      while (j < text.length && j - from <= rule.max && inAlphabet(rule.alphabet, text.charCodeAt(j))) j++;
-      // Trailing punctuation belongs to the sentence, base64 padding to the token.
-      if (rule.alphabet !== 'hex') while (j > from && isTrailingPunct(text.charCodeAt(j - 1))) j--;
-      const len = j - from;
-      context.work.units += j - at;
-      rejectedUntil[ruleIndex] = j;
-      if (len < rule.min || len > rule.max) return -1;
-      let end = j;
-      while (end < text.length && end - j < 2 && text.charCodeAt(end) === 61) end++;
-      const token = text.slice(at, end);
-      if (rule.marker && !token.includes(rule.marker)) return -1;
-      if (rule.shape && !rule.shape.test(token)) return -1;
-      const { score, reasons } = providerScore(text.slice(from, j));
-      out.push(
-        span('secret.provider', rule.type, at, end, score, [
-          reason(
-            'secret.provider_format',
-            `format de clé ${rule.provider} (préfixe « ${prefix} », longueur attendue)`,
-            `${rule.provider} key format (prefix "${prefix}", expected length)`,
-          ),
-          ...reasons,
-        ]),
-      );
-      return end;
-    });
+    PREFIX_INDEX.scan(
+      text,
+      (at, prefix, ruleIndex) => {
+        const rule = PROVIDER_RULES[ruleIndex];
+        if (!rule || at < (rejectedUntil[ruleIndex] ?? 0)) return -1;
+        if (at > 0 && isAsciiLetter(text.charCodeAt(at - 1))) return -1;
+        const from = at + prefix.length;
+        let j = from;
+        while (j < text.length && j - from <= rule.max && inAlphabet(rule.alphabet, text.charCodeAt(j))) j++;
+        // Trailing punctuation belongs to the sentence, base64 padding to the token.
+        if (rule.alphabet !== 'hex') while (j > from && isTrailingPunct(text.charCodeAt(j - 1))) j--;
+        const len = j - from;
+        context.work.units += j - at;
+        rejectedUntil[ruleIndex] = j;
+        if (len < rule.min || len > rule.max) return -1;
+        let end = j;
+        while (end < text.length && end - j < 2 && text.charCodeAt(end) === 61) end++;
+        const token = text.slice(at, end);
+        if (rule.marker && !token.includes(rule.marker)) return -1;
+        if (rule.shape && !rule.shape.test(token)) return -1;
+        const { score, reasons } = providerScore(text.slice(from, j));
+        out.push(
+          span('secret.provider', rule.type, at, end, score, [
+            reason(
+              'secret.provider_format',
+              `format de clé ${rule.provider} (préfixe « ${prefix} », longueur attendue)`,
+              `${rule.provider} key format (prefix "${prefix}", expected length)`,
+            ),
+            ...reasons,
+          ]),
+        );
+        return end;
+      },
+      isAsciiLetter,
+    );
     return out;
   },
 };
@@ -361,16 +364,27 @@ export const assignmentDetector: Detector = {
     const out: Span[] = [];
     const n = text.length;
     let lastEnd = 0;
-    for (let i = 0; i < n; i++) {
-      const ch = text.charAt(i);
-      if (ch !== '=' && ch !== ':') continue;
+    // Separators found by native searches (most of a text has neither '=' nor ':').
+    let nextEquals = text.indexOf('=');
+    let nextColon = text.indexOf(':');
+    for (;;) {
+      let i: number;
+      if (nextEquals >= 0 && (nextColon < 0 || nextEquals < nextColon)) {
+        i = nextEquals;
+        nextEquals = text.indexOf('=', i + 1);
+      } else if (nextColon >= 0) {
+        i = nextColon;
+        nextColon = text.indexOf(':', i + 1);
+      } else break;
       if (i < lastEnd) continue;
       // Key: identifier just before the separator (quotes and spaces allowed around it).
       let k = i;
       while (k > 0 && i - k < 3 && /[\s"'`:]/.test(text.charAt(k - 1))) k--;
       const keyEnd = k;
       while (k > 0 && keyEnd - k < 64 && /[A-Za-z0-9_.-]/.test(text.charAt(k - 1))) k--;
-      const key = fold(text.slice(k, keyEnd));
+      // The key is ASCII (see above): lowercasing is its fold, and the memo of the text's own
+      // fold (shared by the other detectors) is left alone.
+      const key = text.slice(k, keyEnd).toLowerCase();
       if (key.length < 2) continue;
       context.work.units += i - k;
       const dockerAuth = key === 'auth';

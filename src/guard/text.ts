@@ -40,6 +40,14 @@ export function isWordChar(c: number): boolean {
   return c === 95 || isDigit(c) || isLetter(c);
 }
 
+/** True when the unit at `i` is a capital letter (it has a lower case and is not one). */
+export function isCapitalAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return c >= 65 && c <= 90;
+  const ch = text.charAt(i);
+  return ch === ch.toUpperCase() && ch !== ch.toLowerCase();
+}
+
 /** True when the character at `i` (may be out of range) is not a word character. */
 export function boundaryAt(text: string, i: number): boolean {
   if (i < 0 || i >= text.length) return true;
@@ -198,6 +206,10 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
+function pairKey(a: number, b: number): number {
+  return ((a & 0xff) << 8) | (b & 0xff);
+}
+
 /**
  * Many fixed phrases found in one pass over a text: phrases are bucketed by their first two
  * UTF-16 units, so each position costs one map look-up plus the few phrases of its bucket.
@@ -208,12 +220,18 @@ export class PhraseIndex<T> {
   private readonly single = new Map<number, { readonly phrase: string; readonly value: T }[]>();
   /** 1 for UTF-16 units that start some phrase: most positions are rejected by one array read. */
   private readonly starts = new Uint8Array(65536);
+  /**
+   * 1 for the (low bytes of the) first two units of some phrase: a position whose pair is absent
+   * skips the map look-up (exact for ASCII pairs, a superset otherwise).
+   */
+  private readonly pairs = new Uint8Array(65536);
 
   /** Phrases listed first win at a given position. Empty phrases are ignored. */
   constructor(entries: readonly (readonly [string, T])[]) {
     for (const [phrase, value] of entries) {
       if (phrase.length === 0) continue;
       this.starts[phrase.charCodeAt(0)] = 1;
+      if (phrase.length > 1) this.pairs[pairKey(phrase.charCodeAt(0), phrase.charCodeAt(1))] = 1;
       const map = phrase.length === 1 ? this.single : this.buckets;
       const key = phrase.length === 1 ? phrase.charCodeAt(0) : phrase.charCodeAt(0) * 65536 + phrase.charCodeAt(1);
       const list = map.get(key) ?? [];
@@ -226,33 +244,90 @@ export class PhraseIndex<T> {
    * Calls `visit` for each phrase occurrence in `hay` from left to right (at one position, in
    * list order until `visit` accepts one). `visit` returns the offset to resume from when it
    * accepts the match, or -1 to try the next phrase / position.
+   *
+   * `rejectAfter`, when given, is the caller's own start-boundary test (it must refuse at least
+   * the ASCII letters: word starts only): positions whose previous unit it refuses are skipped
+   * before any look-up, and only the positions not preceded by an ASCII letter are visited at
+   * all (listed once per text and shared by every detector that scans the same text).
    */
-  scan(hay: string, visit: (at: number, phrase: string, value: T) => number): void {
+  scan(
+    hay: string,
+    visit: (at: number, phrase: string, value: T) => number,
+    rejectAfter?: (previous: number) => boolean,
+  ): void {
     const n = hay.length;
-    let i = 0;
-    while (i < n) {
-      const c = hay.charCodeAt(i);
-      if (this.starts[c] !== 1) {
-        i++;
-        continue;
+    if (rejectAfter === undefined) {
+      let i = 0;
+      while (i < n) {
+        const c = hay.charCodeAt(i);
+        if (this.starts[c] !== 1) {
+          i++;
+          continue;
+        }
+        const resume = this.tryAt(hay, i, c, visit);
+        i = resume > i ? resume : i + 1;
       }
-      const list = i + 1 < n ? this.buckets.get(c * 65536 + hay.charCodeAt(i + 1)) : undefined;
-      let resume = -1;
-      if (list)
-        for (const e of list) {
-          if (!hay.startsWith(e.phrase, i)) continue;
+      return;
+    }
+    const positions = wordStarts(hay);
+    let from = 0;
+    for (let k = 0; k < positions.length; k++) {
+      const i = positions[k] ?? 0;
+      if (i < from) continue;
+      const c = hay.charCodeAt(i);
+      if (this.starts[c] !== 1 || (i > 0 && rejectAfter(hay.charCodeAt(i - 1)))) continue;
+      const resume = this.tryAt(hay, i, c, visit);
+      if (resume > i) from = resume;
+    }
+  }
+
+  /** The phrases at `i` (first unit `c`), in list order until one is accepted; -1 if none. */
+  private tryAt(hay: string, i: number, c: number, visit: (at: number, phrase: string, value: T) => number): number {
+    let list: readonly { readonly phrase: string; readonly value: T }[] | undefined;
+    if (i + 1 < hay.length) {
+      const d = hay.charCodeAt(i + 1);
+      if (this.pairs[pairKey(c, d)] === 1) list = this.buckets.get(c * 65536 + d);
+    }
+    let resume = -1;
+    if (list)
+      for (const e of list) {
+        if (!hay.startsWith(e.phrase, i)) continue;
+        resume = visit(i, e.phrase, e.value);
+        if (resume >= 0) break;
+      }
+    if (resume < 0 && this.single.size > 0) {
+      const one = this.single.get(c);
+      if (one)
+        for (const e of one) {
           resume = visit(i, e.phrase, e.value);
           if (resume >= 0) break;
         }
-      if (resume < 0 && this.single.size > 0) {
-        const one = this.single.get(c);
-        if (one)
-          for (const e of one) {
-            resume = visit(i, e.phrase, e.value);
-            if (resume >= 0) break;
-          }
-      }
-      i = resume > i ? resume : i + 1;
     }
+    return resume;
   }
+}
+
+/** The last two texts' word-start positions: detectors scan the text and its folded form. */
+const wordStartMemo: { text: string; positions: Int32Array }[] = [];
+
+/** Reused work array; only the exact-size copy is kept per text. */
+let wordStartScratch = new Int32Array(4096);
+
+/** Offsets not preceded by an ASCII letter (0 included), in order: where a phrase may start a word. */
+export function wordStarts(text: string): Int32Array {
+  for (const m of wordStartMemo) if (m.text === text) return m.positions;
+  if (wordStartScratch.length < text.length)
+    wordStartScratch = new Int32Array(Math.max(text.length, wordStartScratch.length * 2));
+  const all = wordStartScratch;
+  let count = 0;
+  let previousLetter = false;
+  for (let i = 0; i < text.length; i++) {
+    if (!previousLetter) all[count++] = i;
+    const c = text.charCodeAt(i);
+    previousLetter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  }
+  const positions = all.slice(0, count);
+  wordStartMemo.unshift({ text, positions });
+  if (wordStartMemo.length > 2) wordStartMemo.pop();
+  return positions;
 }

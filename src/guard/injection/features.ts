@@ -47,46 +47,92 @@ export interface TextFeatures {
   readonly words: readonly Token[];
 }
 
-// Deduplication without a Set per call: a stamp per bucket, bumped once per text.
-const stamps = new Uint32Array(BUCKETS);
-let generation = 0;
+/**
+ * Deduplication without a Set per call: one bit per bucket (32 KB, stays in cache, unlike a
+ * stamp per bucket), the bits set by a text cleared again from its own bucket list.
+ */
+const seenBits = new Uint32Array(BUCKETS >>> 5);
+
+/**
+ * Work arrays reused from text to text (grown when a text needs more): only the final, exact
+ * size copies are allocated per text, which keeps garbage collection out of the hot path.
+ */
+let scratchBuckets = new Int32Array(4096);
+let scratchKinds = new Uint8Array(4096);
+let scratchAt = new Int32Array(4096);
+
+/** FNV-1a state over `s` continued from `h` (not finalised). */
+function fnvRun(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+function finalise(h: number): number {
+  return (h ^ (h >>> 15)) >>> 0;
+}
 
 export function hashedFeatures(tokens: readonly Token[]): TextFeatures {
-  generation = (generation + 1) >>> 0;
-  if (generation === 0) {
-    stamps.fill(0);
-    generation = 1;
-  }
-  const stamp = generation;
   let wordCount = 0;
-  for (const t of tokens) if (t.word !== SENTENCE_BREAK) wordCount++;
-  const folded = ` ${tokens
-    .filter((t) => t.word !== SENTENCE_BREAK)
-    .map((t) => t.word)
-    .join(' ')} `;
+  const words: string[] = [];
+  for (const t of tokens)
+    if (t.word !== SENTENCE_BREAK) {
+      wordCount++;
+      words.push(t.word);
+    }
+  const folded = ` ${words.join(' ')} `;
   const capacity = tokens.length * 2 + folded.length + 1;
-  const buckets = new Int32Array(capacity);
-  const kinds = new Uint8Array(capacity);
-  const at = new Int32Array(capacity);
+  if (scratchBuckets.length < capacity) {
+    const size = Math.max(capacity, scratchBuckets.length * 2);
+    scratchBuckets = new Int32Array(size);
+    scratchKinds = new Uint8Array(size);
+    scratchAt = new Int32Array(size);
+  }
+  const buckets = scratchBuckets;
+  const kinds = scratchKinds;
+  const at = scratchAt;
   let n = 0;
   const add = (bucket: number, kind: number, position: number) => {
-    if (stamps[bucket] === stamp) return;
-    stamps[bucket] = stamp;
+    const bit = 1 << (bucket & 31);
+    const word = bucket >>> 5;
+    const bits = seenBits[word] ?? 0;
+    if ((bits & bit) !== 0) return;
+    seenBits[word] = bits | bit;
     buckets[n] = bucket;
     kinds[n] = kind;
     at[n] = position;
     n++;
   };
+  // Same hashes as FNV over the strings `word` and `fnv(word) + " " + next`, without building them.
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (t.word === SENTENCE_BREAK) continue;
-    const h = fnv(SEED_WORD, t.word);
-    add(h & MASK, WORD, i);
+    add(finalise(fnvRun(SEED_WORD, t.word)) & MASK, WORD, i);
     const next = tokens[i + 1];
-    if (next && next.word !== SENTENCE_BREAK) add(fnv(fnv(SEED_PAIR, t.word), ` ${next.word}`) & MASK, PAIR, i);
+    if (next && next.word !== SENTENCE_BREAK) {
+      const first = finalise(fnvRun(SEED_PAIR, t.word));
+      add(finalise(fnvRun(Math.imul(first ^ 32, 0x01000193), next.word)) & MASK, PAIR, i);
+    }
   }
-  for (let i = 0; i + 4 <= folded.length; i++) add(fnv(SEED_CHAR, folded, i, i + 4) & MASK, CHAR, i);
+  // Character 4-grams: FNV over 4 code units, each unit read once (a sliding window).
+  let c0 = 0;
+  let c1 = folded.charCodeAt(0);
+  let c2 = folded.charCodeAt(1);
+  let c3 = folded.charCodeAt(2);
+  for (let i = 0; i + 4 <= folded.length; i++) {
+    c0 = c1;
+    c1 = c2;
+    c2 = c3;
+    c3 = folded.charCodeAt(i + 3);
+    const h = Math.imul(
+      Math.imul(Math.imul(Math.imul(SEED_CHAR ^ c0, 0x01000193) ^ c1, 0x01000193) ^ c2, 0x01000193) ^ c3,
+      0x01000193,
+    );
+    add(finalise(h) & MASK, CHAR, i);
+  }
   add(fnv(SEED_META, `len:${Math.floor(Math.log2(wordCount + 1))}`) & MASK, META, wordCount);
+  for (let i = 0; i < n; i++) {
+    const b = buckets[i] ?? 0;
+    seenBits[b >>> 5] = 0;
+  }
   return {
     buckets: buckets.slice(0, n),
     originKinds: kinds.slice(0, n),

@@ -77,10 +77,30 @@ const LEET_TARGETS = new Set(
     ' ',
   ),
 );
-const SENTENCE_ENDS = new Set(['.', '!', '?', ';', '\n']);
 const MAX_WORD = 64;
 
 const foldCache = new Map<number, string>();
+
+/** ASCII classes for the fast path: separator, letter, digit, `@`/`$` (leetspeak inside a word). */
+const SEPARATOR = 0;
+const LETTER = 1;
+const DIGIT = 2;
+const SIGN = 3;
+const ASCII_KIND = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) ASCII_KIND[c] = LETTER;
+  else if (c >= 48 && c <= 57) ASCII_KIND[c] = DIGIT;
+  else if (c === 64 || c === 36) ASCII_KIND[c] = SIGN;
+  else ASCII_KIND[c] = SEPARATOR;
+}
+/** Digits that LEET reads as letters (0 1 3 4 5 7), indexed by digit. */
+const LEET_DIGIT = Uint8Array.from('0123456789', (d) => (d in LEET ? 1 : 0));
+const WHITESPACE = /\s/;
+function isSpaceAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return WHITESPACE.test(text.charAt(i));
+}
 
 /** Zero-width, bidi controls, soft hyphen, variation selectors: invisible, dropped. */
 function isInvisible(cp: number): boolean {
@@ -131,7 +151,10 @@ function isLatinLetter(ch: string): boolean {
  * unless they sit inside a word with letters (then they are read as leetspeak).
  */
 export function normalize(text: string, maxTokens = 50_000): Normalized {
-  const raw: { word: string; start: number; end: number; confusable: boolean; leet: boolean }[] = [];
+  const raw: Token[] = [];
+  // Obfuscation counts, taken as each word is pushed (no second pass, no flags per token).
+  let leetWords = 0;
+  let confusables = 0;
   let invisible = 0;
   let tagChars = 0;
   let word = '';
@@ -140,7 +163,27 @@ export function normalize(text: string, maxTokens = 50_000): Normalized {
   let confusable = false;
   let hasLetter = false;
   let hasLeet = false;
-  const flush = () => {
+  /** `@` or `$` seen in the word (only the ASCII path appends them). */
+  let hasSign = false;
+  /**
+   * Start of the current word's stretch of plain ASCII letters, digits, `@` and `$` not yet
+   * copied into `word` (-1 = none): such a stretch folds with one slice and one native
+   * lowercasing instead of one string concatenation per character.
+   */
+  let pending = -1;
+  /** An upper-case ASCII letter in the pending stretch (most words have none: no lowercasing). */
+  let pendingUpper = false;
+  const materialise = (to: number) => {
+    if (pending < 0) return;
+    if (word.length < 256) {
+      const piece = text.slice(pending, Math.min(to, pending + 256 - word.length));
+      word += pendingUpper ? piece.toLowerCase() : piece;
+    }
+    pending = -1;
+    pendingUpper = false;
+  };
+  const flush = (at: number) => {
+    materialise(at);
     if (word.length > 0) {
       let folded = word;
       let leet = false;
@@ -153,23 +196,60 @@ export function normalize(text: string, maxTokens = 50_000): Normalized {
         leet = out !== word && LEET_TARGETS.has(out);
         folded = out;
       } else if (!hasLetter) {
-        folded = /^[0-9]+$/.test(word) ? '#' : word.replace(/[@$]/g, '');
-      } else if (word.includes('@') || word.includes('$')) {
+        folded = !hasSign || /^[0-9]+$/.test(word) ? '#' : word.replace(/[@$]/g, '');
+      } else if (hasSign) {
         folded = word.replace(/[@$]/g, '');
       }
-      if (folded.length > 0) raw.push({ word: folded.slice(0, MAX_WORD), start, end, confusable, leet });
+      if (folded.length > 0) {
+        const kept = folded.length > MAX_WORD ? folded.slice(0, MAX_WORD) : folded;
+        raw.push({ word: kept, start, end });
+        if (leet) leetWords++;
+        // Confusables only count inside words that are otherwise Latin (a Russian text is not obfuscated).
+        if (confusable && /^[a-z0-9]+$/.test(kept) && [...kept].some(isLatinLetter)) confusables++;
+      }
     }
     word = '';
     start = -1;
     confusable = false;
     hasLetter = false;
     hasLeet = false;
+    hasSign = false;
   };
   for (let i = 0; i < text.length && raw.length < maxTokens; ) {
+    const unit = text.charCodeAt(i);
+    if (unit < 128) {
+      // ASCII fast path (same outcome as the general path below, without strings per character).
+      const kind = ASCII_KIND[unit] ?? 0;
+      if (kind === LETTER || kind === DIGIT || (kind === SIGN && start >= 0)) {
+        if (start < 0) start = i;
+        end = i + 1;
+        if (kind === LETTER) {
+          hasLetter = true;
+          if (unit < 97) pendingUpper = true;
+        } else if (kind === SIGN) {
+          hasLeet = true;
+          hasSign = true;
+        } else if (LEET_DIGIT[unit - 48] === 1) hasLeet = true;
+        if (pending < 0) pending = i;
+        i++;
+        continue;
+      }
+      flush(i);
+      if (
+        (unit === 10 || unit === 46 || unit === 33 || unit === 63 || unit === 59) &&
+        (unit === 10 || i + 1 >= text.length || isSpaceAt(text, i + 1))
+      ) {
+        const last = raw[raw.length - 1];
+        if (last && last.word !== SENTENCE_BREAK) raw.push({ word: SENTENCE_BREAK, start: i, end: i + 1 });
+      }
+      i++;
+      continue;
+    }
     const cp = text.codePointAt(i) ?? 0;
     const width = cp > 0xffff ? 2 : 1;
     const ch = text.charAt(i);
     if (isInvisible(cp)) {
+      materialise(i);
       invisible++;
       i += width;
       continue;
@@ -179,24 +259,18 @@ export function normalize(text: string, maxTokens = 50_000): Normalized {
     if (cp >= 0xe0000 && cp <= 0xe007f) {
       tagChars++;
       folded = foldCodePoint(cp - 0xe0000);
-    } else if ((ch === '@' || ch === '$') && word.length > 0) {
-      folded = ch;
     } else {
       folded = foldCodePoint(cp);
     }
     if (folded === '') {
-      flush();
-      if (SENTENCE_ENDS.has(ch) && (ch === '\n' || i + 1 >= text.length || /\s/.test(text.charAt(i + 1)))) {
-        const last = raw[raw.length - 1];
-        if (last && last.word !== SENTENCE_BREAK)
-          raw.push({ word: SENTENCE_BREAK, start: i, end: i + 1, confusable: false, leet: false });
-      }
+      flush(i);
       i += width;
       continue;
     }
+    materialise(i);
     if (start < 0) start = i;
     end = i + width;
-    if (cp >= 128 && CONFUSABLES[ch.toLowerCase()] !== undefined) confusable = true;
+    if (CONFUSABLES[ch.toLowerCase()] !== undefined) confusable = true;
     for (const c of folded) {
       if (c in LEET) hasLeet = true;
       else if (c < '0' || c > '9') hasLetter = true;
@@ -204,15 +278,7 @@ export function normalize(text: string, maxTokens = 50_000): Normalized {
     if (word.length < 256) word += folded;
     i += width;
   }
-  if (raw.length < maxTokens) flush();
-
-  // Confusables only count inside words that are otherwise Latin (a Russian text is not obfuscated).
-  let confusables = 0;
-  let leet = 0;
-  for (const t of raw) {
-    if (t.leet) leet++;
-    if (t.confusable && /^[a-z0-9]+$/.test(t.word) && [...t.word].some(isLatinLetter)) confusables++;
-  }
+  if (raw.length < maxTokens) flush(text.length);
 
   // Join runs of ≥ 4 one-letter tokens: "i g n o r e" → "ignore".
   const tokens: Token[] = [];
@@ -235,8 +301,8 @@ export function normalize(text: string, maxTokens = 50_000): Normalized {
       continue;
     }
     const t = raw[i];
-    if (t) tokens.push({ word: t.word, start: t.start, end: t.end });
+    if (t) tokens.push(t);
     i++;
   }
-  return { tokens, obfuscation: { invisible, tagChars, confusables, leet, spaced } };
+  return { tokens, obfuscation: { invisible, tagChars, confusables, leet: leetWords, spaced } };
 }

@@ -115,7 +115,7 @@ export class PhraseMatcher {
     };
     const sentenceStart = this.root.next.get(START);
     for (let i = 0; i < tokens.length; i++) {
-      seen.clear();
+      if (seen.size > 0) seen.clear();
       const word = tokens[i]?.word;
       if (word === undefined || word === SENTENCE_BREAK) continue;
       const child = this.root.next.get(word);

@@ -357,8 +357,26 @@ function markdownExfiltration(text: string): { count: number; start: number; end
   return count > 0 ? { count, start, end } : undefined;
 }
 
+/** 1 for the base64 alphabet `[A-Za-z0-9+/]` (hex digits are a subset). */
+const BASE64_UNIT = new Uint8Array(128);
+for (let c = 0; c < 128; c++)
+  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47) BASE64_UNIT[c] = 1;
+
+/** True when the text holds a run of 48 base64 characters: without one, neither payload regex can match. */
+function hasLongBase64Run(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && BASE64_UNIT[c] === 1) {
+      if (++run >= 48) return true;
+    } else run = 0;
+  }
+  return false;
+}
+
 /** Base64 runs must mix cases and digits: long words or paths are not payloads. */
 function encodedPayload(text: string): { count: number; start: number; end: number } | undefined {
+  if (!hasLongBase64Run(text)) return undefined;
   BASE64.lastIndex = 0;
   let count = 0;
   let start = -1;
