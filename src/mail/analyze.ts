@@ -13,7 +13,7 @@ import { messageFeatures } from './features.js';
 import { analyzeHtml, shownText } from './html.js';
 import { htmlTrickReasons } from './htmltricks.js';
 import { intentReasons } from './intent.js';
-import { extractLinks, linkDomains, linkReasons } from './links.js';
+import { extractLinks, linkDomains, linkReasons, urlAsWritten } from './links.js';
 import { type FeatureContribution, type MailModel, scoreWithModel } from './model.js';
 import { DEFAULT_MAIL_LIMITS, type MailLimits, parseMessage } from './parse.js';
 import { asksToScan, decodeQrCodes, type QrReader, qrReasons } from './qr.js';
@@ -241,7 +241,7 @@ function indicatorsOf(context: SignalContext): MailIndicators {
   const ips = new Set<string>();
   for (const link of context.links) {
     if (urls.size < MAX_INDICATORS) urls.add(link.href.slice(0, 2048));
-    const host = hostOf(link.href);
+    const host = hostOf(link);
     if (!host) continue;
     if (/^[0-9.]+$/.test(host) || host.includes(':')) ips.add(host);
     else if (domains.size < MAX_INDICATORS) domains.add(host);
@@ -259,13 +259,11 @@ function indicatorsOf(context: SignalContext): MailIndicators {
   };
 }
 
-function hostOf(href: string): string | undefined {
-  try {
-    const url = new URL(href);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.hostname.replace(/^\[|\]$/g, '') : undefined;
-  } catch {
-    return undefined;
-  }
+function hostOf(link: MessageLink): string | undefined {
+  const url = urlAsWritten(link);
+  return url && (url.protocol === 'http:' || url.protocol === 'https:')
+    ? url.hostname.replace(/^\[|\]$/g, '')
+    : undefined;
 }
 
 /**

@@ -144,6 +144,18 @@ describe('damerauLevenshtein', () => {
 });
 
 describe('assessDomain', () => {
+  it('answers per protected list: a remembered answer is never reused for other lists', () => {
+    const own = { organisationDomains: ['vigie-demo.fr'], brands: [] };
+    const none = { organisationDomains: [], brands: [] };
+    for (let round = 0; round < 2; round++) {
+      expect(assessDomain('vigie-dem0.fr', own)).toMatchObject({ organisation: true, target: 'vigie-demo.fr' });
+      expect(assessDomain('vigie-dem0.fr', none)).toBeUndefined();
+      expect(assessDomain('vigie-dem0.fr', { organisationDomains: ['vigie-demo.fr'], brands: [] })).toEqual(
+        assessDomain('vigie-dem0.fr', own),
+      );
+    }
+  });
+
   it('never flags the real domains or their subdomains', () => {
     for (const domain of [
       'paypal.com',

@@ -50,7 +50,28 @@ const MAX_HOST = 253;
 
 /** Registrable ("organisational") domain of a host by the ICANN public suffix list; `undefined` for IPs and bare suffixes. */
 export function registrableDomain(host: string): string | undefined {
-  const ascii = asciiDomain(host.slice(0, MAX_HOST));
+  const key = host.length > MAX_HOST ? host.slice(0, MAX_HOST) : host;
+  if (REGISTRABLE_MEMO.has(key)) return REGISTRABLE_MEMO.get(key);
+  const domain = registrableDomainNow(key);
+  remember(REGISTRABLE_MEMO, key, domain);
+  return domain;
+}
+
+/**
+ * The same few hosts (the sender's, the big senders', link hosts) come back in every message
+ * and in several signals: pure answers about a host are kept, in bounded maps that are simply
+ * emptied when full.
+ */
+const MEMO_ENTRIES = 8_192;
+const REGISTRABLE_MEMO = new Map<string, string | undefined>();
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+  if (memo.size >= MEMO_ENTRIES) memo.clear();
+  memo.set(key, value);
+}
+
+function registrableDomainNow(host: string): string | undefined {
+  const ascii = asciiDomain(host);
   // Only a host name: tldts would read `paypal.com/é` as a URL and answer paypal.com.
   if (!/^[a-z0-9.-]+$/.test(ascii)) return undefined;
   const domain = getDomain(ascii);
@@ -696,12 +717,28 @@ function tokensOf(text: string): string[] {
  * (punycode) or Unicode.
  */
 export function assessDomain(domain: string, targets: LookalikeTargets): LookalikeMatch | undefined {
-  const host = asciiDomain(domain.slice(0, MAX_HOST));
+  const index = indexFor(targets);
+  const key = domain.length > MAX_HOST ? domain.slice(0, MAX_HOST) : domain;
+  let memo = ASSESSMENTS.get(index);
+  if (!memo) {
+    memo = new Map();
+    ASSESSMENTS.set(index, memo);
+  }
+  if (memo.has(key)) return memo.get(key);
+  const match = assessDomainNow(key, index);
+  remember(memo, key, match);
+  return match;
+}
+
+/** Answers of `assessDomain` per protected list (the answer depends on nothing else). */
+const ASSESSMENTS = new WeakMap<ProtectedIndex, Map<string, LookalikeMatch | undefined>>();
+
+function assessDomainNow(domain: string, index: ProtectedIndex): LookalikeMatch | undefined {
+  const host = asciiDomain(domain);
   if (host === '' || host.length > MAX_HOST) return undefined;
   const parsed = parse(host);
   if (parsed.isIp || !parsed.domain || !parsed.publicSuffix) return undefined;
   const registrable = parsed.domain;
-  const index = indexFor(targets);
   if (index.domains.has(registrable)) return undefined;
   // Shared hosting owned by a brand: only a protected name in front of it is suspicious.
   const shared = BRAND_INFRASTRUCTURE_DOMAINS.has(registrable);

@@ -9,9 +9,12 @@
 const MAX_FEATURE_CHARS = 40_000;
 const MIN_WORD = 2;
 const MAX_WORD = 24;
+const ASCII_ONLY = /^\p{ASCII}*$/u;
 
 /** Lower-case, accents removed: « Vérifiez » and « verifiez » are one word. */
 export function foldText(text: string): string {
+  // ASCII has nothing to decompose: lower-casing is all the folding it needs.
+  if (ASCII_ONLY.test(text)) return text.toLowerCase();
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -84,6 +84,15 @@ const MAX_PARSER_DEPTH = 512;
 
 const WHITESPACE = /[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+/g;
 
+/** Only spaces, tabs and line breaks (a subset of WHITESPACE, tested without a regex). */
+function isLayoutSpace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
+  }
+  return true;
+}
+
 /** Text accumulated with collapsed whitespace and line breaks between blocks, up to a limit. */
 class TextSink {
   private readonly parts: string[] = [];
@@ -94,6 +103,11 @@ class TextSink {
 
   add(raw: string): void {
     if (this.length >= this.limit || raw.length === 0) return;
+    // Most text between tags is indentation: it only separates words.
+    if (isLayoutSpace(raw)) {
+      this.pendingSpace = true;
+      return;
+    }
     const text = raw.replace(WHITESPACE, ' ');
     let start = 0;
     let end = text.length;
@@ -527,10 +541,9 @@ export function analyzeHtml(html: string): HtmlFacts {
     const text = pendingText;
     pendingText = '';
     if (skipDepth > 0) return;
-    if (HAS_INVISIBLE.test(text)) {
-      zeroWidthCount += countZeroWidthInWords(text);
-    }
-    const clean = text.replace(INVISIBLE, '');
+    const hasInvisible = HAS_INVISIBLE.test(text);
+    if (hasInvisible) zeroWidthCount += countZeroWidthInWords(text);
+    const clean = hasInvisible ? text.replace(INVISIBLE, '') : text;
     const frame = top();
     const camouflaged =
       frame?.color.startsWith('#') === true &&

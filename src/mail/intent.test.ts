@@ -21,6 +21,65 @@ describe('phrase matching', () => {
     expect(tokenize('60% pour vous').map((t) => t.word)).toEqual(['#', '%', 'pour', 'vous']);
   });
 
+  it('tokenises exactly as a plain character-by-character reading (property)', () => {
+    // The reference: one UTF-16 unit at a time, folded with NFD, as the tokenizer is specified.
+    const reference = (text: string, maxTokens = 20_000) => {
+      const tokens: { word: string; start: number; end: number }[] = [];
+      let word = '';
+      let start = -1;
+      const flush = (end: number) => {
+        if (word) tokens.push({ word: /^[0-9]+$/.test(word) ? '#' : word.slice(0, 64), start, end });
+        word = '';
+        start = -1;
+      };
+      for (let i = 0; i < text.length && tokens.length < maxTokens; i++) {
+        const ch = text.charAt(i);
+        if ('.!?;\u3002'.includes(ch) && (i + 1 >= text.length || /\s/.test(text.charAt(i + 1)))) {
+          flush(i);
+          tokens.push({ word: '|', start: i, end: i + 1 });
+          continue;
+        }
+        if ('%$€£'.includes(ch)) {
+          flush(i);
+          tokens.push({ word: ch, start: i, end: i + 1 });
+          continue;
+        }
+        const special: Record<string, string> = { œ: 'oe', Œ: 'oe', æ: 'ae', Æ: 'ae', ß: 'ss', ø: 'o', Ø: 'o' };
+        let folded =
+          special[ch] ??
+          ch
+            .normalize('NFD')
+            .replace(/[\u0300-\u036f]/g, '')
+            .toLowerCase();
+        if (!/^[\p{L}\p{N}]+$/u.test(folded)) folded = '';
+        if (!folded) {
+          flush(i);
+          continue;
+        }
+        if (start < 0) start = i;
+        if (word.length < 256) word += folded;
+      }
+      if (tokens.length < maxTokens) flush(text.length);
+      return tokens;
+    };
+    const unit = fc.constantFrom(
+      ..."aZ09 .!?;%$€£。éÉœßﬁ①٣\u00a0\u2028\ufeff\t\n-'ÀŒ\ud83d\ude00".split(''),
+      'x'.repeat(70),
+      '7'.repeat(300),
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ unit, maxLength: 60 }), fc.string({ maxLength: 200, unit: 'grapheme' })),
+        fc.integer({ min: 1, max: 40 }),
+        (text, max) => {
+          expect(tokenize(text, max)).toEqual(reference(text, max));
+          expect(tokenize(text)).toEqual(reference(text));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('expands alternatives, optional parts and ? groups', () => {
     expect(expandPattern('(a|b c) d [e]').map((s) => s.join(' '))).toEqual(['a d', 'a d e', 'b c d', 'b c d e']);
     expect(expandPattern('x (y)? z').map((s) => s.join(' '))).toEqual(['x z', 'x y z']);

@@ -163,6 +163,34 @@ function toUrl(href: string): URL | undefined {
 }
 
 function readLink(link: MessageLink): ReadLink {
+  // The lookalike check (linkDomains) and linkReasons read the same links: parsed once. The
+  // URL inside is only read, never changed.
+  let read = READ_LINKS.get(link);
+  if (!read) {
+    read = readLinkNow(link);
+    READ_LINKS.set(link, read);
+  }
+  return read;
+}
+
+const READ_LINKS = new WeakMap<MessageLink, ReadLink>();
+
+/**
+ * `new URL(link.href)` (undefined when it throws), from the link signals' own reading when they
+ * parsed exactly that text (no `www.` or `//` added, nothing trimmed): the indicators reuse it.
+ */
+export function urlAsWritten(link: MessageLink): URL | undefined {
+  const { href } = link;
+  const read = readLink(link);
+  if (read.url && href.trim() === href && !/^www\./i.test(href) && !href.startsWith('//')) return read.url;
+  try {
+    return new URL(href);
+  } catch {
+    return undefined;
+  }
+}
+
+function readLinkNow(link: MessageLink): ReadLink {
   const url = toUrl(link.href);
   const schemeMatch = /^([a-z][a-z0-9+.-]{0,20}):/i.exec(link.href.trim());
   const scheme = url ? url.protocol.slice(0, -1).toLowerCase() : (schemeMatch?.[1]?.toLowerCase() ?? '');

@@ -15,8 +15,6 @@ export interface Token {
   readonly end: number;
 }
 
-const SINGLE_CHAR_TOKENS = new Set(['%', '$', '€', '£']);
-const SENTENCE_ENDS = new Set(['.', '!', '?', ';', '\u3002']);
 /** Token standing for the end of a sentence; no pattern contains it. */
 export const SENTENCE_BREAK = '|';
 const SPECIAL_FOLDS: Record<string, string> = { œ: 'oe', Œ: 'oe', æ: 'ae', Æ: 'ae', ß: 'ss', ø: 'o', Ø: 'o' };
@@ -61,39 +59,93 @@ export function tokenize(text: string, maxTokens = 20_000): readonly Token[] {
 
 let lastTokenized: { text: string; maxTokens: number; tokens: readonly Token[] } | undefined;
 
+function isAsciiWordChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
+}
+
+/** What `/\s/` matches, by code unit (the test runs once per punctuation mark). */
+function isSpace(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+const MAX_WORD_CHARS = 256;
+
 function tokenizeNow(text: string, maxTokens: number): Token[] {
   const tokens: Token[] = [];
+  const n = text.length;
   let word = '';
+  let digitsOnly = true;
   let start = -1;
   const flush = (end: number) => {
     if (word.length > 0) {
-      tokens.push({ word: /^[0-9]+$/.test(word) ? '#' : word.slice(0, 64), start, end });
+      tokens.push({ word: digitsOnly ? '#' : word.length > 64 ? word.slice(0, 64) : word, start, end });
       word = '';
     }
+    digitsOnly = true;
     start = -1;
   };
-  for (let i = 0; i < text.length && tokens.length < maxTokens; i++) {
-    const ch = text.charAt(i);
-    if (SENTENCE_ENDS.has(ch) && (i + 1 >= text.length || /\s/.test(text.charAt(i + 1)))) {
+  for (let i = 0; i < n && tokens.length < maxTokens; i++) {
+    const code = text.charCodeAt(i);
+    if (isAsciiWordChar(code)) {
+      // ASCII fast path: the whole run of letters and digits at once (it pushes no token, so
+      // the token bound is checked as often as before).
+      let j = i;
+      let letters = false;
+      let upper = false;
+      for (let c = code; ; c = text.charCodeAt(j)) {
+        if (c >= 65) {
+          letters = true;
+          if (c <= 90) upper = true;
+        }
+        if (++j >= n || !isAsciiWordChar(text.charCodeAt(j))) break;
+      }
+      if (start < 0) start = i;
+      if (word.length < MAX_WORD_CHARS) {
+        const stop = Math.min(j, i + MAX_WORD_CHARS - word.length);
+        const run = text.slice(i, stop);
+        if (digitsOnly && (stop === j ? letters : !/^[0-9]*$/.test(run))) digitsOnly = false;
+        word += upper ? run.toLowerCase() : run;
+      }
+      i = j - 1;
+      continue;
+    }
+    if (
+      (code === 46 || code === 33 || code === 63 || code === 59 || code === 0x3002) &&
+      (i + 1 >= n || isSpace(text.charCodeAt(i + 1)))
+    ) {
       // End of a sentence: phrases do not run across it.
       flush(i);
       tokens.push({ word: SENTENCE_BREAK, start: i, end: i + 1 });
       continue;
     }
-    if (SINGLE_CHAR_TOKENS.has(ch)) {
+    if (code === 37 || code === 36 || code === 0x20ac || code === 0xa3) {
       flush(i);
-      tokens.push({ word: ch, start: i, end: i + 1 });
+      tokens.push({ word: text.charAt(i), start: i, end: i + 1 });
       continue;
     }
-    const folded = foldChar(text.charCodeAt(i));
+    const folded = code < 128 ? '' : foldChar(code);
     if (folded === '') {
       flush(i);
       continue;
     }
     if (start < 0) start = i;
-    if (word.length < 256) word += folded;
+    if (word.length < MAX_WORD_CHARS) {
+      if (digitsOnly && !/^[0-9]*$/.test(folded)) digitsOnly = false;
+      word += folded;
+    }
   }
-  if (tokens.length < maxTokens) flush(text.length);
+  if (tokens.length < maxTokens) flush(n);
   return tokens;
 }
 
@@ -219,17 +271,28 @@ export class PhraseMatcher {
   /** Every phrase occurrence, in text order of their end; at most `maxMatches`. */
   match(tokens: readonly Token[], maxMatches = 10_000): PhraseMatch[] {
     const matches: PhraseMatch[] = [];
+    const { vocabulary, children, fail, outputs } = this;
     let state = 0;
     for (let i = 0; i < tokens.length; i++) {
-      const id = this.vocabulary.get((tokens[i] as Token).word);
+      const id = vocabulary.get((tokens[i] as Token).word);
       if (id === undefined) {
         state = 0;
         continue;
       }
-      while (state !== 0 && !(this.children[state] as Map<number, number>).has(id)) state = this.fail[state] as number;
-      state = (this.children[state] as Map<number, number>).get(id) ?? 0;
-      for (const [pattern, length] of this.outputs[state] as [number, number][]) {
+      // Follow failure links until a state has this word (or the root, which may not).
+      for (;;) {
+        const next = (children[state] as Map<number, number>).get(id);
+        if (next !== undefined) {
+          state = next;
+          break;
+        }
+        if (state === 0) break;
+        state = fail[state] as number;
+      }
+      const found = outputs[state] as [number, number][];
+      for (let k = 0; k < found.length; k++) {
         if (matches.length >= maxMatches) return matches;
+        const [pattern, length] = found[k] as [number, number];
         const first = tokens[i - length + 1] as Token;
         matches.push({ pattern, start: first.start, end: (tokens[i] as Token).end });
       }

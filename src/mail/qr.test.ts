@@ -228,6 +228,39 @@ describe('decodeQrCodes', () => {
     expect(pdfFlateImages(bombPdf).length).toBe(1);
   });
 
+  it('turns PDF Flate pixels (grey, RGB, 1-bit) into exact RGBA, and refuses a truncated stream', () => {
+    const side = 24;
+    const pdfOf = (dict: string, data: Uint8Array) =>
+      new Uint8Array(
+        Buffer.concat([
+          Buffer.from(
+            `%PDF-1.5\n1 0 obj\n<< /Type /XObject /Subtype /Image /Width ${side} /Height ${side} ${dict} /Filter /FlateDecode /Length ${data.length} >>\nstream\n`,
+            'latin1',
+          ),
+          Buffer.from(data),
+          Buffer.from('\nendstream\nendobj\n', 'latin1'),
+        ]),
+      );
+    const grey = Uint8Array.from({ length: side * side }, (_, i) => (i * 7) & 0xff);
+    const rgb = Uint8Array.from({ length: side * side * 3 }, (_, i) => (i * 13 + 5) & 0xff);
+    const bits = Uint8Array.from({ length: (side / 8) * side }, (_, i) => (i * 37) & 0xff);
+    const expected = (pixel: (i: number) => [number, number, number]) =>
+      Array.from({ length: side * side }, (_, i) => [...pixel(i), 255]).flat();
+    const [g] = pdfFlateImages(pdfOf('/ColorSpace /DeviceGray /BitsPerComponent 8', zlibSync(grey)));
+    expect([...(g?.data ?? [])]).toEqual(expected((i) => [grey[i], grey[i], grey[i]] as [number, number, number]));
+    const [c] = pdfFlateImages(pdfOf('/ColorSpace /DeviceRGB /BitsPerComponent 8', zlibSync(rgb)));
+    expect([...(c?.data ?? [])]).toEqual(
+      expected((i) => [rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]] as [number, number, number]),
+    );
+    const [b] = pdfFlateImages(pdfOf('/ColorSpace /DeviceGray /BitsPerComponent 1', zlibSync(bits)));
+    const bit = (i: number) =>
+      (((bits[Math.floor(i / side) * (side / 8) + ((i % side) >> 3)] ?? 0) >> (7 - (i % 8))) & 1) * 255;
+    expect([...(b?.data ?? [])]).toEqual(expected((i) => [bit(i), bit(i), bit(i)]));
+    // Half a stream is not an image (neither inflater makes one up).
+    const half = zlibSync(rgb).subarray(0, 200);
+    expect(pdfFlateImages(pdfOf('/ColorSpace /DeviceRGB /BitsPerComponent 8', half))).toEqual([]);
+  });
+
   it('charges its budget before decoding: many PDFs of large blank images cost a bounded amount of work', async () => {
     const side = 1224;
     const white = zlibSync(new Uint8Array(side * side * 3).fill(255), { level: 9 });
