@@ -1,7 +1,10 @@
 /** TCP syslog framing (RFC 6587): octet counting and newline framing, split anywhere, never unbounded. */
+import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseHostPort, SyslogFramer } from './detect-syslog.js';
+import type { DetectService } from './detect.js';
+import { parseHostPort, SyslogFramer, startDetectSyslog } from './detect-syslog.js';
 
 /** Feeds `bytes` in the given chunk sizes; returns every message and problem. */
 function frame(bytes: Buffer, cuts: readonly number[], max = 1024) {
@@ -71,5 +74,84 @@ describe('SyslogFramer', () => {
     expect(parseHostPort('[::1]:6514')).toEqual({ host: '::1', port: 6514 });
     expect(() => parseHostPort('localhost')).toThrow();
     expect(() => parseHostPort('h:70000')).toThrow();
+  });
+});
+
+/** A Detect service whose storage is down: counts how often the listener tries it. */
+function failingDetect() {
+  const calls = { ingest: 0 };
+  const detect = {
+    maxBatch: 1000,
+    ingest: async () => {
+      calls.ingest += 1;
+      throw new Error('database unavailable');
+    },
+  } as unknown as DetectService;
+  return { detect, calls };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('startDetectSyslog under pressure', () => {
+  it('waits for the retry instead of hitting a failing store once per datagram', async () => {
+    const { detect, calls } = failingDetect();
+    const listener = await startDetectSyslog({ detect, udp: '127.0.0.1:0', maxBatchLines: 1, retryMs: 60_000 });
+    const client = createSocket('udp4');
+    try {
+      for (let i = 0; i < 100; i++) {
+        await new Promise<void>((resolve) =>
+          client.send(`<13>line ${i}`, listener.udp?.port ?? 0, '127.0.0.1', () => resolve()),
+        );
+      }
+      await sleep(200);
+      expect(listener.stats().received).toBeGreaterThan(10);
+      // One attempt, then the retry timer: not one database call (and one queued pass) per datagram.
+      expect(calls.ingest).toBeLessThanOrEqual(2);
+    } finally {
+      client.close();
+      await listener.close();
+    }
+  });
+
+  it('refuses TCP connections beyond maxConnections and reports it', async () => {
+    const { detect } = failingDetect();
+    const problems: string[] = [];
+    const listener = await startDetectSyslog({
+      detect,
+      tcp: '127.0.0.1:0',
+      maxConnections: 2,
+      onProblem: (p) => problems.push(p.reason),
+    });
+    const port = listener.tcp?.port ?? 0;
+    const open = () =>
+      new Promise<ReturnType<typeof connect>>((resolve) => {
+        const s = connect(port, '127.0.0.1', () => resolve(s));
+        s.on('error', () => undefined);
+      });
+    const sockets = [await open(), await open()];
+    await sleep(50);
+    const third = await open();
+    const closed = await Promise.race([
+      new Promise<boolean>((resolve) => third.on('close', () => resolve(true))),
+      sleep(1000).then(() => false),
+    ]);
+    expect(closed).toBe(true);
+    expect(problems.some((p) => p.includes('connections'))).toBe(true);
+    for (const s of [...sockets, third]) s.destroy();
+    await listener.close();
+  });
+
+  it('closes TCP connections that stay silent', async () => {
+    const { detect } = failingDetect();
+    const listener = await startDetectSyslog({ detect, tcp: '127.0.0.1:0', idleMs: 100 });
+    const socket = connect(listener.tcp?.port ?? 0, '127.0.0.1');
+    socket.on('error', () => undefined);
+    const closed = await Promise.race([
+      new Promise<boolean>((resolve) => socket.on('close', () => resolve(true))),
+      sleep(2000).then(() => false),
+    ]);
+    expect(closed).toBe(true);
+    socket.destroy();
+    await listener.close();
   });
 });

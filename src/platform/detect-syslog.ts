@@ -33,6 +33,10 @@ export interface DetectSyslogOptions {
   readonly maxMessageBytes?: number;
   /** Wait before a batch that could not be stored is tried again (ms, default 1,000). */
   readonly retryMs?: number;
+  /** Open TCP connections at most (default 256): each holds a framing buffer of up to `maxMessageBytes`. */
+  readonly maxConnections?: number;
+  /** A TCP connection silent for this long is closed (ms, default 5 minutes): idle peers must not hold a slot forever. */
+  readonly idleMs?: number;
   readonly onProblem?: (problem: { transport: 'udp' | 'tcp'; reason: string }) => void;
 }
 
@@ -148,6 +152,8 @@ export async function startDetectSyslog(options: DetectSyslogOptions): Promise<D
   const maxPending = options.maxPending ?? 20_000;
   const maxBytes = options.maxMessageBytes ?? 64 * 1024;
   const retryMs = options.retryMs ?? 1000;
+  const maxConnections = options.maxConnections ?? 256;
+  const idleMs = options.idleMs ?? 5 * 60_000;
   const problem = options.onProblem ?? (() => undefined);
   const context = { actor: { kind: 'system' as const } };
   const counts = { received: 0, stored: 0, rejected: 0, dropped: 0, failures: 0 };
@@ -156,6 +162,10 @@ export async function startDetectSyslog(options: DetectSyslogOptions): Promise<D
   let paused = false;
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
+  /** A flush is queued or running: another request only marks it to go on, never queues one more. */
+  let flushQueued = false;
+  /** The last store failed: lines wait for the retry timer instead of each arrival trying again. */
+  let backoff = false;
   let closed = false;
 
   const waiting = () => pending.udp.length + pending.tcp.length;
@@ -178,6 +188,7 @@ export async function startDetectSyslog(options: DetectSyslogOptions): Promise<D
     try {
       const result = await options.detect.ingest({ lines, format: 'auto', source: `syslog-${transport}` }, context);
       pending[transport].splice(0, lines.length);
+      backoff = false;
       counts.stored += result.accepted;
       counts.rejected += result.rejected.length;
       for (const r of result.rejected.slice(0, 5)) problem({ transport, reason: `line not read: ${r.reason}` });
@@ -197,11 +208,18 @@ export async function startDetectSyslog(options: DetectSyslogOptions): Promise<D
   }
 
   function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
     timer = undefined;
+    // Every datagram may ask for a flush while storage is slow or failing: chaining one pass per
+    // request would grow without bound and hammer the database; one queued pass is enough.
+    if (flushQueued) return flushing;
+    flushQueued = true;
     flushing = flushing.then(async () => {
+      flushQueued = false;
       for (const transport of ['tcp', 'udp'] as const) {
         while (pending[transport].length > 0) {
           if (!(await store(transport))) {
+            backoff = true;
             if (!closed) schedule(retryMs);
             return;
           }
@@ -226,7 +244,7 @@ export async function startDetectSyslog(options: DetectSyslogOptions): Promise<D
       }
       pending[transport].push(message);
     }
-    if (waiting() >= maxBatch) void flush();
+    if (waiting() >= maxBatch && !backoff) void flush();
     else schedule();
     pauseIfFull();
   }
@@ -271,6 +289,10 @@ export async function startDetectSyslog(options: DetectSyslogOptions): Promise<D
     const { host, port } = parseHostPort(options.tcp);
     const server = createServer((socket) => {
       sockets.add(socket);
+      socket.setTimeout(idleMs, () => {
+        problem({ transport: 'tcp', reason: `connection idle for ${idleMs} ms: closed` });
+        socket.end();
+      });
       if (paused) socket.pause();
       const framer = new SyslogFramer(maxBytes);
       socket.on('data', (chunk: Buffer) => {
@@ -285,6 +307,9 @@ export async function startDetectSyslog(options: DetectSyslogOptions): Promise<D
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', (error) => problem({ transport: 'tcp', reason: error.message }));
     });
+    // Beyond this, new connections are refused by Node at once (their sender retries later).
+    server.maxConnections = maxConnections;
+    server.on('drop', () => problem({ transport: 'tcp', reason: `over ${maxConnections} connections: refused` }));
     server.on('error', (error) => problem({ transport: 'tcp', reason: error.message }));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -3,7 +3,7 @@
  * transaction; a failed transaction leaves nothing and rebuilds engine state; verdicts adjust
  * thresholds visibly and undoably; a restart replays recent events.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { testDatabases } from '../../tests/support/databases.js';
 import { SSH_RULE, sshFailure } from '../../tests/support/detect.js';
 import type { Store } from '../store/index.js';
@@ -74,6 +74,20 @@ for (const database of testDatabases())
       const again = await detect.ingest({ lines: [sshFailure(now - 500)], source: 'test' }, SYSTEM);
       expect(more.incidents[0]).not.toBe(result.incidents[0]);
       expect(again.incidents).toEqual(result.incidents);
+    });
+
+    it('reads the timeline events of an incident in one query, whatever its number of alerts', async () => {
+      const detect = service();
+      await detect.importRules({ name: 'local', files: [{ path: 'ssh.yml', text: SSH_RULE }] }, SYSTEM);
+      const result = await detect.ingest({ lines: failures(START - 60_000, 8), source: 'test' }, SYSTEM);
+      const spy = vi.spyOn(store.detect, 'eventsByIds');
+      const incident = await detect.getIncident(result.incidents[0] ?? '');
+      expect(incident.timeline).toHaveLength(9);
+      expect(spy).toHaveBeenCalledTimes(1);
+      for (const alert of incident.timeline) {
+        expect(alert.events.map((e) => e.id)).toEqual(alert.eventIds.slice(0, alert.events.length));
+        expect(alert.events.length).toBeGreaterThan(0);
+      }
     });
 
     it('stores nothing and acknowledges nothing when the transaction fails, and forgets what the engines saw', async () => {

@@ -1141,9 +1141,15 @@ export function createDetectService(
       const record = await store.detect.getIncident(id);
       if (!record) throw new VigieError('VIGIE_ERR_NOT_FOUND', 'No such incident');
       const alerts = (await store.detect.alertsOfIncident(id, 500)).map(toAlertView);
-      const timeline = [];
-      for (const alert of alerts)
-        timeline.push({ ...alert, events: await alertEvents(alert, TIMELINE_EVENTS_PER_ALERT) });
+      // One query for every alert's first events, not one per alert (up to 500 round trips).
+      const wanted = alerts.map((a) => a.eventIds.slice(0, TIMELINE_EVENTS_PER_ALERT));
+      const byId = new Map(
+        (await store.detect.eventsByIds([...new Set(wanted.flat())])).map((e) => [e.id, toEventView(e)]),
+      );
+      const timeline = alerts.map((alert, i) => ({
+        ...alert,
+        events: (wanted[i] ?? []).flatMap((eventId) => byId.get(eventId) ?? []),
+      }));
       return {
         ...toIncidentView(record),
         timeline,

@@ -77,6 +77,26 @@ const ACTION_TEXT: Record<GuardAction, { fr: string; en: string }> = {
   block: { fr: 'bloquer', en: 'block' },
 };
 
+/** Fields of a message that are structure, not text for the model. */
+const STRUCTURAL_KEYS = new Set(['role', 'type', 'id', 'tool_call_id', 'detail', 'format']);
+/** Inline media as base64: not text the engine can read. */
+const BASE64_KEYS = new Set(['data', 'file_data']);
+const MAX_MESSAGE_DEPTH = 32;
+
+/** The text of a content (a string, or its text parts). */
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part: unknown) =>
+      part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string'
+        ? (part as { text: string }).text
+        : '',
+    )
+    .filter((t) => t.length > 0)
+    .join('\n');
+}
+
 /** How a message's text is read: typed by the user, written by the operator, or data handed to the model. */
 function modeOf(role: string): { mode: 'prompt' | 'document'; injection: boolean } {
   if (role === 'user') return { mode: 'prompt', injection: true };
@@ -128,34 +148,45 @@ export function planChat(
     return result.text;
   };
 
+  // Every string a message carries reaches the model: content and its parts of any type,
+  // `name`, tool and function call arguments, image URLs. Only structural fields and inline
+  // media (`data:` URLs, base64 payloads, which cannot be read as text) are left as they are.
+  const walk = (value: unknown, role: string, depth: number): unknown => {
+    if (typeof value === 'string') return scan(value, role) ?? value;
+    if (!value || typeof value !== 'object') return value;
+    if (depth > MAX_MESSAGE_DEPTH) {
+      throw proxyError('VIGIE_ERR_VALIDATION', `A message is nested deeper than ${MAX_MESSAGE_DEPTH} levels.`);
+    }
+    let changed = false;
+    if (Array.isArray(value)) {
+      const out = value.map((item: unknown) => {
+        const next = walk(item, role, depth + 1);
+        if (next !== item) changed = true;
+        return next;
+      });
+      return changed ? out : value;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const opaque =
+        STRUCTURAL_KEYS.has(key) || (typeof item === 'string' && (BASE64_KEYS.has(key) || item.startsWith('data:')));
+      const next = opaque ? item : walk(item, role, depth + 1);
+      if (next !== item) changed = true;
+      out[key] = next;
+    }
+    return changed ? out : value;
+  };
+
   const messages = request.messages.map((message) => {
     const role = typeof message.role === 'string' ? message.role : 'user';
-    const content = message.content;
-    if (typeof content === 'string') {
-      if (role === 'system' || role === 'developer')
-        systemPrompt = systemPrompt ? `${systemPrompt}\n${content}` : content;
-      const text = scan(content, role);
-      return text === undefined || text === content ? message : { ...message, content: text };
+    if (role === 'system' || role === 'developer') {
+      const text = textOf(message.content);
+      if (text) systemPrompt = systemPrompt ? `${systemPrompt}\n${text}` : text;
     }
-    if (Array.isArray(content)) {
-      let changed = false;
-      const parts = content.map((part: unknown) => {
-        if (part && typeof part === 'object' && (part as { type?: unknown }).type === 'text') {
-          const value = (part as { text?: unknown }).text;
-          if (typeof value === 'string') {
-            const text = scan(value, role);
-            if (text !== undefined && text !== value) {
-              changed = true;
-              return { ...(part as object), text };
-            }
-          }
-        }
-        return part;
-      });
-      return changed ? { ...message, content: parts } : message;
-    }
-    return message;
+    return walk(message, role, 0) as ChatMessage;
   });
+  // Predicted outputs are text the model reads too.
+  const prediction = request.prediction === undefined ? undefined : walk(request.prediction, 'user', 0);
 
   const finalAction = action;
   const headline: GuardStoredReason =
@@ -173,7 +204,7 @@ export function planChat(
   return {
     action: finalAction,
     blocked: finalAction === 'block',
-    body: { ...request, messages },
+    body: { ...request, messages, ...(prediction === undefined ? {} : { prediction }) },
     pseudonymiser,
     policy,
     context: baseContext,
@@ -244,11 +275,11 @@ export class UpstreamCall {
         `The AI service did not answer within ${Math.round(this.timeoutMs / 100) / 10} s.`,
       );
     }
-    const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
-    return proxyError(
-      'VIGIE_ERR_UPSTREAM',
-      `The AI service could not be reached or closed the connection${cause ? ` (${cause.slice(0, 200)})` : ''}.`,
-    );
+    // The cause (`connect ECONNREFUSED 10.0.0.5:8000`, a URL with its credentials) names the
+    // internal network: kept for the server's log, never put in what the caller reads.
+    const failure = proxyError('VIGIE_ERR_UPSTREAM', 'The AI service could not be reached or closed the connection.');
+    Object.defineProperty(failure, 'cause', { value: error, enumerable: false });
+    return failure;
   }
 }
 
@@ -278,7 +309,17 @@ export async function readBounded(response: Response, call: UpstreamCall, max: n
 }
 
 /** A non-2xx upstream answer as a clean error: the client's own mistakes keep their meaning. */
-export async function upstreamFailure(response: Response, call: UpstreamCall): Promise<VigieError> {
+export async function upstreamFailure(
+  response: Response,
+  call: UpstreamCall,
+  secrets: readonly string[] = [],
+): Promise<VigieError> {
+  const status = response.status;
+  // 401/403: the upstream refused Vigie's own key — its message may quote that key; the caller cannot fix it.
+  if (status === 401 || status === 403) {
+    await response.body?.cancel().catch(() => undefined);
+    return proxyError('VIGIE_ERR_UPSTREAM', `The AI service refused the proxy's credentials (${status}).`);
+  }
   let quoted = '';
   try {
     const text = await readBounded(response, call, MAX_ERROR_BYTES);
@@ -291,11 +332,13 @@ export async function upstreamFailure(response: Response, call: UpstreamCall): P
           : typeof parsed.message === 'string'
             ? parsed.message
             : '';
-    quoted = message.replace(/[\p{Cc}]/gu, ' ').slice(0, 300);
+    // Some upstreams echo their key or their own address: neither leaves Vigie.
+    let clean = message;
+    for (const secret of secrets) if (secret.length >= 4) clean = clean.split(secret).join('***');
+    quoted = clean.replace(/[\p{Cc}]/gu, ' ').slice(0, 300);
   } catch {
     quoted = '';
   }
-  const status = response.status;
   const text = `The AI service answered ${status}${quoted ? `: ${quoted}` : '.'}`;
   // Bad model name, bad parameter: the caller can fix it. The upstream's own key or server: Vigie's problem.
   if (status === 400 || status === 404 || status === 422) return proxyError('VIGIE_ERR_VALIDATION', text);
@@ -340,19 +383,51 @@ export function rewriteCompletion(
     if (content !== null && content !== undefined && typeof content !== 'string') {
       throw proxyError('VIGIE_ERR_UPSTREAM', 'The AI service sent a message whose content is not text.');
     }
-    if (typeof content !== 'string' || content.length === 0) return choice;
-    const out = guardOutput(content, {
-      policy: plan.policy,
-      context: plan.context,
-      ...(plan.systemPrompt ? { systemPrompt: plan.systemPrompt } : {}),
-      knownHosts,
-    });
-    action = stricter(action, out.action);
-    if (out.findings.length > 0) decisions.push(out);
-    if (out.action === 'block') {
-      return { ...choice, message: { ...message, content: FILTERED_NOTICE }, finish_reason: 'content_filter' };
+    const check = (text: string): string | undefined => {
+      const out = guardOutput(text, {
+        policy: plan.policy,
+        context: plan.context,
+        ...(plan.systemPrompt ? { systemPrompt: plan.systemPrompt } : {}),
+        knownHosts,
+      });
+      action = stricter(action, out.action);
+      if (out.findings.length > 0) decisions.push(out);
+      return out.action === 'block' ? undefined : plan.pseudonymiser.restore(out.text ?? text);
+    };
+    const withheld = () => {
+      const { tool_calls: _t, function_call: _f, ...rest } = message as Record<string, unknown>;
+      return { ...choice, message: { ...rest, content: FILTERED_NOTICE }, finish_reason: 'content_filter' };
+    };
+    let next: Record<string, unknown> = message as Record<string, unknown>;
+    if (typeof content === 'string' && content.length > 0) {
+      const text = check(content);
+      if (text === undefined) return withheld();
+      next = { ...next, content: text };
     }
-    return { ...choice, message: { ...message, content: plan.pseudonymiser.restore(out.text ?? content) } };
+    // Tool and function call arguments are the model's output too: scanned, and their tokens restored.
+    const calls = (message as { tool_calls?: unknown }).tool_calls;
+    if (Array.isArray(calls)) {
+      const rewritten: unknown[] = [];
+      for (const call of calls) {
+        const args = (call as { function?: { arguments?: unknown } } | null)?.function?.arguments;
+        if (typeof args !== 'string' || args.length === 0) {
+          rewritten.push(call);
+          continue;
+        }
+        const text = check(args);
+        if (text === undefined) return withheld();
+        const fn = (call as { function: Record<string, unknown> }).function;
+        rewritten.push({ ...(call as object), function: { ...fn, arguments: text } });
+      }
+      next = { ...next, tool_calls: rewritten };
+    }
+    const legacy = (message as { function_call?: { arguments?: unknown } }).function_call;
+    if (legacy && typeof legacy === 'object' && typeof legacy.arguments === 'string' && legacy.arguments.length > 0) {
+      const text = check(legacy.arguments);
+      if (text === undefined) return withheld();
+      next = { ...next, function_call: { ...legacy, arguments: text } };
+    }
+    return next === message ? choice : { ...choice, message: next };
   });
   return { body: { ...body, choices }, scan: { action, decisions } };
 }
@@ -487,6 +562,16 @@ export class SseRewriter {
   }
 }
 
+/** An upstream URL's origin and host (`https://llm.corp:8000`, `llm.corp:8000`, `llm.corp`). */
+function hostForms(url: string): string[] {
+  try {
+    const u = new URL(url);
+    return [u.origin, u.host, u.hostname];
+  } catch {
+    return [];
+  }
+}
+
 export interface GuardProxyOptions {
   readonly upstreamUrl?: string | undefined;
   readonly upstreamKey?: string | undefined;
@@ -503,6 +588,10 @@ export function createGuardProxy(guard: GuardService) {
     knownHosts: guard.options.knownHosts ?? [],
   };
   const base = options.upstreamUrl?.replace(/\/+$/, '');
+  /** Never quoted to a caller: the upstream key, and the upstream's address in its forms. */
+  const hidden = [options.upstreamKey, base, ...(base ? hostForms(base) : [])].filter(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
 
   function contextOf(caller: GuardCaller): DecisionContext {
     return {
@@ -566,7 +655,7 @@ export function createGuardProxy(guard: GuardService) {
       }
       call.touch();
       if (!response.ok) {
-        const failure = await upstreamFailure(response, call);
+        const failure = await upstreamFailure(response, call, hidden);
         call.done();
         throw failure;
       }

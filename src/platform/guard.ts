@@ -250,11 +250,24 @@ function policyView(record: GuardPolicyRecord | undefined, policy: GuardPolicy, 
       };
 }
 
+/** What the Guard service tells the rest of the platform. */
+export interface GuardHooks {
+  /**
+   * Guard warned about or blocked an employee's prompt on its way to an AI service (Learn
+   * assigns the matching module). Advisory: a failure here changes nothing of the decision.
+   */
+  readonly promptDecided?: (
+    userId: string,
+    decided: { action: 'warn' | 'block'; at: string; findingTypes: readonly string[] },
+  ) => Promise<void>;
+}
+
 export function createGuardService(
   store: Store,
   clock: Clock,
   findings: ReturnType<typeof createFindings>,
   options: GuardOptions = {},
+  hooks: GuardHooks = {},
 ) {
   const shippedPolicy = parsePolicy(DEFAULT_POLICY_YAML);
   // The active policy is parsed once and kept until a save or an activation changes it.
@@ -375,6 +388,21 @@ export function createGuardService(
    * decision row, its per-type rows and its core Finding, in one transaction. Clean, allowed
    * texts are not recorded (nothing to investigate, and no trace of what people ask).
    */
+  /** An employee's own prompt, warned about or blocked: a signal for their training. */
+  function signalPrompt(input: GuardDecisionInput, at: string): Promise<void> {
+    const { action } = input.result;
+    const userId = input.caller.userId;
+    if (!hooks.promptDecided || !userId || input.source !== 'proxy' || input.direction !== 'request') {
+      return Promise.resolve();
+    }
+    if (action !== 'warn' && action !== 'block') return Promise.resolve();
+    const findingTypes = [
+      ...input.result.findings.map((f) => f.type),
+      ...(input.result.injection?.detected ? ['injection.prompt'] : []),
+    ];
+    return hooks.promptDecided(userId, { action, at, findingTypes }).catch(() => undefined);
+  }
+
   async function record(input: GuardDecisionInput): Promise<string | null> {
     if (input.result.findings.length === 0 && !input.result.injection?.detected && input.result.action === 'allow') {
       return null;
@@ -386,6 +414,7 @@ export function createGuardService(
       if (built) await tx.findings.insert(built);
       await tx.guard.insertDecision({ ...decision, findingId: built?.id ?? null });
     });
+    await signalPrompt(input, at);
     return decision.id;
   }
 
@@ -414,6 +443,7 @@ export function createGuardService(
         if (built) await tx.findings.insert(built);
         await tx.guard.insertDecision({ ...decision, findingId: built?.id ?? null });
       })
+      .then(() => signalPrompt(input, at))
       .catch(onError)
       .finally(() => pending.delete(write));
     pending.add(write);

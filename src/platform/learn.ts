@@ -364,7 +364,10 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
     }
     const at = clock().toISOString();
     await store.transaction(async (tx) => {
-      await tx.learn.updateCampaign(id, { status: to, updatedAt: at });
+      // The status may have changed since it was read: the update only applies from `record.status`.
+      if (!(await tx.learn.updateCampaign(id, { status: to, updatedAt: at }, [record.status]))) {
+        throw new VigieError('VIGIE_ERR_CONFLICT', `Campaign changed meanwhile: cannot move it to ${to}`);
+      }
       if (to === 'cancelled') await tx.learn.cancelPending(id);
       await tx.audit.append({
         at,
@@ -509,6 +512,39 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
       classifier = compileClassifier(config);
     },
     recordSignal,
+
+    /**
+     * An analyst judged a message an employee reported (Mail triage). The report earns points
+     * (a confirmed phishing more than a false alarm); a confirmed phishing also reached their
+     * mailbox, so the module matching its lure is assigned, with that reason.
+     */
+    async reportJudged(
+      userId: string,
+      judged: { verdict: 'phishing' | 'legitimate'; at: string; traits: readonly string[] },
+    ): Promise<void> {
+      const user = await store.users.findById(userId);
+      if (!user) return;
+      await addGameEvent(userId, user.department ?? null, 'phishing.reported', judged.at, {
+        kind: judged.verdict === 'phishing' ? 'real' : 'false-alarm',
+      });
+      if (judged.verdict !== 'phishing') return;
+      await recordSignal(userId, { type: 'report.made', at: judged.at });
+      await recordSignal(userId, { type: 'mail.phishing-delivered', at: judged.at, traits: [...judged.traits] });
+    },
+
+    /** Guard warned about or blocked one of the employee's prompts: one signal per kind of finding. */
+    async guardDecided(
+      userId: string,
+      decided: { action: 'warn' | 'block'; at: string; findingTypes: readonly string[] },
+    ): Promise<void> {
+      for (const findingType of new Set(decided.findingTypes)) {
+        await recordSignal(userId, {
+          type: decided.action === 'block' ? 'guard.block' : 'guard.warning',
+          at: decided.at,
+          findingType,
+        });
+      }
+    },
 
     // Learner ---------------------------------------------------------------------------------
     async me(learner: Learner) {
@@ -928,13 +964,15 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
       }
       const at = clock().toISOString();
       await store.transaction(async (tx) => {
+        // Compare-and-set first: of two launches at once (a double click), only one plans sends —
+        // the other must not give every target a second lure.
+        const launched = await tx.learn.updateCampaign(
+          id,
+          { status: 'running', updatedAt: at, launchedAt: at, unscheduled: plan.unscheduled },
+          ['draft'],
+        );
+        if (!launched) throw new VigieError('VIGIE_ERR_CONFLICT', 'Campaign is no longer a draft');
         await tx.learn.insertSends(sends);
-        await tx.learn.updateCampaign(id, {
-          status: 'running',
-          updatedAt: at,
-          launchedAt: at,
-          unscheduled: plan.unscheduled,
-        });
         await tx.audit.append({
           at,
           actor: actorLabel(context.actor),

@@ -128,7 +128,42 @@ function toModelInfo(record: MailModelRecord): MailModelInfo {
   };
 }
 
-export function createMailService(store: Store, clock: Clock, findings: ReturnType<typeof createFindings>) {
+/** What the Mail service tells the rest of the platform. */
+export interface MailHooks {
+  /**
+   * An analyst judged a message an employee reported (Learn counts the report and, for a
+   * confirmed phishing, assigns the module matching its lure). Advisory: a failure here does
+   * not undo the verdict, which is already stored and audited.
+   */
+  readonly reportJudged?: (
+    userId: string,
+    judged: { verdict: AnalystVerdict; at: string; traits: readonly string[] },
+  ) => Promise<void>;
+}
+
+/** The lure's kind, from the engine's reasons, as Learn names it. */
+function lureTraits(analysis: string): string[] {
+  let codes: string[] = [];
+  try {
+    const parsed = JSON.parse(analysis) as { reasons?: Array<{ code?: unknown }> };
+    codes = (parsed.reasons ?? []).map((r) => String(r.code ?? ''));
+  } catch {
+    return [];
+  }
+  const traits = new Set<string>();
+  for (const code of codes) {
+    if (code.startsWith('mail.qr.')) traits.add('qr');
+    if (/^mail\.intent\.(payment_change|gift_cards|invoice_lure|delivery_fee)$/.test(code)) traits.add('payment');
+  }
+  return [...traits];
+}
+
+export function createMailService(
+  store: Store,
+  clock: Clock,
+  findings: ReturnType<typeof createFindings>,
+  hooks: MailHooks = {},
+) {
   // The active model is read once and kept until a learning run or an activation changes it.
   let activeModel: MailModel | undefined;
 
@@ -346,6 +381,15 @@ export function createMailService(store: Store, clock: Clock, findings: ReturnTy
           },
         });
       });
+      // A new judgement of an employee's report (the mailbox reports carry an address, not a user).
+      if (verdict && verdict !== record.analystVerdict && record.reporter && record.source !== 'imap') {
+        const reporter = await store.users.findById(record.reporter);
+        if (reporter && hooks.reportJudged) {
+          await hooks
+            .reportJudged(reporter.id, { verdict, at, traits: lureTraits(record.analysis) })
+            .catch(() => undefined);
+        }
+      }
       return withName(
         toItem({
           ...record,

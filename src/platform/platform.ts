@@ -26,7 +26,9 @@ export function createPlatform(store: Store, options: PlatformOptions = {}) {
   const identity = createIdentity(store, clock, { ...DEFAULT_IDENTITY_POLICY, ...options.identityPolicy });
   const auditTrail = createAuditTrail(store, clock);
   const findings = createFindings(store, clock);
-  const guard = createGuardService(store, clock, findings, options.guard);
+  const learn = createLearnService(store, clock, options.learn);
+  // Signals elsewhere become training: a prompt Guard warned about or blocked.
+  const guard = createGuardService(store, clock, findings, options.guard, { promptDecided: learn.guardDecided });
   return {
     store,
     clock,
@@ -34,9 +36,10 @@ export function createPlatform(store: Store, options: PlatformOptions = {}) {
     auditTrail,
     findings,
     sense: createSenseService(store, clock, findings, options.sense),
-    mail: createMailService(store, clock, findings),
+    // ...and a report judged in the Mail triage.
+    mail: createMailService(store, clock, findings, { reportJudged: learn.reportJudged }),
     detect: createDetectService(store, clock, findings, options.detect),
-    learn: createLearnService(store, clock, options.learn),
+    learn,
     guard,
     guardProxy: createGuardProxy(guard),
     posture: () => computePosture(store, auditTrail, clock),

@@ -62,6 +62,48 @@ describe('learn API', () => {
     expect(unknown.json().code).toBe('VIGIE_ERR_NOT_FOUND');
   });
 
+  it('launches a campaign once when two launches arrive together (no second lure per target)', async () => {
+    const admin = await t.signIn('admin');
+    const csv = 'email,first name,last name,department\nann@acme.test,Ann,A,Finance\nbea@acme.test,Bea,B,Sales';
+    const group = await t.app.inject({
+      method: 'POST',
+      url: '/api/learn/groups',
+      headers: admin,
+      payload: { name: 'Twice', csv },
+    });
+    expect(group.statusCode, group.body).toBe(200);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/learn/campaigns',
+      headers: admin,
+      payload: {
+        name: 'Double click',
+        groupId: group.json().group.id,
+        templates: ['it-password-expiry'],
+        schedule: {
+          start: '2026-03-02T09:00:00Z',
+          end: '2026-03-20T17:00:00Z',
+          window: { days: [1, 2, 3, 4, 5], startHour: 0, endHour: 24 },
+          perMinute: 10,
+        },
+        sender: { address: 'it@acme-helpdesk.test' },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(200);
+    const id = created.json().id as string;
+    const launch = () => t.app.inject({ method: 'POST', url: `/api/learn/campaigns/${id}/launch`, headers: admin });
+    const [a, b] = await Promise.all([launch(), launch()]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const sends = await t.platform.store.db
+      .selectFrom('learn_sends')
+      .selectAll()
+      .where('campaign_id', '=', id)
+      .execute();
+    expect(sends).toHaveLength(2);
+    const audits = await t.platform.store.audit.list({ limit: 10, action: 'learn.campaign.launch' });
+    expect(audits.filter((e) => e.target === id)).toHaveLength(1);
+  });
+
   it('answers any request on the public tracking routes without a 500 and stores nothing for unknown tokens', async () => {
     const paths = ['', '/o.gif', '/lesson', '/report'];
     await fc.assert(

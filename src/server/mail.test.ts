@@ -177,6 +177,37 @@ describe('Mail API', () => {
     expect(actions).toEqual(expect.arrayContaining(['mail.verdict', 'mail.model.learn', 'mail.model.activate']));
   });
 
+  it("turns an analyst's verdict on an employee's report into training: points, and the lure's module", async () => {
+    const learner = await t.as('learner');
+    const analyst = await t.as('analyst');
+    const report = await t.app.inject({
+      method: 'POST',
+      url: '/api/mail/reports',
+      headers: raw(learner),
+      payload: PHISH,
+    });
+    const before = (await t.app.inject({ method: 'GET', url: '/api/learn/me', headers: learner })).json();
+    await t.app.inject({
+      method: 'PUT',
+      url: `/api/mail/reports/${report.json().item.id}/verdict`,
+      headers: analyst,
+      payload: { verdict: 'phishing' },
+    });
+    const after = (await t.app.inject({ method: 'GET', url: '/api/learn/me', headers: learner })).json();
+    expect(after.stats.points).toBeGreaterThan(before.stats.points);
+    const assigned = after.assignments.find((a: { signal: string }) => a.signal === 'mail.phishing-delivered');
+    expect(assigned?.reason.en).toMatch(/real phishing message reached your mailbox/);
+    // The same verdict again changes nothing: one report, counted once.
+    await t.app.inject({
+      method: 'PUT',
+      url: `/api/mail/reports/${report.json().item.id}/verdict`,
+      headers: analyst,
+      payload: { verdict: 'phishing' },
+    });
+    const again = (await t.app.inject({ method: 'GET', url: '/api/learn/me', headers: learner })).json();
+    expect(again.stats.points).toBe(after.stats.points);
+  });
+
   it('refuses to learn with no verdict, and to activate an unknown version', async () => {
     const admin = await t.as('admin');
     const learn = await t.app.inject({ method: 'POST', url: '/api/mail/models/learn', headers: admin });

@@ -520,8 +520,10 @@ export function learnRepository(db: Kysely<Database>) {
         launchedAt?: string;
         unscheduled?: LearnCampaignRecord['unscheduled'];
       },
-    ): Promise<void> {
-      await db
+      /** Only when the campaign is in one of these statuses (compare-and-set: two launches cannot both win). */
+      from?: readonly string[],
+    ): Promise<boolean> {
+      let q = db
         .updateTable('learn_campaigns')
         .set({
           status: change.status,
@@ -529,8 +531,10 @@ export function learnRepository(db: Kysely<Database>) {
           ...(change.launchedAt ? { launched_at: change.launchedAt } : {}),
           ...(change.unscheduled ? { unscheduled: JSON.stringify(change.unscheduled) } : {}),
         })
-        .where('id', '=', id)
-        .execute();
+        .where('id', '=', id);
+      if (from) q = q.where('status', 'in', [...from]);
+      const r = await q.executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
     async campaign(id: string): Promise<LearnCampaignRecord | undefined> {
       const row = await db.selectFrom('learn_campaigns').selectAll().where('id', '=', id).executeTakeFirst();

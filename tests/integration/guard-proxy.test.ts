@@ -98,6 +98,11 @@ describe('Guard proxy (OpenAI-compatible) in front of a local upstream', () => {
     expect(body.error.findings).toEqual([{ type: 'secret.aws_access_key', action: 'block', masked: 'AKIA********' }]);
     expect(JSON.stringify(body)).not.toContain(SECRET);
     expect(upstream.requests.length).toBe(before);
+    // The employee's training hears of it: the module on data leaks to AI services, with why.
+    const token = await t.store.tokens.findById(learner.slice('vgt_'.length, 'vgt_'.length + 16));
+    await t.platform.guard.settled();
+    const assignments = await t.store.learn.assignments(token?.userId ?? 'none');
+    expect(assignments.map((a) => a.signal)).toContain('guard.block');
   });
 
   it('answers in French when asked', async () => {
@@ -209,6 +214,75 @@ describe('Guard proxy (OpenAI-compatible) in front of a local upstream', () => {
     const res = await chat(learner, { model: 'echo', messages: [] });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'VIGIE_ERR_VALIDATION', error: { type: 'invalid_request_error' } });
+  });
+
+  it('applies the policy to every text a message carries, not only string content', async () => {
+    const carriers: Record<string, unknown>[] = [
+      { role: 'user', content: [{ type: 'input_text', text: `Why does ${SECRET} fail?` }] },
+      { role: 'user', name: SECRET, content: 'hi' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: `{"k":"${SECRET}"}` } }],
+      },
+      { role: 'assistant', content: null, function_call: { name: 'f', arguments: `{"k":"${SECRET}"}` } },
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: `https://x.example/i.png?k=${SECRET}` } }] },
+    ];
+    for (const message of carriers) {
+      const before = upstream.requests.length;
+      const res = await chat(learner, { model: 'echo', messages: [message, { role: 'user', content: 'ok?' }] });
+      expect(res.statusCode, JSON.stringify(message)).toBe(400);
+      expect(res.json().code).toBe('VIGIE_ERR_GUARD_BLOCKED');
+      expect(upstream.requests.length).toBe(before);
+    }
+    const res = await chat(learner, {
+      model: 'echo',
+      messages: [
+        { role: 'tool', tool_call_id: 'c1', content: [{ type: 'text', text: `IBAN ${IBAN}` }] },
+        { role: 'user', content: 'ok?' },
+      ],
+      prediction: { type: 'content', content: `IBAN ${IBAN}` },
+    });
+    expect(res.statusCode).toBe(200);
+    const sent = JSON.stringify(upstream.requests.at(-1));
+    expect(sent).toContain('[IBAN_1]');
+    expect(sent).not.toContain('3000 6000');
+  });
+
+  it('never shows the upstream key or address in an error', async () => {
+    for (const model of ['denied', 'chatty']) {
+      const res = await chat(learner, { model, messages: [{ role: 'user', content: 'hello' }] });
+      expect(res.statusCode).toBe(model === 'denied' ? 502 : 400);
+      const text = JSON.stringify(res.json());
+      expect(text).not.toContain('sk-upstream-key');
+      expect(text).not.toContain(new URL(upstream.url).host);
+    }
+    const down = await guardTestApp({ upstreamUrl: 'http://127.0.0.1:9/v1', upstreamKey: 'k', timeoutMs: 800 });
+    try {
+      const token = await down.token('learner');
+      const res = await down.app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { model: 'echo', messages: [{ role: 'user', content: 'hello' }] },
+      });
+      expect(res.statusCode).toBe(502);
+      expect(res.json().code).toBe('VIGIE_ERR_UPSTREAM');
+      expect(res.body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|:9\b/);
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('scans tool call arguments in answers and restores their pseudonyms', async () => {
+    const res = await chat(learner, { model: 'tool', messages: [{ role: 'user', content: `IBAN ${IBAN}` }] });
+    expect(res.statusCode).toBe(200);
+    const args = JSON.parse(res.json().choices[0].message.tool_calls[0].function.arguments);
+    expect(args.text).toBe(`You said: IBAN ${IBAN}`);
+    const leak = await chat(learner, { model: 'tool-leak', messages: [{ role: 'user', content: 'note it' }] });
+    expect(leak.headers['x-vigie-guard-answer-action']).toBe('block');
+    expect(leak.json().choices[0].finish_reason).toBe('content_filter');
+    expect(leak.body).not.toContain(SECRET);
   });
 
   it('aborts the upstream request when the client goes away', async () => {

@@ -4,6 +4,9 @@
  * message (so pseudonyms come back and must be restored), `fail` answers 500, `slow` never
  * answers, `garbage` answers something that is not JSON, `leak` answers with a secret.
  * Streams (`stream: true`) send the answer three characters per chunk, splitting tokens.
+ * `denied` answers 401 quoting the key it was given, `chatty` answers 400 quoting its key and
+ * address, `tool` answers a tool call whose arguments repeat the last user message, and
+ * `tool-leak` one whose arguments carry a secret.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -85,6 +88,32 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     if (model === 'fail') {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'the model crashed', type: 'server_error' } }));
+      return;
+    }
+    if (model === 'denied' || model === 'chatty') {
+      const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      const where = `http://${req.headers.host ?? ''}/v1`;
+      res.writeHead(model === 'denied' ? 401 : 400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${key} at ${where}` } }));
+      return;
+    }
+    if (model === 'tool' || model === 'tool-leak') {
+      const args = JSON.stringify({ text: model === 'tool' ? answerFor(body) : `key ${LEAKED_KEY}` });
+      const call = { id: 'call_1', type: 'function', function: { name: 'note', arguments: args } };
+      const answer = completion(model, '');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          ...answer,
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: null, tool_calls: [call] },
+              finish_reason: 'tool_calls',
+            },
+          ],
+        }),
+      );
       return;
     }
     if (model === 'slow') return; // never answers: the proxy's time-out (or its client) ends it

@@ -103,6 +103,8 @@ export const guardProxyRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
         request.log.error({ err: error }, error.message);
         return sendError(reply, openAiError(error.code, request));
       }
+      // What the caller is not told (the upstream's address, the network error) is for the operator.
+      if (error.cause !== undefined) request.log.warn({ err: error.cause, code: error.code }, error.message);
       const retryAfter = error.details?.retryAfterSeconds;
       if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
       const defaultMessage = error.message === ERROR_CATALOG[error.code].message.en;
