@@ -779,6 +779,11 @@ detection:
         .first()
         .waitFor();
       await admin.getByLabel('Kind').selectOption('behaviour');
+      // The brute-force row is in both lists: wait for the rule alerts to leave, not for it.
+      await admin
+        .getByRole('row', { name: /SSH failed password/ })
+        .first()
+        .waitFor({ state: 'detached' });
       const row = admin.getByRole('row', { name: /Brute force on account root/ });
       await row.waitFor();
       expect(await admin.getByRole('row', { name: /SSH failed password/ }).count()).toBe(0);
