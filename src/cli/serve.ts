@@ -111,6 +111,8 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
   housekeeping.unref();
   const silences = setInterval(() => {
     platform.sense.checkSilences().catch((err: unknown) => app.log.error({ err }, 'sense silence check failed'));
+    // Detect: correlation windows close by the clock (conditions like "fewer than 3 in 5m" are checked then).
+    platform.detect.closeWindows().catch((err: unknown) => app.log.error({ err }, 'detect window close failed'));
   }, 60_000);
   silences.unref();
   const mqtt = config.VIGIE_SENSE_MQTT_URL

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { testDatabases } from '../../tests/support/databases.js';
-import { SSH_RULE, sshFailure } from '../../tests/support/detect.js';
+import { SSH_RULE, SSH_RULE_ID, sshFailure } from '../../tests/support/detect.js';
 import type { Store } from '../store/index.js';
 import { createDetectService, type DetectService } from './detect.js';
 import { createFindings } from './findings.js';
@@ -15,6 +15,30 @@ const START = Date.parse('2026-03-02T09:00:00.000Z');
 
 const failures = (from: number, count: number, user = 'root') =>
   Array.from({ length: count }, (_, i) => sshFailure(from + i * 1000, user));
+
+/** A correlation over the SSH rule, per host, in 5 minutes. */
+const perHost = (condition: string) => `title: SSH failures per host
+id: ssh-per-host
+level: high
+correlation:
+  type: event_count
+  rules: [${SSH_RULE_ID}]
+  group-by: [host.hostname]
+  timespan: 5m
+  condition: { ${condition} }
+  generate: true
+`;
+const withRules = async (detect: DetectService, condition: string) =>
+  detect.importRules(
+    {
+      name: 'local',
+      files: [
+        { path: 'ssh.yml', text: SSH_RULE },
+        { path: 'corr.yml', text: perHost(condition) },
+      ],
+    },
+    SYSTEM,
+  );
 
 for (const database of testDatabases())
   describe(`Detect service on ${database.name}`, () => {
@@ -74,6 +98,74 @@ for (const database of testDatabases())
       const again = await detect.ingest({ lines: [sshFailure(now - 500)], source: 'test' }, SYSTEM);
       expect(more.incidents[0]).not.toBe(result.incidents[0]);
       expect(again.incidents).toEqual(result.incidents);
+    });
+
+    it('closes correlation windows by the clock: upper-bound conditions alert once, stored, even after a restart', async () => {
+      const detect = service();
+      await withRules(detect, 'lt: 3');
+      const batch = await detect.ingest({ lines: failures(START - 60_000, 2), source: 'test' }, SYSTEM);
+      expect(batch.alerts.created).toBe(2); // the two rule alerts: the window is still open
+      // The window (last event + 5 min) has not ended, with the grace, by the clock.
+      expect((await detect.closeWindows()).alerts).toEqual({ created: 0, updated: 0 });
+      now += 10 * 60_000;
+      const closed = await detect.closeWindows();
+      expect(closed.alerts).toEqual({ created: 1, updated: 0 });
+      expect(closed.incidents).toEqual(batch.incidents);
+      const alerts = (await detect.listAlerts({ limit: 10, kind: 'correlation' })).items;
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({
+        ruleId: 'ssh-per-host',
+        source: 'detect:windows',
+        details: { value: 2, group: { 'host.hostname': 'web01' } },
+        entities: { hosts: ['web01'] },
+      });
+      expect(alerts[0]?.eventIds).toHaveLength(2);
+      expect((await store.audit.list({ limit: 5, action: 'detect.windows.close' }))[0]?.details).toMatchObject({
+        closed: 1,
+        alertsCreated: 1,
+      });
+      expect((await detect.closeWindows()).alerts).toEqual({ created: 0, updated: 0 });
+      // A restart replays the two events, and closes their window again: the same alert, not a second one.
+      const restarted = service();
+      await restarted.restore();
+      expect((await restarted.closeWindows()).alerts).toEqual({ created: 0, updated: 1 });
+      expect((await detect.listAlerts({ limit: 10, kind: 'correlation' })).items).toHaveLength(1);
+    });
+
+    it('does not let a source whose clock runs ahead close the windows of the others', async () => {
+      const detect = service();
+      await withRules(detect, 'lt: 3');
+      await detect.ingest({ lines: failures(START - 60_000, 2), source: 'web' }, SYSTEM);
+      await detect.ingest(
+        { lines: [sshFailure(START + 2 * 3_600_000, 'root', '198.51.100.9', 'db01')], source: 'ahead' },
+        SYSTEM,
+      );
+      // The third failure of web01, within its window: "fewer than 3" no longer holds there.
+      const third = await detect.ingest({ lines: [sshFailure(START - 30_000)], source: 'web' }, SYSTEM);
+      expect(third.alerts.created).toBe(1); // its rule alert only
+      now += 10 * 60_000;
+      await detect.closeWindows();
+      expect((await detect.listAlerts({ limit: 10, kind: 'correlation' })).items).toEqual([]);
+    });
+
+    it('feeds a batch to the engines in event-time order, and counts what is still late', async () => {
+      const detect = service();
+      await withRules(detect, 'gte: 3');
+      // Sent newest first: read in that order, the three older failures would be late for the correlation.
+      const lines = [sshFailure(START - 10_000), ...failures(START - 20 * 60_000, 3)];
+      const batch = await detect.ingest({ lines, source: 'test' }, SYSTEM);
+      expect(batch.late).toEqual({ correlation: 0, behaviour: 0 });
+      const alerts = (await detect.listAlerts({ limit: 10, kind: 'correlation' })).items;
+      expect(alerts).toMatchObject([{ ruleId: 'ssh-per-host', details: { value: 3 } }]);
+      // Stored in the order they were fed, so that a replay feeds them alike.
+      const stored = await store.detect.eventsReceivedSince(new Date(0).toISOString(), 10);
+      expect(stored.map((e) => e.eventTime)).toEqual([...stored.map((e) => e.eventTime)].sort());
+      // A match older than its group's window, in a later batch: dropped, and said so.
+      const late = await detect.ingest({ lines: [sshFailure(START - 60 * 60_000)], source: 'test' }, SYSTEM);
+      expect(late.late.correlation).toBe(1);
+      expect((await store.audit.list({ limit: 1, action: 'detect.ingest' }))[0]?.details).toMatchObject({
+        late: { correlation: 1 },
+      });
     });
 
     it('reads the timeline events of an incident in one query, whatever its number of alerts', async () => {

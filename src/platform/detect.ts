@@ -10,7 +10,16 @@
  * replaying the events received in the last `replayMinutes` (at most `replayMaxEvents`, the
  * oldest first). Nothing acknowledged is lost by a kill; a window longer than the replay span
  * forgets what came before it.
+ *
+ * Time: events carry their sources' clocks, which disagree. Within a batch, events are fed to
+ * the engines — and stored, so that a replay feeds them alike — in event-time order (ties keep
+ * the batch's order). Across batches, the correlator does not let the newest event time seen
+ * close other groups' windows (a source running ahead would close everybody's): `closeWindows`
+ * closes, by the service's clock, the windows that ended more than `windowGraceMs` ago. Matches
+ * still older than their group's window, or than the behavioural engine's, are dropped by the
+ * engines and counted in the batch's result (`late`), never silently.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   type Clock,
@@ -96,6 +105,8 @@ export interface DetectOptions {
   readonly incidentGapMs?: number;
   /** Records or lines per batch at most (default 10,000). */
   readonly maxBatch?: number;
+  /** How long after its end (by the clock) a correlation window waits for late batches before it closes (default 1 min). */
+  readonly windowGraceMs?: number;
 }
 
 export interface DetectBatchInput {
@@ -118,6 +129,8 @@ export interface DetectIngestResult {
   readonly rejected: readonly InputProblem[];
   /** Accepted events that the behavioural detectors could not use (and why): they still met the rules. */
   readonly behaviourSkipped: readonly InputProblem[];
+  /** Rule matches (correlations) and observations (behaviour) older than the engines' windows: dropped, counted. */
+  readonly late: { readonly correlation: number; readonly behaviour: number };
   readonly alerts: { readonly created: number; readonly updated: number };
   readonly incidents: readonly string[];
 }
@@ -578,6 +591,14 @@ function toChangeView(r: DetectThresholdChangeRecord): DetectChangeView {
   };
 }
 
+/** A closed window's identity: the same correlation, group and span give the same key. */
+function windowKey(alert: CorrelationAlert): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([alert.correlationId, alert.group, alert.windowStart, alert.windowEnd]))
+    .digest('hex');
+  return `window:${digest.slice(0, 32)}`;
+}
+
 let sequence = 0;
 /** Ids that sort in creation order (time, then a counter), so "a later change" is well defined. */
 function sortableId(ms: number): string {
@@ -611,6 +632,7 @@ export function createDetectService(
   const replayMax = options.replayMaxEvents ?? 100_000;
   const gapMs = options.incidentGapMs ?? 3_600_000;
   const maxBatch = options.maxBatch ?? 10_000;
+  const graceMs = Math.max(0, options.windowGraceMs ?? 60_000);
   let engines: Engines | undefined;
   let building: Promise<Engines> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
@@ -698,7 +720,8 @@ export function createDetectService(
     for (const compiled of set.compiled) if (compiled.rule.name) ruleNames.set(compiled.rule.id, compiled.rule.name);
     const built: Engines = {
       set,
-      correlator: createCorrelator(set.correlations),
+      // Windows close by the clock (`closeWindows`), not by whichever source's events are newest.
+      correlator: createCorrelator(set.correlations, { expireByEventTime: false }),
       behaviour: createBehaviourEngine(await behaviourSettings()),
       ruleNames,
       packNames,
@@ -896,10 +919,15 @@ export function createDetectService(
     const rows: DetectEventRecord[] = [];
     const drafts: AlertDraft[] = [];
     const behaviourSkipped: InputProblem[] = [];
+    const lateBefore = { correlation: e.correlator.stats.late, behaviour: e.behaviour.stats().late };
     try {
-      parsed.forEach((item: ParsedInput, position) => {
+      // Event-time order (a stable sort: ties keep the batch's order), so that a batch merging
+      // sources, or sent out of order, does not make its own events look late to the engines.
+      const timed = parsed
+        .map((item: ParsedInput) => ({ item, time: eventTime(item.event, now.getTime()) ?? now.getTime() }))
+        .sort((a, b) => a.time - b.time);
+      timed.forEach(({ item, time }, position) => {
         const id = newId();
-        const time = eventTime(item.event, now.getTime()) ?? now.getTime();
         const event = JSON.stringify(item.event);
         rows.push({
           id,
@@ -916,6 +944,10 @@ export function createDetectService(
         drafts.push(...out.drafts);
         if (out.skipped) behaviourSkipped.push({ index: item.index, reason: out.skipped });
       });
+      const late = {
+        correlation: e.correlator.stats.late - lateBefore.correlation,
+        behaviour: e.behaviour.stats().late - lateBefore.behaviour,
+      };
       const incidents = new Set<string>();
       let created = 0;
       let updated = 0;
@@ -938,6 +970,7 @@ export function createDetectService(
             received,
             accepted: rows.length,
             rejected: problems.length,
+            late,
             alertsCreated: created,
             alertsUpdated: updated,
           },
@@ -949,6 +982,7 @@ export function createDetectService(
         accepted: rows.length,
         rejected: problems,
         behaviourSkipped,
+        late,
         alerts: { created, updated },
         incidents: [...incidents],
       };
@@ -979,6 +1013,50 @@ export function createDetectService(
     },
 
     maxBatch,
+
+    /**
+     * Closes the correlation windows that ended more than `windowGraceMs` before the clock, and
+     * stores the alerts of conditions checked at close (only upper bounds: "fewer than 3 in 5m")
+     * like a batch's, in one transaction. `vigie serve` calls it every minute. Each such alert
+     * is keyed by its window (as an episode), so that a window closed again after a restart's
+     * replay updates its alert instead of doubling it.
+     */
+    closeWindows(): Promise<{ alerts: { created: number; updated: number }; incidents: string[] }> {
+      return serial(async () => {
+        const e = await current();
+        const closed = e.correlator.closeBefore(clock().getTime() - graceMs);
+        const drafts = closed
+          .filter((c) => e.enabled.get(c.correlationId) !== false)
+          .map((c) => ({ ...correlationDraft(c, {}), episode: windowKey(c) }));
+        let created = 0;
+        let updated = 0;
+        const incidents = new Set<string>();
+        if (drafts.length === 0) return { alerts: { created, updated }, incidents: [] };
+        const at = clock().toISOString();
+        try {
+          await store.transaction(async (tx) => {
+            for (const draft of drafts) {
+              const done = await commitDraft(tx, draft, 'detect:windows', at);
+              incidents.add(done.incidentId);
+              if (done.created) created++;
+              else updated++;
+            }
+            await tx.audit.append({
+              at,
+              actor: 'system',
+              action: 'detect.windows.close',
+              target: 'detect',
+              details: { closed: closed.length, alertsCreated: created, alertsUpdated: updated },
+            });
+          });
+        } catch (error) {
+          // The windows are gone from memory but their alerts are not stored: rebuild (the replay reopens them).
+          forget();
+          throw error;
+        }
+        return { alerts: { created, updated }, incidents: [...incidents] };
+      });
+    },
 
     /** Stores a batch and what it raised, in one transaction; resolves once stored. Batches run one at a time. */
     ingest(input: DetectBatchInput, context: ActionContext): Promise<DetectIngestResult> {

@@ -142,6 +142,23 @@ describe('event_count', () => {
     expect(alerts).toMatchObject([{ group: { User: 'quiet' }, value: 2 }]);
     expect(c.flush()).toMatchObject([{ group: { User: 'other' }, value: 1 }]);
   });
+
+  it('closes, by a given time, only the windows that ended before it', () => {
+    const c = correlator(eventCount('lt: 3'), { expireByEventTime: false });
+    // The quiet group's window is out of order (1 min, then 0): placed, not late.
+    run(c, [obs('a', 1 * M, { User: 'quiet' }), obs('a', 0, { User: 'quiet' })]);
+    run(c, [obs('a', 4 * M, { User: 'recent' })]);
+    // A source running far ahead no longer closes the others' windows...
+    expect(c.observe(obs('a', 60 * M, { User: 'ahead' }))).toEqual([]);
+    expect(c.groupCount()).toBe(3);
+    // ...the caller's clock does: 6 min is past the quiet window (1 min + 5 min), not the recent one.
+    expect(c.closeBefore(6 * M + 1)).toMatchObject([{ group: { User: 'quiet' }, value: 2, windowStart: 0 }]);
+    expect(c.groupCount()).toBe(2);
+    expect(c.closeBefore(6 * M + 1)).toEqual([]);
+    expect(c.closeBefore(10 * M)).toMatchObject([{ group: { User: 'recent' }, value: 1 }]);
+    expect(c.stats.expiredGroups).toBe(2);
+    expect(c.stats.late).toBe(0);
+  });
 });
 
 describe('value_count', () => {

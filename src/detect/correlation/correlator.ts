@@ -9,7 +9,8 @@
  * raised and the group starts afresh, so a burst gives one alert, not one per event.
  * Conditions with no lower bound (only lt, lte or neq) on counting types would hold from the
  * first event on: they are checked when the group's window closes instead (the group sees
- * nothing for a whole timespan, or `flush()` is called at the end of the input).
+ * nothing for a whole timespan, `closeBefore(time)` is called with a time past its end, or
+ * `flush()` is called at the end of the input).
  */
 import { EventView, FIELD_MAPPINGS, type FieldMapping, mappingFor } from '../fields.js';
 import type { CorrelationType, SigmaLevel, Threshold } from '../rule.js';
@@ -24,6 +25,13 @@ export interface CorrelatorOptions {
   readonly maxContributors?: number;
   /** How Sigma fields are read from events (default: the engine's mappings). */
   readonly mappings?: readonly FieldMapping[];
+  /**
+   * Whether an observation closes the windows of other groups that the newest event time seen
+   * anywhere has left behind (default true: right for one ordered input, such as a file).
+   * A server mixing sources whose clocks disagree turns it off and calls `closeBefore` with its
+   * own clock instead, so that a source running ahead cannot close everybody else's windows.
+   */
+  readonly expireByEventTime?: boolean;
 }
 
 /** One rule match, as the detector gives it, with the event's time. */
@@ -89,6 +97,11 @@ export interface Correlator {
   observe(observation: Observation): CorrelationAlert[];
   /** Closes every open window (end of input): alerts of conditions checked at window close. */
   flush(): CorrelationAlert[];
+  /**
+   * Closes the windows that ended before `time` (their newest entry is more than a timespan
+   * older): alerts of conditions checked at window close. Driven by a clock, for a live input.
+   */
+  closeBefore(time: number): CorrelationAlert[];
   /** Whether a rule's own alerts are kept: not when a correlation refers to it without `generate`. */
   keepsOwnAlerts(ruleId: string): boolean;
   readonly stats: Readonly<CorrelatorStats>;
@@ -227,6 +240,7 @@ export function createCorrelator(
   const maxEntries = Math.max(1, options.maxEntriesPerGroup ?? 10_000);
   const maxContributors = Math.max(0, options.maxContributors ?? 20);
   const mappings = options.mappings ?? FIELD_MAPPINGS;
+  const expireByEventTime = options.expireByEventTime ?? true;
   const stats: CorrelatorStats = {
     observations: 0,
     alerts: 0,
@@ -443,7 +457,7 @@ export function createCorrelator(
         return view.field(field).strings[0];
       };
       for (const runtime of targets) {
-        expire(runtime, out);
+        if (expireByEventTime) expire(runtime, out);
         feed(runtime, ruleId, time, read, ref, out, 0);
       }
       return out;
@@ -453,6 +467,21 @@ export function createCorrelator(
       for (const runtime of runtimes) {
         for (const group of runtime.groups.values()) close(runtime, group, out);
         runtime.groups.clear();
+      }
+      return out;
+    },
+    closeBefore(time) {
+      const out: CorrelationAlert[] = [];
+      if (Number.isNaN(time)) return out;
+      for (const runtime of runtimes) {
+        const span = runtime.compiled.correlation.timespanMs;
+        // Not in newest-time order when entries came out of order: every group is looked at.
+        for (const group of [...runtime.groups.values()]) {
+          if (group.newest >= time - span) continue;
+          close(runtime, group, out);
+          runtime.groups.delete(group.key);
+          stats.expiredGroups++;
+        }
       }
       return out;
     },

@@ -209,6 +209,8 @@ export const detectRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
             accepted: z.number().int(),
             rejected: problemListSchema,
             behaviourSkipped: problemListSchema,
+            /** Events older than the engines' windows: stored and matched by rules, not counted. */
+            late: z.object({ correlation: z.number().int(), behaviour: z.number().int() }),
             alerts: z.object({ created: z.number().int(), updated: z.number().int() }),
             incidents: list(z.string()),
           }),
