@@ -22,6 +22,7 @@ export type {
   LeaderboardOptions,
   LearnerStats,
   Streak,
+  TeamTotal,
 } from './game/gamification.js';
 export {
   BADGES,
@@ -34,6 +35,7 @@ export {
   pointsFor,
   pseudonym,
   QUICK_REPORT_SECONDS,
+  rankTeams,
   streakOf,
   teamLeaderboard,
 } from './game/gamification.js';

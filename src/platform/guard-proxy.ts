@@ -7,10 +7,12 @@
  */
 import { type ErrorCode, VigieError } from '../core/index.js';
 import {
+  applyActions,
   type DecisionContext,
   type GuardAction,
   type GuardFinding,
   type GuardInjection,
+  type GuardOutputResult,
   type GuardPolicy,
   guardOutput,
   guardText,
@@ -259,6 +261,12 @@ export class UpstreamCall {
     this.#controller.abort();
   }
 
+  /** The proxy itself ends the call (the policy cut the answer): not a failure, not the client. */
+  abort(): void {
+    this.done();
+    this.#controller.abort();
+  }
+
   done(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -432,24 +440,81 @@ export function rewriteCompletion(
   return { body: { ...body, choices }, scan: { action, decisions } };
 }
 
+/** Output scan of a stream: text released at a line or sentence end, or at most this much held. */
+const MAX_HELD = 1024;
+/** A boundary releases only once this much is held (fewer, larger scans; "Oui.\n" waits a little). */
+const MIN_RELEASE = 16;
 /**
- * Rewrites an upstream SSE stream of chat-completion chunks: pseudonyms restored in each
- * `delta.content` even when a token is split across chunks (held back at most 26 characters,
- * released at the choice's `finish_reason`, at `[DONE]` or at the end). Comments and other
- * events pass through. The answer is kept (bounded) for the output scan at the end: what was
- * sent cannot be taken back, so a stream's answer is recorded, not withheld.
+ * Released text scanned again with the held window, so a value split across a release is still
+ * seen whole: longer than any detector's pattern that matters here (an AWS key is 20, a JWT or a
+ * PEM header far below 200). A longer value split by a forced release (1,024 characters without
+ * a space) may show its first part before the rest is caught.
+ */
+const SCAN_TAIL = 200;
+/** Without a space to cut at, a forced release keeps this much held for the next scan. */
+const FORCED_KEEP = 100;
+/** Choices × tool calls followed at most in one stream. */
+const MAX_CHANNELS = 256;
+
+/** One text of a streamed choice (its content, a tool call's arguments): held, scanned, released. */
+interface Channel {
+  held: string;
+  /** The last SCAN_TAIL characters released, as the model wrote them. */
+  tail: string;
+  readonly restorer: StreamRestorer;
+}
+
+/** Where held text may be released: after the last line end or sentence end (0: not yet). */
+function releasePoint(text: string): number {
+  for (let i = text.length - 1; i >= MIN_RELEASE - 1; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return i + 1;
+    if ((c === 32 || c === 9) && i > 0 && '.!?…:;'.includes(text.charAt(i - 1))) return i + 1;
+  }
+  if (text.length < MAX_HELD) return 0;
+  // Too much without a boundary: cut at the last space, else keep a margin for the next scan.
+  const space = Math.max(text.lastIndexOf(' '), text.lastIndexOf('\n'));
+  return space >= MIN_RELEASE ? space + 1 : text.length - FORCED_KEEP;
+}
+
+/** What a stream's rewriter needs of the request's plan. */
+export type StreamPlan = Pick<ProxyPlan, 'pseudonymiser' | 'policy' | 'context' | 'systemPrompt' | 'body'>;
+
+/**
+ * Rewrites an upstream SSE stream of chat-completion chunks under the output policy. Per choice,
+ * `delta.content` and each `delta.tool_calls[].function.arguments` are held back until a line or
+ * sentence end (at most MAX_HELD characters), then the held window plus a tail of what was
+ * already released is scanned (`guardOutput`, before pseudonyms are restored, as for a whole
+ * answer): clean text leaves at once, redactions are applied, and a `block` ends that choice
+ * with the notice and `finish_reason: content_filter` — its text never reaches the client.
+ * Once every expected choice (`n`) is blocked, the stream ends with `[DONE]` and `stopped` asks
+ * the caller to abort the upstream. Pseudonyms are restored even across chunks; comments and
+ * other events pass through.
  */
 export class SseRewriter {
   #buffer = '';
-  readonly #restorers = new Map<number, StreamRestorer>();
-  readonly #answers = new Map<number, string>();
+  /** Channels per choice, by key: `c` content, `t<n>` tool call n, `f` legacy function_call. */
+  readonly #channels = new Map<number, Map<string, Channel>>();
+  #channelCount = 0;
+  readonly #answers = new Map<string, string>();
+  readonly #blocked = new Map<number, GuardOutputResult>();
+  readonly #released = new Set<number>();
+  readonly #expected: number;
   #template: Record<string, unknown> | undefined;
   #done = false;
+  #stopped = false;
 
-  constructor(private readonly pseudonymiser: Pseudonymiser) {}
+  constructor(
+    private readonly plan: StreamPlan,
+    private readonly knownHosts: readonly string[] = [],
+  ) {
+    const n = plan.body.n;
+    this.#expected = typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 1;
+  }
 
-  /** Upstream text in, client text out (possibly empty while an event is incomplete). */
+  /** Upstream text in, client text out (possibly empty while an event is incomplete or text held). */
   push(chunk: string): string {
+    if (this.#stopped) return '';
     this.#buffer += chunk;
     // A lone CR at the end may be the first half of CRLF: wait for the next chunk.
     const normalised = this.#buffer.endsWith('\r') ? this.#buffer.slice(0, -1) : this.#buffer;
@@ -462,6 +527,10 @@ export class SseRewriter {
       if (end < 0) break;
       out += this.#event(text.slice(from, end));
       from = end + 2;
+      if (this.#stopped) {
+        this.#buffer = '';
+        return out;
+      }
     }
     this.#buffer = text.slice(from) + rest;
     if (this.#buffer.length > MAX_PENDING_EVENT) {
@@ -470,14 +539,29 @@ export class SseRewriter {
     return out;
   }
 
-  /** The stream ended: the last event (even without its blank line) and whatever tokens are held back. */
+  /** The stream ended: the last event (even without its blank line) and whatever text is held. */
   end(): string {
+    if (this.#stopped) return '';
     let out = '';
     const last = this.#buffer.replace(/\r\n?/g, '\n').trim();
     this.#buffer = '';
     if (last) out += this.#event(last);
-    out += this.#flushAll();
+    out += this.flush();
     return out;
+  }
+
+  /** The held text of every choice, scanned and released (or cut): before an error event, or at the end. */
+  flush(): string {
+    if (this.#stopped) return '';
+    let out = '';
+    for (const index of [...this.#channels.keys()]) {
+      const finished = this.#finish(index, {});
+      const choice = finished ? { ...finished, finish_reason: null } : this.#filtered(index);
+      const delta = (choice as { delta: Record<string, unknown> }).delta;
+      if (Object.keys(delta).length === 0) continue;
+      out += `data: ${JSON.stringify({ ...(this.#template ?? { object: 'chat.completion.chunk' }), choices: [choice] })}\n\n`;
+    }
+    return out + this.#stopIfAllBlocked();
   }
 
   /** Whether the upstream said `[DONE]`. */
@@ -485,33 +569,177 @@ export class SseRewriter {
     return this.#done;
   }
 
-  /** The answer of each choice as the model wrote it (pseudonymised), for the output scan. */
-  answers(): ReadonlyMap<number, string> {
-    return this.#answers;
+  /** Every expected choice was cut by the policy: the stream is over and the upstream should be aborted. */
+  get stopped(): boolean {
+    return this.#stopped;
   }
 
-  #restorer(index: number): StreamRestorer {
-    let r = this.#restorers.get(index);
-    if (!r) {
-      r = new StreamRestorer(this.pseudonymiser);
-      this.#restorers.set(index, r);
-    }
-    return r;
+  /** The decision that cut each blocked choice, to be recorded. */
+  blocked(): ReadonlyMap<number, GuardOutputResult> {
+    return this.#blocked;
   }
 
-  #flushAll(): string {
-    let out = '';
-    for (const [index, restorer] of this.#restorers) {
-      const rest = restorer.flush();
-      if (rest) {
-        const chunk = {
-          ...(this.#template ?? { object: 'chat.completion.chunk' }),
-          choices: [{ index, delta: { content: rest }, finish_reason: null }],
-        };
-        out += `data: ${JSON.stringify(chunk)}\n\n`;
-      }
+  /** Each text of the choices that were not cut, as the model wrote it (pseudonymised), for the record. */
+  answers(): ReadonlyMap<string, string> {
+    const out = new Map<string, string>();
+    for (const [key, text] of this.#answers) {
+      if (!this.#blocked.has(Number(key.split(':')[0]))) out.set(key, text);
     }
     return out;
+  }
+
+  #channel(index: number, key: string): Channel {
+    let byKey = this.#channels.get(index);
+    if (!byKey) {
+      byKey = new Map();
+      this.#channels.set(index, byKey);
+    }
+    let channel = byKey.get(key);
+    if (!channel) {
+      if (++this.#channelCount > MAX_CHANNELS) {
+        throw proxyError('VIGIE_ERR_UPSTREAM', `The AI service streamed more than ${MAX_CHANNELS} choices or calls.`);
+      }
+      channel = { held: '', tail: '', restorer: new StreamRestorer(this.plan.pseudonymiser) };
+      byKey.set(key, channel);
+    }
+    return channel;
+  }
+
+  /**
+   * Adds model text to a channel and returns what may be released now (restored), or undefined
+   * when the policy blocks: the held window and the released tail are scanned together.
+   */
+  #push(index: number, key: string, text: string, final: boolean): string | undefined {
+    const ch = this.#channel(index, key);
+    if (text) {
+      const answerKey = `${index}:${key}`;
+      const previous = this.#answers.get(answerKey) ?? '';
+      if (previous.length < MAX_SCANNED_ANSWER) this.#answers.set(answerKey, previous + text);
+      ch.held += text;
+    }
+    let cut = final ? ch.held.length : releasePoint(ch.held);
+    if (cut <= 0) return final ? ch.restorer.flush() : '';
+    const window = ch.tail + ch.held;
+    const result = guardOutput(window, {
+      policy: this.plan.policy,
+      context: this.plan.context,
+      ...(this.plan.systemPrompt ? { systemPrompt: this.plan.systemPrompt } : {}),
+      knownHosts: this.knownHosts,
+    });
+    if (result.action === 'block') {
+      this.#blocked.set(index, result);
+      this.#channels.delete(index);
+      return undefined;
+    }
+    // Rewrites (redact, and pseudonymise without the user's token: redacted, as for a whole answer).
+    const offset = ch.tail.length;
+    const spans: { type: string; start: number; end: number; action: GuardAction }[] = [];
+    for (const f of result.findings) {
+      if (f.action !== 'redact' && f.action !== 'pseudonymise') continue;
+      const start = Math.max(0, f.start - offset);
+      const end = f.end - offset;
+      if (end <= 0) continue; // released earlier
+      // A value across the cut leaves whole with the next release (unless held text is at its bound).
+      if (start < cut && end > cut && !final && ch.held.length < MAX_HELD) cut = start;
+      spans.push({ type: f.type, start, end, action: f.action });
+    }
+    const released = ch.held.slice(0, cut);
+    ch.held = ch.held.slice(cut);
+    ch.tail = (ch.tail + released).slice(-SCAN_TAIL);
+    const rewritten = applyActions(
+      released,
+      spans.filter((s) => s.end <= cut),
+    ).text;
+    const out = ch.restorer.push(rewritten) + (final ? ch.restorer.flush() : '');
+    if (out) this.#released.add(index);
+    return out;
+  }
+
+  /** The choice's end: all its held text scanned and released into `delta` (undefined: blocked). */
+  #finish(index: number, delta: Record<string, unknown>): Record<string, unknown> | undefined {
+    const byKey = this.#channels.get(index);
+    const next: Record<string, unknown> = { ...delta };
+    if (!byKey) return { index, delta: next };
+    for (const key of [...byKey.keys()]) {
+      const rest = this.#push(index, key, '', true);
+      if (rest === undefined) return undefined;
+      if (!rest) continue;
+      if (key === 'c') next.content = (typeof next.content === 'string' ? next.content : '') + rest;
+      else if (key === 'f') {
+        const fn = (next.function_call ?? {}) as Record<string, unknown>;
+        next.function_call = { ...fn, arguments: (typeof fn.arguments === 'string' ? fn.arguments : '') + rest };
+      } else {
+        const n = Number(key.slice(1));
+        const calls = Array.isArray(next.tool_calls) ? [...(next.tool_calls as Record<string, unknown>[])] : [];
+        const at = calls.findIndex((c) => c && c.index === n);
+        const call = at >= 0 ? (calls[at] as Record<string, unknown>) : { index: n };
+        const fn = (call.function ?? {}) as Record<string, unknown>;
+        const merged = {
+          ...call,
+          function: { ...fn, arguments: (typeof fn.arguments === 'string' ? fn.arguments : '') + rest },
+        };
+        if (at >= 0) calls[at] = merged;
+        else calls.push(merged);
+        next.tool_calls = calls;
+      }
+    }
+    this.#channels.delete(index);
+    return { index, delta: next };
+  }
+
+  /** The choice as the policy ends it: the notice of a withheld answer, `content_filter`. */
+  #filtered(index: number): Record<string, unknown> {
+    const content = this.#released.has(index) ? `\n\n${FILTERED_NOTICE}` : FILTERED_NOTICE;
+    return { index, delta: { content }, finish_reason: 'content_filter' };
+  }
+
+  #stopIfAllBlocked(): string {
+    if (this.#stopped || this.#blocked.size < this.#expected) return '';
+    this.#stopped = true;
+    return 'data: [DONE]\n\n';
+  }
+
+  /** One choice of a chunk, rewritten; undefined when its choice was cut earlier (nothing more of it leaves). */
+  #choice(choice: unknown): unknown {
+    if (!choice || typeof choice !== 'object') return choice;
+    const c = choice as { index?: unknown; delta?: unknown; finish_reason?: unknown };
+    const index = typeof c.index === 'number' ? c.index : 0;
+    if (this.#blocked.has(index)) return undefined;
+    const delta = c.delta && typeof c.delta === 'object' ? (c.delta as Record<string, unknown>) : undefined;
+    const next: Record<string, unknown> = { ...(delta ?? {}) };
+    if (delta && typeof delta.content === 'string') {
+      const out = this.#push(index, 'c', delta.content, false);
+      if (out === undefined) return this.#filtered(index);
+      next.content = out;
+    }
+    // Tool and function call arguments are the model's output too: held, scanned, restored.
+    if (delta && Array.isArray(delta.tool_calls)) {
+      const calls: unknown[] = [];
+      for (const call of delta.tool_calls) {
+        const fn = (call as { function?: unknown } | null)?.function as Record<string, unknown> | undefined;
+        if (!fn || typeof fn !== 'object' || typeof fn.arguments !== 'string') {
+          calls.push(call);
+          continue;
+        }
+        const n = typeof (call as { index?: unknown }).index === 'number' ? (call as { index: number }).index : 0;
+        const out = this.#push(index, `t${n}`, fn.arguments, false);
+        if (out === undefined) return this.#filtered(index);
+        calls.push({ ...(call as object), function: { ...fn, arguments: out } });
+      }
+      next.tool_calls = calls;
+    }
+    const legacy = delta?.function_call as Record<string, unknown> | undefined;
+    if (legacy && typeof legacy === 'object' && typeof legacy.arguments === 'string') {
+      const out = this.#push(index, 'f', legacy.arguments, false);
+      if (out === undefined) return this.#filtered(index);
+      next.function_call = { ...legacy, arguments: out };
+    }
+    if (c.finish_reason !== null && c.finish_reason !== undefined) {
+      const finished = this.#finish(index, next);
+      if (!finished) return this.#filtered(index);
+      return { ...c, delta: finished.delta };
+    }
+    return delta ? { ...c, delta: next } : choice;
   }
 
   #event(raw: string): string {
@@ -524,7 +752,8 @@ export class SseRewriter {
     const payload = data.join('\n');
     if (payload.trim() === '[DONE]') {
       this.#done = true;
-      return `${this.#flushAll()}data: [DONE]\n\n`;
+      const rest = this.flush();
+      return this.#stopped ? rest : `${rest}data: [DONE]\n\n`;
     }
     let chunk: unknown;
     try {
@@ -539,26 +768,12 @@ export class SseRewriter {
     if (Array.isArray(obj.choices)) {
       const { choices: _c, usage: _u, ...template } = obj;
       this.#template = template;
-      obj.choices = obj.choices.map((choice: unknown) => {
-        if (!choice || typeof choice !== 'object') return choice;
-        const c = choice as { index?: unknown; delta?: unknown; finish_reason?: unknown };
-        const index = typeof c.index === 'number' ? c.index : 0;
-        const delta = c.delta && typeof c.delta === 'object' ? (c.delta as Record<string, unknown>) : undefined;
-        let content: string | undefined;
-        if (delta && typeof delta.content === 'string') {
-          const previous = this.#answers.get(index) ?? '';
-          if (previous.length < MAX_SCANNED_ANSWER) this.#answers.set(index, previous + delta.content);
-          content = this.#restorer(index).push(delta.content);
-        }
-        if (c.finish_reason !== null && c.finish_reason !== undefined) {
-          const rest = this.#restorers.get(index)?.flush() ?? '';
-          if (rest) content = (content ?? '') + rest;
-        }
-        if (content === undefined) return choice;
-        return { ...c, delta: { ...(delta ?? {}), content } };
-      });
+      const had = obj.choices.length;
+      obj.choices = obj.choices.map((choice: unknown) => this.#choice(choice)).filter((c) => c !== undefined);
+      // Only choices cut earlier were in it: nothing of this event leaves.
+      if (had > 0 && (obj.choices as unknown[]).length === 0 && obj.usage === undefined) return '';
     }
-    return `data: ${JSON.stringify(obj)}\n\n`;
+    return `data: ${JSON.stringify(obj)}\n\n${this.#stopIfAllBlocked()}`;
   }
 }
 
@@ -685,7 +900,15 @@ export function createGuardProxy(guard: GuardService) {
       return { body, action: scan.action };
     },
 
-    /** After a stream: the output scan of what was sent, recorded (what was sent cannot be taken back). */
+    /** A stream's rewriter under this proxy's output policy. */
+    rewriter(plan: ProxyPlan): SseRewriter {
+      return new SseRewriter(plan, options.knownHosts);
+    },
+
+    /**
+     * After a stream: the decision that cut a choice, and the output scan of each choice sent
+     * whole (its findings below `block`: redacted or allowed on the way), recorded.
+     */
     streamed(
       rewriter: SseRewriter,
       plan: ProxyPlan,
@@ -693,6 +916,12 @@ export function createGuardProxy(guard: GuardService) {
       model: string,
       onError: (e: unknown) => void,
     ) {
+      for (const result of rewriter.blocked().values()) {
+        guard.recordLater(
+          { source: 'proxy', direction: 'response', caller, service: guard.service, model, result },
+          onError,
+        );
+      }
       for (const text of rewriter.answers().values()) {
         const result = guardOutput(text, {
           policy: plan.policy,

@@ -51,15 +51,17 @@ import {
   parseTargets,
   pathProgress,
   planSends,
+  pointsFor,
   type Question,
+  rankTeams,
   recommend,
   recordAnswer,
   redactSubmission,
   renderTemplate,
   resultsCsv,
   type Target,
+  type TeamTotal,
   type TrackingEvent,
-  teamLeaderboard,
 } from '../learn/index.js';
 import type {
   LearnCampaignRecord,
@@ -105,6 +107,7 @@ export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 const MAX_EVENTS_PER_SEND = 100;
 const NO_TEAM = '—';
 
+/** A team's points and active members, summed by the database instead of from every event. */
 export const tokenDigest = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 /** A question as a learner sees it: without the right answer. */
@@ -134,8 +137,8 @@ function publicQuestion(moduleId: string, q: Question, order?: readonly string[]
   return base;
 }
 
-/** What a right answer was, for the learner after answering. */
-function rightAnswer(q: Question): Answer {
+/** What a right answer was, for the learner after answering, in the language they answered in. */
+function rightAnswer(q: Question, locale: Locale): Answer {
   switch (q.kind) {
     case 'single':
     case 'multiple':
@@ -143,7 +146,7 @@ function rightAnswer(q: Question): Answer {
     case 'true-false':
       return { kind: 'boolean', value: q.answer };
     case 'cloze':
-      return { kind: 'text', value: q.accept.en[0] ?? '' };
+      return { kind: 'text', value: q.accept[locale][0] ?? '' };
   }
 }
 
@@ -278,12 +281,33 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
     return paths.find((p) => p.audience === audience) ?? paths.find((p) => p.audience === 'all-staff') ?? paths[0];
   }
 
-  async function gameEvents(userId?: string) {
-    return (await store.learn.gameEvents(userId ? { userId } : {})).map(gameEventOf);
+  /** One learner's game events (their stats and challenge need nothing else). */
+  async function gameEventsOf(userId: string) {
+    return (await store.learn.gameEvents({ userId })).map(gameEventOf);
   }
 
-  async function addGameEvent(userId: string, team: string | null, type: GameEvent['type'], at: string, data: object) {
-    await store.learn.insertGameEvent({
+  /** Team totals from the grouped game events: the database sends one row per distinct event. */
+  async function teamTotals(): Promise<TeamTotal[]> {
+    const teams = new Map<string, { points: number; members: Set<string> }>();
+    for (const g of await store.learn.gameEventGroups()) {
+      const event = gameEventOf({ ...g, at: '' });
+      const team = teams.get(g.team) ?? { points: 0, members: new Set<string>() };
+      team.points += pointsFor(event) * g.count;
+      team.members.add(g.userId);
+      teams.set(g.team, team);
+    }
+    return [...teams].map(([team, t]) => ({ team, points: t.points, members: t.members.size }));
+  }
+
+  async function addGameEvent(
+    repos: Repositories,
+    userId: string,
+    team: string | null,
+    type: GameEvent['type'],
+    at: string,
+    data: object,
+  ) {
+    await repos.learn.insertGameEvent({
       id: newId(),
       userId,
       team: team || NO_TEAM,
@@ -293,19 +317,33 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
     });
   }
 
-  /** Stores a signal and the assignments it gives (recommend() over the learner's signals). */
-  async function recordSignal(userId: string, signal: LearnSignal): Promise<number> {
-    await store.learn.insertSignal({ id: newId(), userId, type: signal.type, at: signal.at, data: signal });
-    const signals = (await store.learn.signals(userId)) as LearnSignal[];
-    const { modules } = await content();
-    const known = new Set((await store.learn.assignments(userId)).map((a) => `${a.moduleId}|${a.assignedAt}`));
+  /**
+   * Stores a signal and the assignments it gives (recommend() over the learner's signals), with
+   * `repos` (a transaction's). The modules are read before: inside a SQLite transaction, a query
+   * outside it would wait for the transaction that waits for it.
+   */
+  async function recordSignalIn(
+    repos: Repositories,
+    modules: readonly LearnModule[],
+    userId: string,
+    signal: LearnSignal,
+  ): Promise<number> {
+    await repos.learn.insertSignal({ id: newId(), userId, type: signal.type, at: signal.at, data: signal });
+    const signals = (await repos.learn.signals(userId)) as LearnSignal[];
+    const known = new Set((await repos.learn.assignments(userId)).map((a) => `${a.moduleId}|${a.assignedAt}`));
     let added = 0;
     for (const a of recommend(signals, modules)) {
       if (known.has(`${a.moduleId}|${a.assignedAt}`)) continue;
-      await store.learn.insertAssignment({ id: newId(), userId, ...a });
+      await repos.learn.insertAssignment({ id: newId(), userId, ...a });
       added++;
     }
     return added;
+  }
+
+  /** Stores a signal and the assignments it gives, in one transaction. */
+  async function recordSignal(userId: string, signal: LearnSignal): Promise<number> {
+    const { modules } = await content();
+    return store.transaction((tx) => recordSignalIn(tx, modules, userId, signal));
   }
 
   async function campaignRecord(id: string): Promise<LearnCampaignRecord> {
@@ -432,17 +470,14 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
     const visit = await lookup(token);
     if (!visit) return undefined;
     const { send, landing, template } = visit;
-    const previous = await store.learn.eventsOfSend(send.id);
-    if (previous.length >= MAX_EVENTS_PER_SEND) return visit;
+    const { modules } = await content();
+    const user = send.userId ? await store.users.findById(send.userId) : undefined;
     const at = clock().toISOString();
     const method =
       event.method === 'GET' || event.method === 'HEAD' || event.method === 'POST' ? event.method : 'OTHER';
-    let fields: string[] | null = null;
-    let verdict: { verdict: string; botScore: number; reasons: unknown } | undefined;
-    if (event.type === 'submitted') {
-      // Only the names of filled fields leave this function; the values are dropped here.
-      fields = landing && event.form ? redactSubmission(landing, event.form).filled : [];
-    }
+    // Only the names of filled fields leave this function; the values are dropped here.
+    const fields =
+      event.type === 'submitted' ? (landing && event.form ? redactSubmission(landing, event.form).filled : []) : null;
     const record: LearnEventRecord = {
       id: newId(),
       campaignId: send.campaignId,
@@ -460,33 +495,49 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
       reasons: null,
       fields,
     };
-    if (event.type === 'clicked') {
-      verdict = classifyClick(toTrackingEvent(record), previous.map(toTrackingEvent), classifier);
-    }
-    const stored: LearnEventRecord = verdict
-      ? { ...record, verdict: verdict.verdict, botScore: verdict.botScore, reasons: JSON.stringify(verdict.reasons) }
-      : record;
-    await store.learn.insertEvent(stored);
-    if (send.userId) {
-      const user = await store.users.findById(send.userId);
+    // One transaction from the checks to the last write, on the send's locked row: two reports at
+    // the same moment (the button and the mailbox, a double click) see each other, so the report
+    // is recorded and rewarded once, and the per-send cap holds. The event, its signal and its
+    // points land together or not at all.
+    await store.transaction(async (tx) => {
+      if (!(await tx.learn.lockSend(send.id))) return;
+      const previous = await tx.learn.eventsOfSend(send.id);
+      if (previous.length >= MAX_EVENTS_PER_SEND) return;
+      // A send is reported once: a second report (both routes, twice the button) adds nothing.
+      if (event.type === 'reported' && previous.some((e) => e.type === 'reported')) return;
+      const verdict =
+        event.type === 'clicked'
+          ? classifyClick(toTrackingEvent(record), previous.map(toTrackingEvent), classifier)
+          : undefined;
+      await tx.learn.insertEvent(
+        verdict
+          ? {
+              ...record,
+              verdict: verdict.verdict,
+              botScore: verdict.botScore,
+              reasons: JSON.stringify(verdict.reasons),
+            }
+          : record,
+      );
+      if (!send.userId) return;
       const human = event.type === 'submitted' || (event.type === 'clicked' && verdict?.verdict !== 'bot');
       if (human && (event.type === 'clicked' || event.type === 'submitted')) {
-        await recordSignal(send.userId, {
+        await recordSignalIn(tx, modules, send.userId, {
           type: event.type === 'clicked' ? 'simulation.clicked' : 'simulation.submitted',
           at,
           campaignId: send.campaignId,
           ...(template ? { topic: template.topic } : {}),
         });
       }
-      if (event.type === 'reported' && !previous.some((e) => e.type === 'reported')) {
+      if (event.type === 'reported') {
         const delivered = previous.find((e) => e.type === 'sent')?.at ?? send.sentAt;
-        await addGameEvent(send.userId, user?.department ?? null, 'phishing.reported', at, {
+        await addGameEvent(tx, send.userId, user?.department ?? null, 'phishing.reported', at, {
           kind: 'simulation',
           ...(delivered ? { secondsAfterDelivery: Math.max(0, (Date.parse(at) - Date.parse(delivered)) / 1000) } : {}),
         });
-        await recordSignal(send.userId, { type: 'report.made', at });
+        await recordSignalIn(tx, modules, send.userId, { type: 'report.made', at });
       }
-    }
+    });
     return visit;
   }
 
@@ -524,12 +575,19 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
     ): Promise<void> {
       const user = await store.users.findById(userId);
       if (!user) return;
-      await addGameEvent(userId, user.department ?? null, 'phishing.reported', judged.at, {
-        kind: judged.verdict === 'phishing' ? 'real' : 'false-alarm',
+      const { modules } = await content();
+      await store.transaction(async (tx) => {
+        await addGameEvent(tx, userId, user.department ?? null, 'phishing.reported', judged.at, {
+          kind: judged.verdict === 'phishing' ? 'real' : 'false-alarm',
+        });
+        if (judged.verdict !== 'phishing') return;
+        await recordSignalIn(tx, modules, userId, { type: 'report.made', at: judged.at });
+        await recordSignalIn(tx, modules, userId, {
+          type: 'mail.phishing-delivered',
+          at: judged.at,
+          traits: [...judged.traits],
+        });
       });
-      if (judged.verdict !== 'phishing') return;
-      await recordSignal(userId, { type: 'report.made', at: judged.at });
-      await recordSignal(userId, { type: 'mail.phishing-delivered', at: judged.at, traits: [...judged.traits] });
     },
 
     /** Guard warned about or blocked one of the employee's prompts: one signal per kind of finding. */
@@ -560,15 +618,12 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
         assignments.map((a) => ({ ...a, signal: a.signal as LearnSignal['type'] })),
         now,
       );
-      const events = await gameEvents();
-      const mine = events.filter((e) => e.learner === learner.id);
+      const mine = await gameEventsOf(learner.id);
       const stats = learnerStats(mine, now);
-      const board = teamLeaderboard(
-        events,
-        options.pseudonymSecret ? { pseudonymSecret: options.pseudonymSecret } : {},
-      );
+      const totals = await teamTotals();
+      const board = rankTeams(totals, options.pseudonymSecret ? { pseudonymSecret: options.pseudonymSecret } : {});
       const team = learner.department || NO_TEAM;
-      const teamBoard = teamLeaderboard(events, { minMembers: 1 });
+      const teamBoard = rankTeams(totals, { minMembers: 1 });
       const teamRank = teamBoard.find((e) => e.team === team)?.rank ?? null;
       return {
         path: path
@@ -666,11 +721,21 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
       });
     },
 
-    async answer(learner: Learner, input: { moduleId: string; questionId: string; answer: Answer }) {
+    /**
+     * Grades one answer. A fill-in-the-blank is graded in `locale`, the language the learner saw
+     * the question in (the interface's, sent by the client), else the account's, else French:
+     * someone with a French account reading the English interface types the English word. Only
+     * that language's answers count — accepting both would take a word the learner never saw.
+     */
+    async answer(
+      learner: Learner,
+      input: { moduleId: string; questionId: string; answer: Answer; locale?: Locale | undefined },
+    ) {
       const m = await moduleOf(input.moduleId);
       const q = m?.questions.find((x) => x.id === input.questionId);
       if (!m || !q) throw new VigieError('VIGIE_ERR_NOT_FOUND', 'No such question');
-      const grade = gradeAnswer(q, input.answer, learner.locale ?? 'fr');
+      const locale = input.locale ?? learner.locale ?? 'fr';
+      const grade = gradeAnswer(q, input.answer, locale);
       const now = clock();
       const at = now.toISOString();
       const state = recordAnswer(await stateOf(learner.id), m, q, grade, now);
@@ -689,7 +754,7 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
         correct: grade.correct,
         score: grade.score,
         explanation: q.explanation,
-        expected: rightAnswer(q),
+        expected: rightAnswer(q, locale),
         nextReview: state.reviews[`${m.id}/${q.id}`]?.due ?? null,
       };
     },
@@ -727,8 +792,7 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
     },
 
     async leaderboard() {
-      const events = await gameEvents();
-      return teamLeaderboard(events, options.pseudonymSecret ? { pseudonymSecret: options.pseudonymSecret } : {});
+      return rankTeams(await teamTotals(), options.pseudonymSecret ? { pseudonymSecret: options.pseudonymSecret } : {});
     },
 
     // Content and knowledge base ----------------------------------------------------------------

@@ -60,6 +60,13 @@ describe('learn API', () => {
       payload: { moduleId: 'reporting', questionId: 'nope', answer: { kind: 'boolean', value: true } },
     });
     expect(unknown.json().code).toBe('VIGIE_ERR_NOT_FOUND');
+    const badLocale = await t.app.inject({
+      method: 'POST',
+      url: '/api/learn/answers',
+      headers: learner,
+      payload: { moduleId: 'reporting', questionId: 'nope', answer: { kind: 'boolean', value: true }, locale: 'de' },
+    });
+    expect(badLocale.json().code).toBe('VIGIE_ERR_VALIDATION');
   });
 
   it('launches a campaign once when two launches arrive together (no second lure per target)', async () => {

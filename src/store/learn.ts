@@ -652,6 +652,20 @@ export function learnRepository(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(r.numUpdatedRows);
     },
+    /**
+     * Takes the send's row lock for the rest of the transaction (a no-op write: PostgreSQL holds
+     * the row until commit, SQLite holds the whole database), so a check-then-insert on its
+     * events cannot interleave with another one. Works the same on both dialects, unlike
+     * `SELECT … FOR UPDATE`, which SQLite does not know. False when the send does not exist.
+     */
+    async lockSend(id: string): Promise<boolean> {
+      const r = await db
+        .updateTable('learn_sends')
+        .set((eb) => ({ attempts: eb.ref('attempts') }))
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
     async sendByTokenHash(hash: string): Promise<LearnSendRecord | undefined> {
       const row = await db.selectFrom('learn_sends').selectAll().where('token_hash', '=', hash).executeTakeFirst();
       return row ? toSend(row) : undefined;
@@ -717,6 +731,25 @@ export function learnRepository(db: Kysely<Database>) {
           data: JSON.stringify(e.data),
         })
         .execute();
+    },
+    /**
+     * Game events grouped by team, learner, type and data with their count: what team
+     * leaderboards need, without sending every event of the organisation back. Identical events
+     * (the same kind of right answer, say) collapse into one row.
+     */
+    async gameEventGroups(): Promise<(Omit<LearnGameEventRecord, 'id' | 'at'> & { count: number })[]> {
+      const rows = await db
+        .selectFrom('learn_game_events')
+        .select((eb) => ['team', 'user_id', 'type', 'data', eb.fn.countAll<number>().as('n')])
+        .groupBy(['team', 'user_id', 'type', 'data'])
+        .execute();
+      return rows.map((r) => ({
+        userId: r.user_id,
+        team: r.team,
+        type: r.type,
+        data: JSON.parse(r.data) as Record<string, unknown>,
+        count: Number(r.n),
+      }));
     },
     async gameEvents(query: { userId?: string; since?: string; limit?: number } = {}): Promise<LearnGameEventRecord[]> {
       let q = db.selectFrom('learn_game_events').selectAll();

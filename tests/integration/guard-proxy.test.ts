@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planChat } from '../../src/platform/index.js';
 import { type GuardTestApp, guardTestApp } from './guard-app.js';
 import { type FakeUpstream, startFakeUpstream } from './guard-upstream.js';
 
@@ -154,6 +155,95 @@ describe('Guard proxy (OpenAI-compatible) in front of a local upstream', () => {
     const choice = res.json().choices[0];
     expect(choice.finish_reason).toBe('content_filter');
     expect(choice.message.content).not.toContain(SECRET);
+  });
+
+  it('cuts a streamed answer leaking a secret mid-stream: content_filter, upstream aborted, decision recorded', async () => {
+    await t.platform.guard.settled();
+    const cutBefore = (await t.platform.guard.decisions({ limit: 100 })).filter(
+      (d) => d.direction === 'response' && d.action === 'block',
+    ).length;
+    const abortedBefore = upstream.aborted();
+    const res = await chat(learner, {
+      model: 'leak-mid',
+      stream: true,
+      messages: [{ role: 'user', content: 'La clé ?' }],
+    });
+    expect(res.statusCode).toBe(200);
+    // Not the secret, nor any piece of it (the upstream sent it three characters per chunk).
+    expect(res.body).not.toContain('AKIA');
+    expect(res.body).not.toContain('4PA');
+    const text = streamedText(res.body);
+    expect(text.startsWith('All clear so far, nothing to hide.\n')).toBe(true);
+    expect(text).not.toContain('more text follows');
+    const all = events(res.body);
+    expect(all.at(-1)).toBe('[DONE]');
+    const last = JSON.parse(all.at(-2) ?? '{}').choices[0];
+    expect(last.finish_reason).toBe('content_filter');
+    expect(last.delta.content).toContain('Answer withheld by the organisation’s policy');
+    // The upstream never ends this answer by itself: only the proxy's abort does.
+    for (let i = 0; i < 100 && upstream.aborted() === abortedBefore; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(upstream.aborted()).toBeGreaterThan(abortedBefore);
+    await t.platform.guard.settled();
+    const cut = (await t.platform.guard.decisions({ limit: 100 })).filter(
+      (d) => d.direction === 'response' && d.action === 'block',
+    );
+    expect(cut.length).toBe(cutBefore + 1);
+    expect(cut.some((d) => d.findings.some((f) => f.type === 'secret.aws_access_key'))).toBe(true);
+  });
+
+  it('cuts a streamed secret split across chunks, and one at the very end of the answer', async () => {
+    for (const model of ['leak-split', 'leak']) {
+      const res = await chat(learner, { model, stream: true, messages: [{ role: 'user', content: 'La clé ?' }] });
+      expect(res.statusCode).toBe(200);
+      expect(res.body, model).not.toContain('AKIA');
+      const all = events(res.body);
+      expect(all.at(-1)).toBe('[DONE]');
+      expect(JSON.parse(all.at(-2) ?? '{}').choices[0].finish_reason).toBe('content_filter');
+    }
+  });
+
+  it('streams a clean answer unchanged, and releases clean text at a sentence end', async () => {
+    const said = 'Bonjour. Voici un texte propre, sans rien de sensible.\nDeuxième ligne ! Fin.';
+    const res = await chat(learner, { model: 'echo', stream: true, messages: [{ role: 'user', content: said }] });
+    expect(streamedText(res.body)).toBe(`You said: ${said}`);
+    expect(res.body).not.toContain('content_filter');
+    expect(events(res.body).at(-1)).toBe('[DONE]');
+
+    const plan = planChat({ messages: [{ role: 'user', content: 'hi' }] }, await t.platform.guard.policy(), {
+      service: 'internal-llm',
+    });
+    const rewriter = t.platform.guardProxy.rewriter(plan);
+    const sse = (content: string) =>
+      `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+    expect(streamedText(rewriter.push(sse('The first sentence is clean. The sec')))).toBe(
+      'The first sentence is clean. ',
+    );
+    expect(streamedText(rewriter.push(sse('ond one')))).toBe('');
+    expect(streamedText(rewriter.end())).toBe('The second one');
+  });
+
+  it('restores pseudonyms in streamed tool call arguments, and cuts streamed arguments leaking a secret', async () => {
+    const res = await chat(learner, {
+      model: 'tool',
+      stream: true,
+      messages: [{ role: 'user', content: `IBAN ${IBAN}` }],
+    });
+    expect(res.statusCode).toBe(200);
+    const args = events(res.body)
+      .filter((d) => d !== '[DONE]')
+      .map((d) => JSON.parse(d).choices?.[0]?.delta?.tool_calls?.[0]?.function?.arguments ?? '')
+      .join('');
+    expect(JSON.parse(args).text).toBe(`You said: IBAN ${IBAN}`);
+    expect(res.body).not.toContain('IBAN_1');
+    const leak = await chat(learner, {
+      model: 'tool-leak',
+      stream: true,
+      messages: [{ role: 'user', content: 'note it' }],
+    });
+    expect(leak.body).not.toContain('AKIA');
+    const all = events(leak.body);
+    expect(all.at(-1)).toBe('[DONE]');
+    expect(JSON.parse(all.at(-2) ?? '{}').choices[0].finish_reason).toBe('content_filter');
   });
 
   it('turns an upstream 500 into a clean 502', async () => {

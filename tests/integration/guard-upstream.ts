@@ -6,7 +6,9 @@
  * Streams (`stream: true`) send the answer three characters per chunk, splitting tokens.
  * `denied` answers 401 quoting the key it was given, `chatty` answers 400 quoting its key and
  * address, `tool` answers a tool call whose arguments repeat the last user message, and
- * `tool-leak` one whose arguments carry a secret.
+ * `tool-leak` one whose arguments carry a secret (streamed too, arguments three characters per
+ * chunk). `leak-mid` streams a clean line, a secret mid-answer and more text, then stays silent
+ * (only an abort ends it); `leak-split` streams a clean line and a secret cut in two chunks.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +30,9 @@ function answerFor(body: { model?: string; messages?: { role: string; content?: 
   const last = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user');
   const said = typeof last?.content === 'string' ? last.content : '';
   if (body.model === 'leak') return `Here is the key you asked for: ${LEAKED_KEY}`;
+  if (body.model === 'leak-mid') {
+    return `All clear so far, nothing to hide.\nHere is the key: ${LEAKED_KEY} and more text follows.\nLast line.\n`;
+  }
   return `You said: ${said}`;
 }
 
@@ -100,6 +105,20 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     if (model === 'tool' || model === 'tool-leak') {
       const args = JSON.stringify({ text: model === 'tool' ? answerFor(body) : `key ${LEAKED_KEY}` });
       const call = { id: 'call_1', type: 'function', function: { name: 'note', arguments: args } };
+      if (body.stream) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const head = { ...call, index: 0, function: { name: 'note', arguments: '' } };
+        res.write(
+          `data: ${JSON.stringify(chunk(model, { role: 'assistant', content: null, tool_calls: [head] }, null))}\n\n`,
+        );
+        for (let i = 0; i < args.length; i += 3) {
+          const piece = { index: 0, function: { arguments: args.slice(i, i + 3) } };
+          res.write(`data: ${JSON.stringify(chunk(model, { tool_calls: [piece] }, null))}\n\n`);
+        }
+        res.write(`data: ${JSON.stringify(chunk(model, {}, 'tool_calls'))}\n\n`);
+        res.end('data: [DONE]\n\n');
+        return;
+      }
       const answer = completion(model, '');
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
@@ -114,6 +133,14 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
           ],
         }),
       );
+      return;
+    }
+    if (model === 'leak-split' && body.stream) {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const pieces = ['A perfectly clean first line.\nkey: ', LEAKED_KEY.slice(0, 9), `${LEAKED_KEY.slice(9)} done.\n`];
+      for (const piece of pieces) res.write(`data: ${JSON.stringify(chunk(model, { content: piece }, null))}\n\n`);
+      res.write(`data: ${JSON.stringify(chunk(model, {}, 'stop'))}\n\n`);
+      res.end('data: [DONE]\n\n');
       return;
     }
     if (model === 'slow') return; // never answers: the proxy's time-out (or its client) ends it
@@ -139,7 +166,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     for (let i = 0; i < content.length; i += 3) {
       res.write(`data: ${JSON.stringify(chunk(model, { content: content.slice(i, i + 3) }, null))}\n\n`);
     }
-    if (model === 'stall') return; // streams, then stays silent
+    if (model === 'stall' || model === 'leak-mid') return; // streams, then stays silent
     res.write(`data: ${JSON.stringify(chunk(model, {}, 'stop'))}\n\n`);
     res.end('data: [DONE]\n\n');
   }

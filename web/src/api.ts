@@ -1269,8 +1269,14 @@ export function buildLearnQuiz(moduleId: string | undefined, size?: number): Pro
   return request('POST', '/api/learn/quiz', { body: { ...(moduleId ? { moduleId } : {}), ...(size ? { size } : {}) } });
 }
 
-export function answerLearnQuestion(moduleId: string, questionId: string, answer: LearnAnswer): Promise<LearnGrade> {
-  return request('POST', '/api/learn/answers', { body: { moduleId, questionId, answer } });
+/** `locale`: the language the question was shown in; a fill-in-the-blank is graded in it. */
+export function answerLearnQuestion(
+  moduleId: string,
+  questionId: string,
+  answer: LearnAnswer,
+  locale: 'fr' | 'en',
+): Promise<LearnGrade> {
+  return request('POST', '/api/learn/answers', { body: { moduleId, questionId, answer, locale } });
 }
 
 export function completeLearnModule(id: string): Promise<LearnCompletion> {

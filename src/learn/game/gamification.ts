@@ -315,15 +315,31 @@ export function teamLeaderboard(events: readonly GameEvent[], options: Leaderboa
     team.members.add(e.learner);
     teams.set(e.team, team);
   }
+  return rankTeams(
+    [...teams].map(([team, t]) => ({ team, points: t.points, members: t.members.size })),
+    options,
+  );
+}
+
+/** A team's points and active members, however they were counted (events here, SQL in the platform). */
+export interface TeamTotal {
+  readonly team: string;
+  readonly points: number;
+  readonly members: number;
+}
+
+/**
+ * The leaderboard from team totals: teams with at least `minMembers` active members, ranked by
+ * points per member (ties share a rank), under stable pseudonyms when a secret is given.
+ */
+export function rankTeams(
+  totals: readonly TeamTotal[],
+  options: Pick<LeaderboardOptions, 'pseudonymSecret' | 'minMembers'> = {},
+): LeaderboardEntry[] {
   const min = options.minMembers ?? 3;
-  const rows = [...teams]
-    .filter(([, t]) => t.members.size >= min)
-    .map(([team, t]) => ({
-      team,
-      points: t.points,
-      members: t.members.size,
-      pointsPerMember: Math.round((t.points / t.members.size) * 10) / 10,
-    }))
+  const rows = totals
+    .filter((t) => t.members >= min)
+    .map((t) => ({ ...t, pointsPerMember: Math.round((t.points / t.members) * 10) / 10 }))
     .sort((a, b) => b.pointsPerMember - a.pointsPerMember || b.points - a.points || (a.team < b.team ? -1 : 1));
   let rank = 0;
   let previous: number | undefined;

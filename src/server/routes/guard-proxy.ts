@@ -15,7 +15,6 @@ import {
   type GuardCaller,
   type Platform,
   type ProxyPlan,
-  SseRewriter,
   type UpstreamCall,
 } from '../../platform/index.js';
 import { guardCallerOf } from './guard.js';
@@ -238,7 +237,7 @@ export const guardProxyRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
     model: string,
     request: FastifyRequest,
   ): Promise<void> {
-    const rewriter = new SseRewriter(plan.pseudonymiser);
+    const rewriter = proxy.rewriter(plan);
     const decoder = new TextDecoder();
     try {
       const reader = response.body?.getReader();
@@ -249,10 +248,16 @@ export const guardProxyRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
           call.touch();
           const text = rewriter.push(decoder.decode(value, { stream: true }));
           if (text) out.write(text);
+          // The policy cut the answer: the client has its end, the upstream stops generating.
+          if (rewriter.stopped) {
+            call.abort();
+            await reader.cancel().catch(() => undefined);
+            break;
+          }
         }
       }
       call.done();
-      const rest = rewriter.push(decoder.decode()) + rewriter.end();
+      const rest = rewriter.stopped ? '' : rewriter.push(decoder.decode()) + rewriter.end();
       out.end(rest);
     } catch (error) {
       // `failure` stops the time-out too, and keeps a VigieError (a malformed event) as it is.
@@ -262,6 +267,12 @@ export const guardProxyRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
         return;
       }
       const code = failure instanceof VigieError ? failure.code : 'VIGIE_ERR_UPSTREAM';
+      // Text held back for the scan leaves (scanned) before the error, as it would have without it.
+      try {
+        out.write(rewriter.flush());
+      } catch (err) {
+        request.log.warn({ err }, 'guard proxy held text not released');
+      }
       const body = openAiError(code, request, failure.message);
       out.end(`data: ${JSON.stringify(body)}\n\n`);
       request.log.warn({ code }, 'guard proxy stream ended with an error');

@@ -212,7 +212,9 @@ export const learnRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
       schema: {
         tags,
         summary: 'Answers one question: graded, explained, scheduled for review when missed',
-        body: z.strictObject({ moduleId, questionId, answer: answerSchema }),
+        description:
+          'A fill-in-the-blank is graded in `locale`, the language the question was shown in (default: the account’s).',
+        body: z.strictObject({ moduleId, questionId, answer: answerSchema, locale: z.enum(['fr', 'en']).optional() }),
         response: {
           200: z.object({
             correct: z.boolean(),

@@ -34,6 +34,7 @@ export function Quiz({ moduleId, questions }: { moduleId: string; questions: num
   const { t } = useTranslation();
   const id = useId();
   const status = useStatus();
+  const locale = useLocale();
   const [stage, setStage] = useState<Stage>({ kind: 'idle' });
   const [busy, setBusy] = useState(false);
 
@@ -55,7 +56,7 @@ export function Quiz({ moduleId, questions }: { moduleId: string; questions: num
     setBusy(true);
     status.clear();
     try {
-      const grade = await answerLearnQuestion(question.moduleId, question.id, value);
+      const grade = await answerLearnQuestion(question.moduleId, question.id, value, locale);
       setStage({ ...stage, grade, right: stage.right + (grade.correct ? 1 : 0) });
     } catch (error) {
       status.failure(error);
