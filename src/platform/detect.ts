@@ -244,20 +244,23 @@ export interface DetectChangeView {
   readonly undoneBy: string | null;
 }
 
-/** What an alert is before it is stored. */
-interface AlertDraft {
-  readonly kind: DetectAlertKind;
+/** What an alert is before it is stored: the view's own fields, with times still in milliseconds. */
+interface AlertDraft
+  extends Pick<
+    DetectAlertView,
+    | 'kind'
+    | 'ruleId'
+    | 'title'
+    | 'level'
+    | 'severity'
+    | 'score'
+    | 'attack'
+    | 'entities'
+    | 'eventIds'
+    | 'reasons'
+    | 'details'
+  > {
   readonly episode: string | null;
-  readonly ruleId: string;
-  readonly title: LocalizedText;
-  readonly level: string | null;
-  readonly severity: Severity;
-  readonly score: number;
-  readonly attack: DetectAttack;
-  readonly entities: Entities;
-  readonly eventIds: readonly string[];
-  readonly reasons: readonly Evidence[];
-  readonly details: Record<string, unknown>;
   readonly firstTime: number;
   readonly lastTime: number;
   readonly finding: FindingInput;
@@ -328,6 +331,25 @@ const findingTechniques = (attack: DetectAttack) =>
     .filter((id) => /^T\d{4}(\.\d{3})?$/.test(id))
     .slice(0, 50);
 
+/** The core Finding a Sigma rule match or correlation raises: it says what the alert says. */
+function sigmaFinding(
+  kind: 'sigma.match' | 'sigma.correlation',
+  alert: { severity: Severity; title: string; reasons: Evidence[]; entities: Entities; attack: DetectAttack },
+  observedAt: number,
+): FindingInput {
+  return {
+    module: 'detect',
+    kind,
+    severity: alert.severity,
+    score: SEVERITY_SCORE[alert.severity],
+    title: { fr: alert.title, en: alert.title },
+    evidence: alert.reasons,
+    entities: alert.entities,
+    techniques: findingTechniques(alert.attack),
+    observedAt: iso(observedAt),
+  };
+}
+
 function isWindowsEvent(event: unknown): boolean {
   return at(event, 'Event', 'System') !== undefined || at(event, 'winlog') !== undefined;
 }
@@ -366,17 +388,7 @@ function ruleDraft(match: DetectMatch, eventId: string, time: number, entities: 
     details: { tags: [...match.tags] },
     firstTime: time,
     lastTime: time,
-    finding: {
-      module: 'detect',
-      kind: 'sigma.match',
-      severity,
-      score: SEVERITY_SCORE[severity],
-      title: { fr: title, en: title },
-      evidence: reasons,
-      entities,
-      techniques: findingTechniques(attack),
-      observedAt: iso(time),
-    },
+    finding: sigmaFinding('sigma.match', { severity, title, reasons, entities, attack }, time),
   };
 }
 
@@ -450,17 +462,7 @@ function correlationDraft(alert: CorrelationAlert, trigger: Entities): AlertDraf
     },
     firstTime: alert.windowStart,
     lastTime: alert.windowEnd,
-    finding: {
-      module: 'detect',
-      kind: 'sigma.correlation',
-      severity,
-      score: SEVERITY_SCORE[severity],
-      title: { fr: title, en: title },
-      evidence: reasons,
-      entities,
-      techniques: findingTechniques(attack),
-      observedAt: iso(alert.windowEnd),
-    },
+    finding: sigmaFinding('sigma.correlation', { severity, title, reasons, entities, attack }, alert.windowEnd),
   };
 }
 

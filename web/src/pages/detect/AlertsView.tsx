@@ -11,11 +11,9 @@ import {
   listDetectAlerts,
 } from '../../api.ts';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { LoadError, StatusMessage } from '../../components/StatusMessage.tsx';
 import { useLocale } from '../../i18n.ts';
-import { useStatus } from '../../status.ts';
-import { useLoad } from '../../useLoad.ts';
-import { EntityChips, Pager, SeverityBadge, TechniqueIds } from './DetectParts.tsx';
+import { CursorResults, useCursorPages } from './CursorPages.tsx';
+import { EntityChips, SeverityBadge, TechniqueIds } from './DetectParts.tsx';
 import { formatInstant, incidentHref, kindLabel } from './detectFormat.ts';
 
 const PAGE_SIZE = 50;
@@ -25,11 +23,6 @@ type Since = keyof typeof SINCE;
 const SINCE_VALUES = Object.keys(SINCE) as Since[];
 
 type StatusFilter = '' | 'open' | 'triaged';
-
-interface Page {
-  items: DetectAlert[];
-  next: string | null;
-}
 
 function isSeverity(value: string): value is Severity {
   return (SEVERITIES as readonly string[]).includes(value);
@@ -54,29 +47,12 @@ export function AlertsView() {
     // Relative to the moment of asking: "last hour" means the hour before this click.
     ...(since ? { since: new Date(Date.now() - SINCE[since]).toISOString() } : {}),
   });
-  const page = useLoad<Page>(
-    () => listDetectAlerts(filters()).then((result) => ({ items: result.items, next: result.nextCursor })),
+  const pages = useCursorPages(
+    (before) => listDetectAlerts(before ? { ...filters(), before } : filters()),
     [state, severity, kind, since],
   );
-  const status = useStatus();
-  const [loadingOlder, setLoadingOlder] = useState(false);
+  const { page } = pages;
   const filtered = state !== '' || severity !== '' || kind !== '' || since !== '';
-
-  async function loadOlder(): Promise<void> {
-    const cursor = page.data?.next;
-    if (!cursor) return;
-    setLoadingOlder(true);
-    status.clear();
-    try {
-      const older = await listDetectAlerts({ ...filters(), before: cursor });
-      // Appended below, so the rows already read stay where they were.
-      page.setData((previous) => ({ items: [...(previous?.items ?? []), ...older.items], next: older.nextCursor }));
-    } catch (error) {
-      status.failure(error);
-    } finally {
-      setLoadingOlder(false);
-    }
-  }
 
   return (
     <>
@@ -167,23 +143,12 @@ export function AlertsView() {
           </div>
         )}
       </form>
-      <StatusMessage status={status.status} />
-      {page.error !== null && <LoadError error={page.error} />}
-      {page.loading && !page.data && <p role="status">{t('common.loading')}</p>}
-      {page.data && page.data.items.length === 0 && (
-        <EmptyState>{filtered ? t('detect.alertsEmptyFiltered') : t('detect.alertsEmpty')}</EmptyState>
-      )}
-      {page.data && page.data.items.length > 0 && (
-        <>
-          <AlertTable items={page.data.items} />
-          <Pager
-            more={page.data.next !== null}
-            loading={loadingOlder}
-            count={page.data.items.length}
-            onMore={() => void loadOlder()}
-          />
-        </>
-      )}
+      <CursorResults
+        pages={pages}
+        empty={<EmptyState>{filtered ? t('detect.alertsEmptyFiltered') : t('detect.alertsEmpty')}</EmptyState>}
+      >
+        {(items) => <AlertTable items={items} />}
+      </CursorResults>
     </>
   );
 }

@@ -5,13 +5,11 @@ import { useTranslation } from 'react-i18next';
 import { SEVERITIES, type Severity } from '../../../../src/core/index.ts';
 import { type DetectIncident, INCIDENT_STATUSES, type IncidentStatus, listDetectIncidents } from '../../api.ts';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { LoadError, StatusMessage } from '../../components/StatusMessage.tsx';
 import { formatNumber } from '../../format.ts';
 import { useLocale } from '../../i18n.ts';
 import { hrefFor } from '../../router.ts';
-import { useStatus } from '../../status.ts';
-import { useLoad } from '../../useLoad.ts';
-import { Pager, SeverityBadge, StatusBadge } from './DetectParts.tsx';
+import { CursorResults, useCursorPages } from './CursorPages.tsx';
+import { SeverityBadge, StatusBadge } from './DetectParts.tsx';
 import {
   ALERTS_PATH,
   entityKindLabel,
@@ -24,11 +22,6 @@ import {
 
 const PAGE_SIZE = 50;
 
-interface Page {
-  items: DetectIncident[];
-  next: string | null;
-}
-
 function statusOf(value: string | null): IncidentStatus | '' {
   return INCIDENT_STATUSES.find((status) => status === value) ?? '';
 }
@@ -39,27 +32,11 @@ export function IncidentsView() {
   const tab = statusOf(useHashQuery().get('status'));
   const [severity, setSeverity] = useState<Severity | ''>('');
   const filters = { limit: PAGE_SIZE, ...(tab ? { status: tab } : {}), ...(severity ? { severity } : {}) };
-  const page = useLoad<Page>(
-    () => listDetectIncidents(filters).then((result) => ({ items: result.items, next: result.nextCursor })),
+  const pages = useCursorPages(
+    (before) => listDetectIncidents(before ? { ...filters, before } : filters),
     [tab, severity],
   );
-  const status = useStatus();
-  const [loadingOlder, setLoadingOlder] = useState(false);
-
-  async function loadOlder(): Promise<void> {
-    const cursor = page.data?.next;
-    if (!cursor) return;
-    setLoadingOlder(true);
-    status.clear();
-    try {
-      const older = await listDetectIncidents({ ...filters, before: cursor });
-      page.setData((previous) => ({ items: [...(previous?.items ?? []), ...older.items], next: older.nextCursor }));
-    } catch (error) {
-      status.failure(error);
-    } finally {
-      setLoadingOlder(false);
-    }
-  }
+  const { page } = pages;
 
   const tabs: { value: IncidentStatus | ''; label: string }[] = [
     { value: '', label: t('detect.tabAll') },
@@ -110,25 +87,16 @@ export function IncidentsView() {
           </select>
         </div>
       </form>
-      <StatusMessage status={status.status} />
-      {page.error !== null && <LoadError error={page.error} />}
-      {page.loading && !page.data && <p role="status">{t('common.loading')}</p>}
-      {page.data && page.data.items.length === 0 && (
-        <EmptyState action={<a href={hrefFor(ALERTS_PATH)}>{t('detect.goAlerts')}</a>}>
-          {tab || severity ? t('detect.incidentsEmptyFiltered') : t('detect.incidentsEmpty')}
-        </EmptyState>
-      )}
-      {page.data && page.data.items.length > 0 && (
-        <>
-          <IncidentTable items={page.data.items} />
-          <Pager
-            more={page.data.next !== null}
-            loading={loadingOlder}
-            count={page.data.items.length}
-            onMore={() => void loadOlder()}
-          />
-        </>
-      )}
+      <CursorResults
+        pages={pages}
+        empty={
+          <EmptyState action={<a href={hrefFor(ALERTS_PATH)}>{t('detect.goAlerts')}</a>}>
+            {tab || severity ? t('detect.incidentsEmptyFiltered') : t('detect.incidentsEmpty')}
+          </EmptyState>
+        }
+      >
+        {(items) => <IncidentTable items={items} />}
+      </CursorResults>
     </>
   );
 }

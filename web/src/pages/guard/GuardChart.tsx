@@ -10,9 +10,10 @@ import {
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GuardAction, GuardCounts } from '../../api.ts';
+import { useEchart } from '../../useEchart.ts';
 
 echarts.use([BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
@@ -32,22 +33,7 @@ const COLORS: Record<GuardAction, string> = {
 
 export function GuardTrendChart({ trend, describedBy }: { trend: readonly GuardCounts[]; describedBy: string }) {
   const { t } = useTranslation();
-  const container = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.EChartsType | null>(null);
-
-  useEffect(() => {
-    const node = container.current;
-    if (!node) return;
-    const instance = echarts.init(node, null, { renderer: 'canvas' });
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(node);
-    return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, []);
+  const { container, chart } = useEchart();
 
   useEffect(() => {
     const option: ChartOption = {
@@ -66,7 +52,7 @@ export function GuardTrendChart({ trend, describedBy }: { trend: readonly GuardC
       })),
     };
     chart.current?.setOption(option, true);
-  }, [trend, t]);
+  }, [trend, t, chart]);
 
   return (
     <div

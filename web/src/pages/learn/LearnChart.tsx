@@ -11,7 +11,8 @@ import {
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
+import { useEchart } from '../../useEchart.ts';
 
 echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
@@ -41,22 +42,7 @@ export function RatesChart({
   label: string;
   describedBy: string;
 }) {
-  const container = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.EChartsType | null>(null);
-
-  useEffect(() => {
-    const node = container.current;
-    if (!node) return;
-    const instance = echarts.init(node, null, { renderer: 'canvas' });
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(node);
-    return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, []);
+  const { container, chart } = useEchart();
 
   useEffect(() => {
     const option: ChartOption = {
@@ -83,7 +69,7 @@ export function RatesChart({
       ),
     };
     chart.current?.setOption(option, true);
-  }, [kind, categories, series]);
+  }, [kind, categories, series, chart]);
 
   return (
     <div

@@ -15,11 +15,12 @@ import {
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { TFunction } from 'i18next';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Locale } from '../../../../src/core/index.ts';
 import type { SenseAlert, SensePoint } from '../../api.ts';
 import { useLocale } from '../../i18n.ts';
+import { useEchart } from '../../useEchart.ts';
 import { formatInstant, formatRange, formatScore, formatValue } from './senseFormat.ts';
 
 echarts.use([
@@ -151,22 +152,7 @@ export function tooltipContent(
 export function SenseChart({ points, threshold, alertFor, onSelect, label, describedBy }: Props) {
   const { t } = useTranslation();
   const locale = useLocale();
-  const container = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.EChartsType | null>(null);
-
-  useEffect(() => {
-    const node = container.current;
-    if (!node) return;
-    const instance = echarts.init(node, null, { renderer: 'canvas' });
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(node);
-    return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, []);
+  const { container, chart } = useEchart();
 
   useEffect(() => {
     const instance = chart.current;
@@ -309,7 +295,7 @@ export function SenseChart({ points, threshold, alertFor, onSelect, label, descr
     return () => {
       instance.off('click', onClick);
     };
-  }, [points, threshold, alertFor, onSelect, t, locale]);
+  }, [points, threshold, alertFor, onSelect, t, locale, chart]);
 
   return <div className="sense-chart" ref={container} role="img" aria-label={label} aria-describedby={describedBy} />;
 }
