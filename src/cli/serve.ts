@@ -45,7 +45,7 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
     username: config.VIGIE_ADMIN_USERNAME,
     password: config.VIGIE_ADMIN_PASSWORD,
   });
-  const demoUsers = options.demo ? await loadDemoData(platform.identity, cliActor()) : [];
+  const demoUsers = options.demo ? await loadDemoData(platform, cliActor()) : [];
 
   const publicUrl = config.VIGIE_PUBLIC_URL;
   const app = await buildApp({
