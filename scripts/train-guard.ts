@@ -30,7 +30,12 @@ import {
 } from '../src/guard/injection/index.js';
 
 const OUTPUT = new URL('../src/guard/injection/shipped-model.ts', import.meta.url).pathname;
-const TARGET_FPR = 0.01;
+/**
+ * Share of benign texts the threshold may flag on the training folds: for prompts 0.8%, a margin
+ * under the 1% goal so that prompts never seen stay under it (bench/guard/injection.ts uses the
+ * same values); for documents, which have no such goal, 1%.
+ */
+const TARGET_FPR: Record<InjectionMode, number> = { prompt: 0.008, document: 0.01 };
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 const corpus = loadInjectionCorpus(process.argv[2] ?? DEFAULT_DATA_DIR);
@@ -41,7 +46,7 @@ function trainMode(mode: InjectionMode): InjectionSubModel {
   const logits = crossValidatedLogits(data.examples, data.fold, FOLDS, DEFAULT_TRAINING_OPTIONS);
   const calibration = fitPlatt(logits, data.labels);
   const scores = logits.map((x) => 1 / (1 + Math.exp(-(calibration.a * x + calibration.b))));
-  const thresholds = chooseThresholds(data.items, scores, TARGET_FPR);
+  const thresholds = chooseThresholds(data.items, scores, TARGET_FPR[mode]);
   const weights = trainLogistic(data.examples, DEFAULT_TRAINING_OPTIONS);
   const caught = scores.filter(
     (s, i) => data.labels[i] === 1 && s >= thresholdFor(thresholds, data.items[i] as CorpusItem),

