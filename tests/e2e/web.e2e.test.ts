@@ -163,6 +163,7 @@ describe.skipIf(missing !== null)(`web app in a real browser${missing ? ` (skipp
   }, 60_000);
 
   afterAll(async () => {
+    for (const opened of people) await opened.close();
     await context?.close();
     await browser?.close();
     if (server && server.exitCode === null) {
@@ -178,6 +179,27 @@ describe.skipIf(missing !== null)(`web app in a real browser${missing ? ` (skipp
     page.screenshot({ path: join(SCREENSHOTS, `web-${name}.png`), fullPage: true });
   const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name });
   const nav = () => page.getByRole('navigation', { name: 'Main navigation' });
+
+  // One browser context per person, so each keeps their own session cookie and language.
+  const people: BrowserContext[] = [];
+  async function openAs(
+    username: string,
+    password: string,
+    locale: string,
+    viewport = { width: 1366, height: 900 },
+  ): Promise<Page> {
+    if (!browser) throw new Error('no browser');
+    const created = await browser.newContext({ locale, baseURL: baseUrl, viewport });
+    created.setDefaultTimeout(STEP_TIMEOUT);
+    people.push(created);
+    const signedIn = await created.newPage();
+    await signedIn.goto('/');
+    await signedIn.getByLabel('User name').fill(username);
+    await signedIn.getByLabel('Password').fill(password);
+    await signedIn.getByRole('button', { name: 'Sign in' }).click();
+    await signedIn.getByRole('button', { name: /^(Log out|Se déconnecter)$/ }).waitFor();
+    return signedIn;
+  }
 
   test('shows the sign-in page, and Tab reaches the skip link first', async () => {
     await page.goto('/');
@@ -343,25 +365,11 @@ describe.skipIf(missing !== null)(`web app in a real browser${missing ? ` (skipp
   });
 
   describe('Mail', () => {
-    // One browser context per person, so each keeps their own session cookie and language.
-    const contexts: BrowserContext[] = [];
     let learner: Page;
     let analyst: Page;
 
-    afterAll(async () => {
-      for (const opened of contexts) await opened.close();
-    });
-
     async function signInAs(account: typeof LEARNER, locale: string): Promise<Page> {
-      if (!browser) throw new Error('no browser');
-      const created = await browser.newContext({ locale, baseURL: baseUrl, viewport: { width: 1366, height: 900 } });
-      created.setDefaultTimeout(STEP_TIMEOUT);
-      contexts.push(created);
-      const signedIn = await created.newPage();
-      await signedIn.goto('/');
-      await signedIn.getByLabel('User name').fill(account.username);
-      await signedIn.getByLabel('Password').fill(account.password);
-      await signedIn.getByRole('button', { name: 'Sign in' }).click();
+      const signedIn = await openAs(account.username, account.password, locale);
       await signedIn.getByRole('banner').getByText(account.displayName, { exact: true }).waitFor();
       return signedIn;
     }
@@ -593,26 +601,7 @@ detection:
     foo|nosuchmodifier: bar
   condition: selection
 `;
-    const contexts: BrowserContext[] = [];
     let admin: Page;
-
-    afterAll(async () => {
-      for (const opened of contexts) await opened.close();
-    });
-
-    async function openAs(username: string, password: string, locale: string): Promise<Page> {
-      if (!browser) throw new Error('no browser');
-      const created = await browser.newContext({ locale, baseURL: baseUrl, viewport: { width: 1366, height: 900 } });
-      created.setDefaultTimeout(STEP_TIMEOUT);
-      contexts.push(created);
-      const signedIn = await created.newPage();
-      await signedIn.goto('/');
-      await signedIn.getByLabel('User name').fill(username);
-      await signedIn.getByLabel('Password').fill(password);
-      await signedIn.getByRole('button', { name: 'Sign in' }).click();
-      await signedIn.getByRole('heading', { level: 1, name: 'Organisation posture' }).waitFor();
-      return signedIn;
-    }
 
     const detectShot = (on: Page, name: string): Promise<Buffer> =>
       on.screenshot({ path: join(SCREENSHOTS, `web-detect-${name}.png`), fullPage: true });
@@ -834,24 +823,6 @@ detection:
   describe('Guard', () => {
     // Its own people and sessions, so this block also runs alone (-t Guard).
     const GUARD_AUDITOR = { username: 'e2e.guard.auditor', password: 'guard-audit-phrase-2024!' };
-    const contexts: BrowserContext[] = [];
-    afterAll(async () => {
-      for (const opened of contexts) await opened.close();
-    });
-
-    async function openAs(username: string, password: string, locale: string): Promise<Page> {
-      if (!browser) throw new Error('no browser');
-      const created = await browser.newContext({ locale, baseURL: baseUrl, viewport: { width: 1366, height: 900 } });
-      created.setDefaultTimeout(STEP_TIMEOUT);
-      contexts.push(created);
-      const signedIn = await created.newPage();
-      await signedIn.goto('/');
-      await signedIn.getByLabel('User name').fill(username);
-      await signedIn.getByLabel('Password').fill(password);
-      await signedIn.getByRole('button', { name: 'Sign in' }).click();
-      await signedIn.getByRole('heading', { level: 1, name: 'Organisation posture' }).waitFor();
-      return signedIn;
-    }
     const guardShot = (on: Page, name: string): Promise<Buffer> =>
       on.screenshot({ path: join(SCREENSHOTS, `web-guard-${name}.png`), fullPage: true });
     const guardNav = (on: Page) => on.getByRole('navigation', { name: 'Main navigation' });
@@ -946,29 +917,6 @@ detection:
       locale: 'en',
     };
     const LEARN_AUDITOR = { username: 'e2e.learn.auditor', password: 'learn-audit-phrase-2024!' };
-    const contexts: BrowserContext[] = [];
-    afterAll(async () => {
-      for (const opened of contexts) await opened.close();
-    });
-
-    async function openAs(
-      username: string,
-      password: string,
-      locale: string,
-      viewport = { width: 1366, height: 900 },
-    ): Promise<Page> {
-      if (!browser) throw new Error('no browser');
-      const created = await browser.newContext({ locale, baseURL: baseUrl, viewport });
-      created.setDefaultTimeout(STEP_TIMEOUT);
-      contexts.push(created);
-      const signedIn = await created.newPage();
-      await signedIn.goto('/');
-      await signedIn.getByLabel('User name').fill(username);
-      await signedIn.getByLabel('Password').fill(password);
-      await signedIn.getByRole('button', { name: 'Sign in' }).click();
-      await signedIn.getByRole('button', { name: 'Log out' }).waitFor();
-      return signedIn;
-    }
     const learnShot = (on: Page, name: string): Promise<Buffer> =>
       on.screenshot({ path: join(SCREENSHOTS, `web-learn-${name}.png`), fullPage: true });
     // By its role and either name, so it is found in French as in English.
