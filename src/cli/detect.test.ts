@@ -350,4 +350,21 @@ correlation:
       expect(table.lines.some((l) => /logons\.jsonl#\d+\s+\[behaviour\] .*\(opened\)/.test(l))).toBe(true);
     });
   });
+
+  it('imports a log larger than one batch into the store, numbering rejected lines across batches', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigie-detect-import-'));
+    const log = join(dataDir, 'auth.log');
+    // 12,000 failed SSH logons (more than one 10,000-line batch), then one line no format reads.
+    const lines = Array.from({ length: 12_000 }, (_, i) => {
+      const second = String(i % 60).padStart(2, '0');
+      const minute = String(Math.floor(i / 60) % 60).padStart(2, '0');
+      return `Mar  3 10:${minute}:${second} web1 sshd[${1000 + i}]: Failed password for root from 203.0.113.7 port ${40000 + (i % 20000)} ssh2`;
+    });
+    writeFileSync(log, `${lines.join('\n')}\n\u0000\u0001 not a log line\n`);
+    const { io, output } = cliHarness({ VIGIE_DATA_DIR: dataDir });
+    const code = await runCli(['detect', 'import', log, '--year', '2026'], io);
+    expect(code).toBe(1);
+    expect(output.out).toMatch(/auth\.log: 12000 event\(s\) stored, [1-9]\d* alert\(s\), [1-9]\d* incident\(s\)/);
+    expect(output.err).toContain(`${log}:12001:`);
+  }, 60_000);
 });

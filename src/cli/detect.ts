@@ -67,6 +67,18 @@ function problemLine(problem: RuleProblem): string {
   return `${problem.file}:${problem.line}  ${problem.kind}  ${problem.rule ?? '-'}  ${problem.reason}`;
 }
 
+/** Whether a file is EVTX, by its first bytes (or its name when it is too short to tell). */
+function fileIsEvtx(file: string): boolean {
+  const head = Buffer.alloc(8);
+  const fd = openSync(file, 'r');
+  try {
+    const length = readSync(fd, head, 0, 8, 0);
+    return isEvtx(head.subarray(0, length)) || /\.evtx$/i.test(file);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Every record of one log file, whatever its format (ingest/ in the detect module decides):
  * an EVTX file is read whole (its decoder needs the bytes), text files stream line by line.
@@ -75,16 +87,8 @@ function problemLine(problem: RuleProblem): string {
 async function* logRecords(file: string, onBad: (where: string, why: string) => void): AsyncGenerator<IngestRecord> {
   const year = statSync(file).mtime.getUTCFullYear();
   const options = { year, maxDepth: MAX_EVENT_DEPTH, jsonOnly: /\.(jsonl|ndjson)$/i.test(file) };
-  const head = Buffer.alloc(8);
-  const fd = openSync(file, 'r');
-  let headLength: number;
-  try {
-    headLength = readSync(fd, head, 0, 8, 0);
-  } finally {
-    closeSync(fd);
-  }
   let items: AsyncIterable<IngestItem> | Iterable<IngestItem>;
-  if (isEvtx(head.subarray(0, headLength)) || /\.evtx$/i.test(file)) {
+  if (fileIsEvtx(file)) {
     items = ingestFile(file, readFileSync(file), options);
   } else {
     const lines = createInterface({
@@ -273,37 +277,13 @@ export function registerDetect(program: Command, io: CliIo): Command {
         });
         await platform.detect.restore();
         for (const file of files) {
-          let bytes: Uint8Array;
-          try {
-            bytes = readFileSync(file);
-          } catch (error) {
-            failures += 1;
-            io.err(`vigie: cannot read ${file}: ${unreadableText(error)}\n`);
-            continue;
-          }
-          // EVTX is decoded here (the server takes records); text goes as lines, parsed by the service.
-          const batches: Array<{ records?: unknown[]; lines?: string[] }> = [];
-          if (isEvtx(bytes)) {
-            const records: unknown[] = [];
-            for (const item of ingestFile(file, bytes, { year: year ?? new Date().getUTCFullYear() })) {
-              if (item.ok) records.push(item.event);
-              else {
-                failures += 1;
-                io.err(`vigie: ${file}: record ${item.record ?? '?'}: ${item.reason}\n`);
-              }
-            }
-            for (let i = 0; i < records.length; i += platform.detect.maxBatch)
-              batches.push({ records: records.slice(i, i + platform.detect.maxBatch) });
-          } else {
-            const lines = new TextDecoder('utf-8').decode(bytes).split(/\r?\n/);
-            if (lines.at(-1) === '') lines.pop();
-            for (let i = 0; i < lines.length; i += platform.detect.maxBatch)
-              batches.push({ lines: lines.slice(i, i + platform.detect.maxBatch) });
-          }
           let accepted = 0;
           let created = 0;
           const incidents = new Set<string>();
-          for (const [n, batch] of batches.entries()) {
+          // Batches are sent as they fill, so a log of any size is read once, in bounded memory.
+          let storing = false;
+          const send = async (batch: { records?: unknown[]; lines?: string[] }, first: number) => {
+            storing = true;
             const result = await platform.detect.ingest(
               { ...batch, format: options.logFormat, source: `file:${basename(file)}`, year },
               cliActor(),
@@ -313,9 +293,54 @@ export function registerDetect(program: Command, io: CliIo): Command {
             for (const id of result.incidents) incidents.add(id);
             for (const problem of result.rejected) {
               failures += 1;
-              const at = n * platform.detect.maxBatch + problem.index + 1;
+              const at = first + problem.index + 1;
               io.err(`vigie: ${file}:${batch.lines ? at : `record ${at}`}: ${problem.reason}\n`);
             }
+            storing = false;
+          };
+          try {
+            if (fileIsEvtx(file)) {
+              // EVTX is decoded here (the server takes records); the decoder needs the file's bytes.
+              let records: unknown[] = [];
+              let sent = 0;
+              for (const item of ingestFile(file, readFileSync(file), { year: year ?? new Date().getUTCFullYear() })) {
+                if (!item.ok) {
+                  failures += 1;
+                  io.err(`vigie: ${file}: record ${item.record ?? '?'}: ${item.reason}\n`);
+                  continue;
+                }
+                records.push(item.event);
+                if (records.length === platform.detect.maxBatch) {
+                  await send({ records }, sent);
+                  sent += records.length;
+                  records = [];
+                }
+              }
+              if (records.length > 0) await send({ records }, sent);
+            } else {
+              // Text goes as lines, parsed by the service.
+              let lines: string[] = [];
+              let sent = 0;
+              const reader = createInterface({
+                input: createReadStream(file, { encoding: 'utf8' }),
+                crlfDelay: Number.POSITIVE_INFINITY,
+              });
+              for await (const line of reader) {
+                lines.push(line);
+                if (lines.length === platform.detect.maxBatch) {
+                  await send({ lines }, sent);
+                  sent += lines.length;
+                  lines = [];
+                }
+              }
+              if (lines.length > 0) await send({ lines }, sent);
+            }
+          } catch (error) {
+            // A store failure ends the import; a file that cannot be read is reported and skipped.
+            if (storing || error instanceof VigieError) throw error;
+            failures += 1;
+            io.err(`vigie: cannot read ${file}: ${unreadableText(error)}\n`);
+            continue;
           }
           io.out(`${file}: ${accepted} event(s) stored, ${created} alert(s), ${incidents.size} incident(s)\n`);
         }
