@@ -283,6 +283,35 @@ for (const database of testDatabases())
       expect(withRule.incidents[0]).not.toBe(id);
     });
 
+    it('applies a workflow step only to the status the analyst saw, and never lets ingest undo it', async () => {
+      const detect = service();
+      await detect.importRules({ name: 'p', files: [{ path: 'ssh.yml', text: SSH_RULE }] }, SYSTEM);
+      const { incidents } = await detect.ingest({ lines: failures(START - 60_000, 6), source: 'test' }, SYSTEM);
+      const id = incidents[0] ?? '';
+      const before = await detect.getIncident(id);
+      // Two analysts see the incident as "new"; the first takes it, the second is told to reload.
+      await detect.setIncidentStatus(id, { status: 'investigating', expected: 'new', assignee: 'ana' }, SYSTEM);
+      await expect(
+        detect.setIncidentStatus(id, { status: 'resolved', expected: 'new', resolution: 'benign' }, SYSTEM),
+      ).rejects.toMatchObject({ code: 'VIGIE_ERR_CONFLICT' });
+      // The store applies a step only from the status it was read in (the race between read and write).
+      expect(
+        await store.detect.setIncidentWorkflow(id, 'new', {
+          status: 'resolved',
+          resolution: 'benign',
+          assignee: null,
+          at: new Date(now).toISOString(),
+        }),
+      ).toBe(false);
+      // New alerts on the same account widen the incident but keep the analyst's status and assignee.
+      await detect.ingest({ lines: failures(START - 10_000, 2), source: 'test' }, SYSTEM);
+      const after = await detect.getIncident(id);
+      expect(after).toMatchObject({ status: 'investigating', assignee: 'ana' });
+      expect(after.alertCount).toBeGreaterThan(before.alertCount);
+      expect(Date.parse(after.lastTime)).toBeGreaterThan(Date.parse(before.lastTime));
+      expect((await store.audit.list({ limit: 10, action: 'detect.incident.status' })).length).toBe(1);
+    });
+
     it('imports rule packs with failures named by file and line, and switches rules off', async () => {
       const detect = service();
       const imported = await detect.importRules(

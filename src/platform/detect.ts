@@ -292,6 +292,9 @@ const SEVERITY_SCORE: Record<Severity, number> = { low: 0.3, medium: 0.5, high: 
 const iso = (ms: number) => new Date(ms).toISOString();
 const maxSeverity = (a: Severity, b: Severity): Severity => (severityRank(a) >= severityRank(b) ? a : b);
 /** Evidence and titles are bounded in core Findings. */
+/** Another analyst (or session) moved the incident after this one read it. */
+const changedMeanwhile = () =>
+  new VigieError('VIGIE_ERR_CONFLICT', 'The incident was changed by someone else meanwhile: reload it and try again.');
 const bounded = (text: string, max = 1900) => (text.length > max ? `${text.slice(0, max)}…` : text) || '-';
 
 function attackOf(tags: readonly string[], techniqueIds: readonly string[] = []): DetectAttack {
@@ -785,7 +788,13 @@ export function createDetectService(
         alertCount: found.alertCount + 1,
         updatedAt: now,
       };
-      await tx.detect.updateIncident(updated);
+      await tx.detect.addIncidentActivity(found.id, {
+        firstTime: iso(draft.firstTime),
+        lastTime: iso(draft.lastTime),
+        severity: draft.severity,
+        alerts: 1,
+        at: now,
+      });
       return updated;
     }
     const primary = keys[0] ?? { kind: 'none', value: '', key: 'none:' };
@@ -857,15 +866,13 @@ export function createDetectService(
         lastTime: draft.lastTime > Date.parse(existing.lastTime) ? iso(draft.lastTime) : existing.lastTime,
         updatedAt: now,
       });
-      const incident = await tx.detect.getIncident(existing.incidentId);
-      if (incident) {
-        await tx.detect.updateIncident({
-          ...incident,
-          severity: maxSeverity(incident.severity as Severity, severity),
-          lastTime: draft.lastTime > Date.parse(incident.lastTime) ? iso(draft.lastTime) : incident.lastTime,
-          updatedAt: now,
-        });
-      }
+      await tx.detect.addIncidentActivity(existing.incidentId, {
+        firstTime: existing.firstTime,
+        lastTime: iso(draft.lastTime),
+        severity,
+        alerts: 0,
+        at: now,
+      });
       return { incidentId: existing.incidentId, created: false };
     }
     const incident = await assignIncident(tx, draft, now);
@@ -1249,6 +1256,8 @@ export function createDetectService(
       id: string,
       input: {
         status: IncidentStatus;
+        /** The status the analyst saw: the step is refused if the incident has moved since. */
+        expected?: IncidentStatus | undefined;
         resolution?: IncidentResolution | null | undefined;
         assignee?: string | null | undefined;
         note?: string | null | undefined;
@@ -1258,6 +1267,7 @@ export function createDetectService(
       const record = await store.detect.getIncident(id);
       if (!record) throw new VigieError('VIGIE_ERR_NOT_FOUND', 'No such incident');
       const from = record.status as IncidentStatus;
+      if (input.expected !== undefined && input.expected !== from) throw changedMeanwhile();
       if (from !== input.status && !TRANSITIONS[from].includes(input.status))
         throw new VigieError('VIGIE_ERR_CONFLICT', `An incident cannot go from ${from} to ${input.status}.`);
       if (input.status === 'resolved' && !input.resolution)
@@ -1274,7 +1284,13 @@ export function createDetectService(
         updatedAt: at,
       };
       await store.transaction(async (tx) => {
-        await tx.detect.updateIncident(updated);
+        const moved = await tx.detect.setIncidentWorkflow(id, from, {
+          status: updated.status,
+          resolution: updated.resolution,
+          assignee: updated.assignee,
+          at,
+        });
+        if (!moved) throw changedMeanwhile();
         if (input.note) await tx.detect.addNote({ id: newId(), incidentId: id, at, author: actor, text: input.note });
         await tx.audit.append({
           at,

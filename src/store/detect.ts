@@ -4,7 +4,7 @@
  * are JSON text; text that comes from logs is stored with NUL characters replaced, since
  * PostgreSQL text cannot hold them (JSON text escapes them already).
  */
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from './schema.js';
 
 export interface DetectEventsTable {
@@ -510,9 +510,51 @@ export function detectRepository(db: Kysely<Database>) {
       await db.insertInto('detect_incidents').values(incidentRow(incident)).execute();
     },
 
-    async updateIncident(incident: DetectIncidentRecord): Promise<void> {
-      const { id, ...rest } = incidentRow(incident);
-      await db.updateTable('detect_incidents').set(rest).where('id', '=', id).execute();
+    /**
+     * A new alert on an incident: its time span widens, its severity rises, its count grows —
+     * computed in the statement, so that concurrent ingests add up and never touch the
+     * analyst's workflow columns (status, resolution, assignee).
+     */
+    async addIncidentActivity(
+      id: string,
+      activity: { firstTime: string; lastTime: string; severity: string; alerts: number; at: string },
+    ): Promise<void> {
+      const rank = (value: unknown) =>
+        sql`(case ${value} when 'critical' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end)`;
+      await db
+        .updateTable('detect_incidents')
+        .set({
+          first_time: sql`case when first_time > ${activity.firstTime} then ${activity.firstTime} else first_time end`,
+          last_time: sql`case when last_time < ${activity.lastTime} then ${activity.lastTime} else last_time end`,
+          severity: sql`case when ${rank(sql.ref('severity'))} < ${rank(activity.severity)} then ${activity.severity} else severity end`,
+          alert_count: sql`alert_count + ${activity.alerts}`,
+          updated_at: activity.at,
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /**
+     * The analyst's workflow step, applied only if the incident is still in the status the
+     * analyst saw (`from`): false when someone else moved it meanwhile.
+     */
+    async setIncidentWorkflow(
+      id: string,
+      from: string,
+      step: { status: string; resolution: string | null; assignee: string | null; at: string },
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('detect_incidents')
+        .set({
+          status: step.status,
+          resolution: step.resolution,
+          assignee: cleanOrNull(step.assignee),
+          updated_at: step.at,
+        })
+        .where('id', '=', id)
+        .where('status', '=', from)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     async getIncident(id: string): Promise<DetectIncidentRecord | undefined> {

@@ -787,7 +787,14 @@ export function getDetectIncident(id: string): Promise<DetectIncidentDetail> {
 
 export function setDetectIncidentStatus(
   id: string,
-  body: { status: IncidentStatus; resolution?: IncidentResolution | null; assignee?: string | null; note?: string },
+  body: {
+    status: IncidentStatus;
+    /** The status the page shows: the server refuses the step (409) if someone moved the incident meanwhile. */
+    expected?: IncidentStatus;
+    resolution?: IncidentResolution | null;
+    assignee?: string | null;
+    note?: string;
+  },
 ): Promise<{ incident: DetectIncident }> {
   return request('POST', `/api/detect/incidents/${encodeURIComponent(id)}/status`, { body });
 }

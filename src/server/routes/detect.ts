@@ -349,6 +349,10 @@ export const detectRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
         params: z.strictObject({ id }),
         body: z.strictObject({
           status: z.enum(INCIDENT_STATUSES),
+          expected: z
+            .enum(INCIDENT_STATUSES)
+            .optional()
+            .describe('the status the client saw; 409 if the incident has moved since'),
           resolution: z.enum(INCIDENT_RESOLUTIONS).nullable().optional(),
           assignee: label(120).nullable().optional(),
           note: note.optional(),

@@ -176,6 +176,7 @@ function Workflow({
       const trimmedNote = note.trim();
       const result = await setDetectIncidentStatus(incident.id, {
         status: to,
+        expected: incident.status,
         ...(resolution ? { resolution } : {}),
         assignee: assignee.trim() || null,
         ...(trimmedNote ? { note: trimmedNote } : {}),
