@@ -4,13 +4,28 @@
  * recall per provider on secretlint's fixtures, false positives on benign prompts, and scan
  * latency for 2 KB prompts. A predicted span counts as right when it overlaps a gold span of
  * the mapped type.
- * Usage: npx tsx bench/guard/detectors.ts [data folder, default ../shared/data/guard]
+ * Gold card spans are also checked on their own: those that fail Luhn, or pass it outside every
+ * issuer range, are counted apart (the detector is not meant to find them).
+ * Usage: npx tsx bench/guard/detectors.ts [data folder, default ../shared/data/guard] [--misses]
+ *   --misses  prints each missed card and phone span of presidio_synth_v2 with its context.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { frVatValid, ibanValid, nirValid, scanText, sirenValid, siretValid } from '../../src/guard/index.js';
+import {
+  cardBrand,
+  frVatValid,
+  ibanValid,
+  luhnValid,
+  nirValid,
+  scanText,
+  sirenValid,
+  siretValid,
+} from '../../src/guard/index.js';
 
-const root = resolve(process.argv[2] ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'guard'));
+const args = process.argv.slice(2);
+const showMisses = args.includes('--misses');
+const folder = args.find((a) => !a.startsWith('--'));
+const root = resolve(folder ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'guard'));
 if (!existsSync(root)) {
   console.log(`no data at ${root}: skipped`);
   process.exit(0);
@@ -28,6 +43,9 @@ const read = (p: string): Row[] =>
     .map((l) => JSON.parse(l) as Row);
 
 type Tally = Map<string, { tp: number; fp: number; fn: number }>;
+/** Missed gold spans of these types, printed with --misses. */
+const MISS_TYPES = new Set(['pii.card', 'pii.phone']);
+const misses: string[] = [];
 function score(rows: Row[], map: Record<string, string>, tally: Tally): void {
   const ours = new Set(Object.values(map));
   for (const row of rows) {
@@ -39,7 +57,13 @@ function score(rows: Row[], map: Record<string, string>, tally: Tally): void {
       const e = tally.get(t) ?? { tp: 0, fp: 0, fn: 0 };
       for (const s of g)
         if (p.some((q) => q.start < s.end && q.end > s.start)) e.tp++;
-        else e.fn++;
+        else {
+          e.fn++;
+          if (showMisses && MISS_TYPES.has(t))
+            misses.push(
+              `  ${t} ${JSON.stringify(row.text.slice(s.start, s.end))} in ${JSON.stringify(row.text.slice(Math.max(0, s.start - 40), s.end + 20))}`,
+            );
+        }
       for (const q of p) if (!gold.some((s) => q.start < s.end && q.end > s.start)) e.fp++;
       tally.set(t, e);
     }
@@ -70,6 +94,23 @@ score(
   presidio,
 );
 print('presidio_synth_v2 (English, synthetic)', presidio);
+// Gold card spans checked on their own, so the recall can be read against valid numbers only.
+let cardGold = 0;
+let badLuhn = 0;
+let noIssuer = 0;
+for (const row of read('pii/presidio_synth_v2.jsonl'))
+  for (const s of row.spans ?? []) {
+    if (s.label !== 'CREDIT_CARD') continue;
+    cardGold++;
+    const digits = row.text.slice(s.start, s.end).replace(/\D/g, '');
+    if (!luhnValid(digits)) badLuhn++;
+    else if (!cardBrand(digits)) noIssuer++;
+  }
+console.log(
+  `  pii.card gold spans that fail Luhn: ${badLuhn}; pass Luhn outside every issuer range: ${noIssuer} ` +
+    `(found only when a card word introduces them); with a known issuer: ${cardGold - badLuhn - noIssuer}`,
+);
+if (showMisses) console.log(`  missed card and phone spans (${misses.length}):\n${misses.join('\n')}`);
 
 const echr: Tally = new Map();
 score(read('pii/echr_fr_manual_train.jsonl'), { PER: 'pii.person', LEGAL_PROFESSIONAL: 'pii.person' }, echr);

@@ -56,6 +56,35 @@ const CUES_BEFORE = new Set([
   'standard',
   'ligne',
 ]);
+/**
+ * Words (folded) about reaching someone by phone that are not specific enough alone: they
+ * count as a cue only for a number written in groups ("99 668472", "71-33-52-22"), never for
+ * one bare run of digits (an order or ticket number after "message" stays out), and not for
+ * an amount's thousands grouping ("1 234 567", "12 345 678") unless its first group has three
+ * digits like the 3-3-3 national plans (Spain, Portugal, Poland: "699 956 915").
+ */
+const WEAK_CUES_BEFORE = new Set([
+  'message',
+  'messages',
+  'messaging',
+  'texting',
+  'texto',
+  'voicemail',
+  'answering',
+  'dial',
+  'dialing',
+  'dialling',
+  'ring',
+  'reach',
+  'reachable',
+  'hotline',
+  'helpline',
+  'composer',
+  'composez',
+  'messagerie',
+  'repondeur',
+  'injoignable',
+]);
 /** Words (folded) that label a phone number just after it, as in address blocks. */
 const CUES_AFTER = new Set([
   'office',
@@ -88,6 +117,37 @@ function cueNear(folded: string, from: number, to: number, cues: ReadonlySet<str
       if (cues.has(folded.slice(s, i))) return true;
   }
   return false;
+}
+
+/** Extension markers after a number, longest first (folded, compared in lower case). */
+const EXTENSION_WORDS = ['extension', 'ext.', 'extn', 'ext', 'poste'];
+
+/**
+ * End of an extension written after the number at `end`: "x204" glued to it, or after one
+ * space "x204", "ext. 204", "ext 204", "extension 204", "poste 204" (French); 1 to 6 digits.
+ * Returns `end` when there is none.
+ */
+function extensionEnd(text: string, end: number): number {
+  const n = text.length;
+  let k = end;
+  const spaced = text.charCodeAt(k) === 32;
+  if (spaced) k++;
+  const lower = text.slice(k, k + 10).toLowerCase();
+  let marker = 0;
+  if (lower.charCodeAt(0) === 120 && isDigit(lower.charCodeAt(1))) marker = 1;
+  else if (spaced)
+    for (const w of EXTENSION_WORDS)
+      if (lower.startsWith(w)) {
+        marker = w.length;
+        break;
+      }
+  if (marker === 0) return end;
+  k += marker;
+  if (marker > 1 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 58)) k++;
+  let x = k;
+  while (x < n && x - k < 6 && isDigit(text.charCodeAt(x))) x++;
+  if (x === k || (x < n && isAsciiAlnum(text.charCodeAt(x)))) return end;
+  return x;
 }
 
 interface Candidate {
@@ -226,7 +286,12 @@ export const phoneDetector: Detector = {
           sepRun = 0;
         } else if (isPhoneSeparator(d) && sepRun < 2) {
           // "(0)" after a country code is the trunk prefix written for national callers.
-          if (d === 40 && text.charCodeAt(j + 1) === 48 && text.charCodeAt(j + 2) === 41 && dialable.startsWith('+')) {
+          if (
+            d === 40 &&
+            text.charCodeAt(j + 1) === 48 &&
+            text.charCodeAt(j + 2) === 41 &&
+            (dialable.startsWith('+') || dialable.startsWith('00'))
+          ) {
             j += 3;
             continue;
           }
@@ -242,13 +307,8 @@ export const phoneDetector: Detector = {
       }
       if (group > 0) groups.push(group);
       if (lastDigit < 0) continue;
-      let end = lastDigit;
-      // An extension: x123, ext. 123.
-      if ((text.charCodeAt(end) === 120 || text.charCodeAt(end) === 88) && isDigit(text.charCodeAt(end + 1))) {
-        let x = end + 1;
-        while (x < n && x - end <= 6 && isDigit(text.charCodeAt(x))) x++;
-        if (x - end <= 6) end = x;
-      }
+      // An extension: x123, ext. 123, poste 123.
+      const end = extensionEnd(text, lastDigit);
       // A digit or letter glued to the end means a longer token: not a phone number.
       if (
         end < n &&
@@ -262,7 +322,9 @@ export const phoneDetector: Detector = {
         i = end - 1;
         continue;
       }
-      if (dialable.startsWith('00') && !dialable.startsWith('000')) dialable = `+${dialable.slice(2)}`;
+      // International prefix 00, also written "+00" by people who mix both notations.
+      if (dialable.startsWith('+00') && !dialable.startsWith('+000')) dialable = `+${dialable.slice(3)}`;
+      else if (dialable.startsWith('00') && !dialable.startsWith('000')) dialable = `+${dialable.slice(2)}`;
       const cand: Candidate = {
         start: text.charAt(i) === '(' && !text.slice(i, end).includes(')') ? i + 1 : i,
         end,
@@ -277,7 +339,11 @@ export const phoneDetector: Detector = {
       if (otherShape(cand)) continue;
       folded ??= fold(text);
       const cue =
-        cueNear(folded, cand.start - 32, cand.start, CUES_BEFORE) || cueNear(folded, end, end + 14, CUES_AFTER);
+        cueNear(folded, cand.start - 32, cand.start, CUES_BEFORE) ||
+        cueNear(folded, end, end + 14, CUES_AFTER) ||
+        (groups.length >= 2 &&
+          (!thousands(cand) || (groups[0] ?? 0) === 3) &&
+          cueNear(folded, cand.start - 32, cand.start, WEAK_CUES_BEFORE));
       const formatted = cand.international || cand.brackets || groups.length >= 3;
       if (!cue && (!formatted || thousands(cand))) continue;
       // Number plans: international numbers parse on their own; national ones per region.

@@ -159,7 +159,9 @@ export const PROVIDER_RULES: readonly ProviderRule[] = [
     min: 90,
     max: 400,
   },
-  { type: 'secret.linear_key', provider: 'Linear', prefixes: ['lin_api_'], alphabet: 'alnum', min: 40, max: 40 },
+  // Linear documents no fixed length (keys seen are 40 characters); the prefix is distinctive,
+  // so the range follows secretlint's rule (32 to 128, underscores allowed).
+  { type: 'secret.linear_key', provider: 'Linear', prefixes: ['lin_api_'], alphabet: 'alnum_', min: 32, max: 128 },
   {
     type: 'secret.notion_token',
     provider: 'Notion',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scanText } from './index.js';
-import { providerPlaceholder } from './secrets.js';
+import { documentedExample, providerPlaceholder } from './secrets.js';
 
 function types(text: string, options = {}): string[] {
   return scanText(text, options).spans.map((s) => `${s.type}:${text.slice(s.start, s.end)}`);
@@ -44,9 +44,29 @@ describe('secret placeholders and credentials', () => {
     ]);
     expect(providerPlaceholder('AAAAAAAAAAAAAAAAAAAAAAAA')).toBe(false);
     expect(providerPlaceholder('xxxxxxxxxxxxxxxxxxxxxxxx')).toBe(true);
-    expect(providerPlaceholder('f1g2kLGLqdezihCUTzgIAUk6d9wvCnStWrvEXAMPLE')).toBe(true);
     expect(providerPlaceholder('Ab3********************9')).toBe(true);
     expect(types('DOCKER_TOKEN=not_a_real_token')).toEqual([]);
+  });
+  it('sets aside only bodies that are stand-ins as a whole, and documented example keys', () => {
+    // A word inside an otherwise key-shaped body does not cancel the finding.
+    expect(providerPlaceholder('f1g2kLGLqdezihCUTzgIAUk6d9wvCnStWrvEXAMPLE')).toBe(false);
+    expect(types('lin_api_f1g2kLGLqdezihCUTzgIAUk6d9wvCnStWrvEXAMPLE')).toEqual([
+      'secret.linear_key:lin_api_f1g2kLGLqdezihCUTzgIAUk6d9wvCnStWrvEXAMPLE',
+    ]);
+    expect(types('DOCKER_TOKEN=dckr_pat_Example1234567890AbCdEfGhjK')).toEqual([
+      'secret.docker_token:dckr_pat_Example1234567890AbCdEfGhjK',
+    ]);
+    // Stand-in words with fillers and separators only, or a few characters besides them.
+    expect(providerPlaceholder('your_api_key_here')).toBe(true);
+    expect(providerPlaceholder('EXAMPLE_TOKEN_xxxxxxxx')).toBe(true);
+    expect(providerPlaceholder('REPLACE_WITH_YOUR_KEY_12')).toBe(true);
+    expect(types('STRIPE_KEY=sk_live_your_secret_key_here_000')).toEqual([]);
+    expect(types('https://hooks.slack.com/services/TXXXXX/BXXXXX/XXXXXXXXXX')).toEqual([]);
+    // Documented keys are matched whole; a different key with the same suffix is reported.
+    expect(documentedExample('AKIAIOSFODNN7EXAMPLE')).toBe(true);
+    expect(documentedExample('AKIAIOSFODNN7EXAMPLF')).toBe(false);
+    expect(types('aws_access_key_id = AKIAIOSFODNN7EXAMPLE')).toEqual([]);
+    expect(types('aws_access_key_id = AKIAQ3EGRTNHJ7EXAMPL')).toEqual(['secret.aws_access_key:AKIAQ3EGRTNHJ7EXAMPL']);
   });
   it('finds URL credentials but not templates, defaults or trivial passwords', () => {
     expect(types('ftp://deploy:Zq8!vR2mK@ftp.example.org/x')[0]).toMatch(/^secret\.connection_string:/);

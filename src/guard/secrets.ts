@@ -2,7 +2,7 @@
  * Secrets: provider keys and tokens (rules in `secrets-providers.ts`), JWTs with a decodable
  * header, PEM private keys, connection strings and URLs carrying a password, and
  * `password=`-style assignments checked for entropy. Placeholders (`xxx`, `<your-key>`,
- * `EXAMPLE`, `changeme`, one repeated character) are kept apart with a low score.
+ * documented example keys, `changeme`, one repeated character) are kept apart with a low score.
  */
 import { inAlphabet, PROVIDER_RULES } from './secrets-providers.js';
 import { reason, span } from './span.js';
@@ -27,18 +27,44 @@ const PLACEHOLDER_REASON = reason(
 const FILLERS = new Set(['x', 'X', '*', '0', '.', '#', '-', '_']);
 
 /**
+ * Keys that providers publish in their own documentation as examples (AWS's `…EXAMPLE` pair,
+ * Stripe's test keys from its API reference): set aside as a whole token, never by substring.
+ */
+const DOCUMENTED_EXAMPLES = new Set([
+  'AKIAIOSFODNN7EXAMPLE',
+  'AKIAI44QH8DHBEXAMPLE',
+  'ASIAIOSFODNN7EXAMPLE',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
+  'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+  'pk_test_TYooMQauvdEDq54NiTphI7jx',
+]);
+
+/** True for a documented example key, compared as a whole token. */
+export function documentedExample(token: string): boolean {
+  return DOCUMENTED_EXAMPLES.has(token);
+}
+
+/** Words that stand for a value in templates; literal alternation, no nested quantifier. */
+const STAND_IN_WORDS =
+  /not_?a_?real|your|example|sample|dummy|placeholder|changeme|redacted|fake|token|secret|key|here|api|insert|replace|with/gi;
+
+/**
  * The placeholder rule for provider tokens. A known prefix with the exact alphabet and length
- * is already strong evidence, so only deliberate stand-ins cancel it:
- * - an obvious word in the body (`EXAMPLE`, `dummy`, `your_key`, `placeholder`, `changeme`, ...);
+ * is already strong evidence, so only a body that is a stand-in *as a whole* cancels it:
  * - a run of 8 or more filler characters (`xxxxxxxx`, `********`, `00000000`), or a body made
- *   of 90% filler characters.
- * A body of one repeated *letter or digit other than a filler* (`sk_live_AAAA…`) is still
- * reported: it is the shape test suites and fixtures use, and a scanner must flag it before it
- * reaches a model. Values without a provider prefix (assignments, URL passwords) have nothing
- * but their content to go by, so there low entropy and short length also mean placeholder.
+ *   of 90% filler characters;
+ * - a body made of stand-in words (`your_key_here`, `EXAMPLE_TOKEN`, `not_a_real_token`) with
+ *   fewer than 6 other characters left once the words, fillers and separators are removed.
+ * A word inside an otherwise random body (`…StWrvEXAMPLE`, `Example1234567890AbCdEfGhjK`) does
+ * not cancel it: the rest is still a key-shaped value, and a scanner must not let a real key
+ * through because someone appended a word to it. Documented example keys are matched whole
+ * (`documentedExample`). A body of one repeated *letter or digit other than a filler*
+ * (`sk_live_AAAA…`) is still reported: it is the shape test suites and fixtures use. Values
+ * without a provider prefix (assignments, URL passwords) have nothing but their content to go
+ * by, so there low entropy and short length also mean placeholder.
  */
 export function providerPlaceholder(body: string): boolean {
-  if (/example|dummy|placeholder|your_?key|changeme|redacted|not_?a?_?real/i.test(body)) return true;
   let run = 1;
   let filler = 0;
   for (let i = 0; i < body.length; i++) {
@@ -47,12 +73,15 @@ export function providerPlaceholder(body: string): boolean {
     run = i > 0 && ch === body.charAt(i - 1) ? run + 1 : 1;
     if (run >= 8 && FILLERS.has(ch)) return true;
   }
-  return body.length > 0 && filler / body.length >= 0.9;
+  if (body.length > 0 && filler / body.length >= 0.9) return true;
+  let rest = 0;
+  for (const part of body.split(STAND_IN_WORDS)) for (const ch of part) if (!FILLERS.has(ch)) rest++;
+  return rest < 6 && rest < body.length;
 }
 
 /** Provider tokens with real-looking bodies score high; documentation stand-ins do not. */
-function providerScore(body: string): { score: number; reasons: SpanReason[] } {
-  if (providerPlaceholder(body)) return { score: 0.3, reasons: [PLACEHOLDER_REASON] };
+function providerScore(token: string, body: string): { score: number; reasons: SpanReason[] } {
+  if (documentedExample(token) || providerPlaceholder(body)) return { score: 0.3, reasons: [PLACEHOLDER_REASON] };
   return { score: 0.95, reasons: [] };
 }
 
@@ -88,7 +117,7 @@ export const providerSecretDetector: Detector = {
         const token = text.slice(at, end);
         if (rule.marker && !token.includes(rule.marker)) return -1;
         if (rule.shape && !rule.shape.test(token)) return -1;
-        const { score, reasons } = providerScore(text.slice(from, j));
+        const { score, reasons } = providerScore(text.slice(at, j), text.slice(from, j));
         out.push(
           span('secret.provider', rule.type, at, end, score, [
             reason(
