@@ -216,6 +216,27 @@ for (const database of testDatabases())
       expect(five.alerts.created).toBe(1);
     });
 
+    it('keeps the finding of a growing brute force up to date, without touching the verdict', async () => {
+      const detect = service();
+      await detect.ingest({ lines: failures(START - 120_000, 6), source: 'test' }, SYSTEM);
+      const alert = (await detect.listAlerts({ limit: 10, kind: 'behaviour' })).items[0];
+      const findingId = alert?.findingId ?? '';
+      const first = await store.findings.findById(findingId);
+      expect(first).toMatchObject({ severity: 'medium' });
+      const analyst = { actor: { kind: 'user' as const, id: 'u1', username: 'ana' }, requestId: 'r1' };
+      await detect.setVerdict(alert?.id ?? '', { verdict: 'true_positive' }, analyst);
+      const grown = await detect.ingest({ lines: failures(START - 60_000, 60), source: 'test' }, SYSTEM);
+      expect(grown.alerts.updated).toBeGreaterThan(0);
+      const revised = await store.findings.findById(findingId);
+      expect(revised).toMatchObject({ id: findingId, createdAt: first?.createdAt, severity: 'high' });
+      expect(Number(revised?.evidence[0]?.data?.failures)).toBeGreaterThan(5);
+      expect((await detect.listAlerts({ limit: 10, kind: 'behaviour' })).items[0]).toMatchObject({
+        id: alert?.id,
+        verdict: 'true_positive',
+        severity: 'high',
+      });
+    });
+
     it('rebuilds engine state from stored events after a restart', async () => {
       await service().ingest({ lines: failures(START - 60_000, 4), source: 'test' }, SYSTEM);
       const restarted = service();

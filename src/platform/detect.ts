@@ -854,8 +854,11 @@ export function createDetectService(
         -MAX_EVENT_REFS,
       );
       const severity = maxSeverity(existing.severity as Severity, draft.severity);
-      await tx.detect.updateAlert({
-        ...existing,
+      if (existing.findingId) {
+        const revised = findings.build({ ...draft.finding, severity, score: Math.max(existing.score, draft.score) });
+        await tx.findings.revise({ ...revised, id: existing.findingId });
+      }
+      await tx.detect.growAlert(existing.id, {
         severity,
         score: Math.max(existing.score, draft.score),
         title: JSON.stringify(draft.title),

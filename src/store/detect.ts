@@ -452,6 +452,34 @@ export function detectRepository(db: Kysely<Database>) {
       await db.insertInto('detect_alerts').values(alertRow(alert)).execute();
     },
 
+    /**
+     * A behavioural episode that grew: its evidence and time span, never the analyst's status
+     * or verdict (which a concurrent request may be setting).
+     */
+    async growAlert(
+      id: string,
+      grown: Pick<
+        DetectAlertRecord,
+        'severity' | 'score' | 'title' | 'entities' | 'eventIds' | 'reasons' | 'details' | 'lastTime' | 'updatedAt'
+      >,
+    ): Promise<void> {
+      await db
+        .updateTable('detect_alerts')
+        .set({
+          severity: grown.severity,
+          score: grown.score,
+          title: grown.title,
+          entities: grown.entities,
+          event_ids: grown.eventIds,
+          reasons: grown.reasons,
+          details: grown.details,
+          last_time: grown.lastTime,
+          updated_at: grown.updatedAt,
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
     async updateAlert(alert: DetectAlertRecord): Promise<void> {
       const { id, ...rest } = alertRow(alert);
       await db.updateTable('detect_alerts').set(rest).where('id', '=', id).execute();

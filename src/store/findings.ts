@@ -39,6 +39,22 @@ export function findingsRepository(db: Kysely<Database>) {
         })
         .execute();
     },
+    /** A finding whose subject grew (a longer attack episode): what it says now, same id and creation. */
+    async revise(finding: Finding): Promise<void> {
+      await db
+        .updateTable('findings')
+        .set({
+          severity: finding.severity,
+          score: finding.score,
+          title: JSON.stringify(finding.title),
+          evidence: JSON.stringify(finding.evidence),
+          entities: JSON.stringify(finding.entities),
+          techniques: JSON.stringify(finding.techniques),
+          observed_at: finding.observedAt,
+        })
+        .where('id', '=', finding.id)
+        .execute();
+    },
     async findById(id: string): Promise<Finding | undefined> {
       const row = await db.selectFrom('findings').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toFinding(row);
