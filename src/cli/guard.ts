@@ -313,6 +313,12 @@ export function registerGuard(program: Command, io: CliIo, onServe?: (stop: () =
     )
     .requiredOption('--upstream <url>', 'base URL of the OpenAI-compatible service, e.g. https://api.openai.com/v1')
     .option('--service <name>', "the upstream's name in the policy (VIGIE_GUARD_SERVICE, default internal-llm)")
+    .addOption(
+      new Option(
+        '--upstream-auth <style>',
+        'how the upstream key is sent: bearer, or api-key for Azure OpenAI (VIGIE_GUARD_UPSTREAM_AUTH)',
+      ).choices(['bearer', 'api-key']),
+    )
     .option('--timeout <seconds>', 'upstream time-out (VIGIE_GUARD_UPSTREAM_TIMEOUT, default 120)')
     .option('-p, --port <port>', 'TCP port (VIGIE_PORT, default 8080)')
     .option('--host <host>', 'address to listen on (VIGIE_HOST, default 127.0.0.1)')
@@ -323,7 +329,14 @@ export function registerGuard(program: Command, io: CliIo, onServe?: (stop: () =
     )
     .action(
       async (
-        options: { upstream: string; service?: string; timeout?: string; port?: string; host?: string },
+        options: {
+          upstream: string;
+          upstreamAuth?: string;
+          service?: string;
+          timeout?: string;
+          port?: string;
+          host?: string;
+        },
         command: Command,
       ) => {
         // The flags go through the same validation as the environment variables.
@@ -333,6 +346,7 @@ export function registerGuard(program: Command, io: CliIo, onServe?: (stop: () =
             env: {
               ...io.env,
               VIGIE_GUARD_UPSTREAM_URL: options.upstream,
+              ...(options.upstreamAuth !== undefined ? { VIGIE_GUARD_UPSTREAM_AUTH: options.upstreamAuth } : {}),
               ...(options.service !== undefined ? { VIGIE_GUARD_SERVICE: options.service } : {}),
               ...(options.timeout !== undefined ? { VIGIE_GUARD_UPSTREAM_TIMEOUT: options.timeout } : {}),
               ...(options.port !== undefined ? { VIGIE_PORT: options.port } : {}),

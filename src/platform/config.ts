@@ -88,6 +88,7 @@ export const configSchema = z.object({
     .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL (the base, e.g. https://api.openai.com/v1)')
     .optional(),
   VIGIE_GUARD_UPSTREAM_KEY: z.string().min(1).max(4096).optional(),
+  VIGIE_GUARD_UPSTREAM_AUTH: z.enum(['bearer', 'api-key']).default('bearer'),
   VIGIE_GUARD_SERVICE: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, . _ -')

@@ -790,6 +790,7 @@ function hostForms(url: string): string[] {
 export interface GuardProxyOptions {
   readonly upstreamUrl?: string | undefined;
   readonly upstreamKey?: string | undefined;
+  readonly upstreamAuth: 'bearer' | 'api-key';
   readonly timeoutMs: number;
   readonly knownHosts: readonly string[];
 }
@@ -799,12 +800,21 @@ export function createGuardProxy(guard: GuardService) {
   const options: GuardProxyOptions = {
     upstreamUrl: guard.options.upstreamUrl,
     upstreamKey: guard.options.upstreamKey,
+    upstreamAuth: guard.options.upstreamAuth ?? 'bearer',
     timeoutMs: guard.options.timeoutMs ?? 120_000,
     knownHosts: guard.options.knownHosts ?? [],
   };
-  const base = options.upstreamUrl?.replace(/\/+$/, '');
+  // A query on the base (Azure's `?api-version=…`) goes after every path the proxy calls.
+  const queryAt = options.upstreamUrl?.indexOf('?') ?? -1;
+  const query = queryAt >= 0 ? (options.upstreamUrl?.slice(queryAt) ?? '') : '';
+  const base = (queryAt >= 0 ? options.upstreamUrl?.slice(0, queryAt) : options.upstreamUrl)?.replace(/\/+$/, '');
+  const keyHeader: Record<string, string> = !options.upstreamKey
+    ? {}
+    : options.upstreamAuth === 'api-key'
+      ? { 'api-key': options.upstreamKey }
+      : { authorization: `Bearer ${options.upstreamKey}` };
   /** Never quoted to a caller: the upstream key, and the upstream's address in its forms. */
-  const hidden = [options.upstreamKey, base, ...(base ? hostForms(base) : [])].filter(
+  const hidden = [options.upstreamKey, options.upstreamUrl, base, ...(base ? hostForms(base) : [])].filter(
     (v): v is string => typeof v === 'string' && v.length > 0,
   );
 
@@ -854,12 +864,12 @@ export function createGuardProxy(guard: GuardService) {
       const call = new UpstreamCall(options.timeoutMs, init.client);
       let response: Response;
       try {
-        response = await fetch(`${base}${path}`, {
+        response = await fetch(`${base}${path}${query}`, {
           method: init.method,
           headers: {
             accept: init.stream ? 'text/event-stream' : 'application/json',
             ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...(options.upstreamKey ? { authorization: `Bearer ${options.upstreamKey}` } : {}),
+            ...keyHeader,
           },
           ...(init.body !== undefined ? { body: init.body } : {}),
           signal: call.signal,

@@ -53,6 +53,11 @@ export interface GuardOptions {
   readonly upstreamUrl?: string | undefined;
   /** Its API key, sent as `Authorization: Bearer`; never shown, never logged. */
   readonly upstreamKey?: string | undefined;
+  /**
+   * How the key is sent: `Authorization: Bearer` (OpenAI, Mistral, vLLM, Ollama...) or an
+   * `api-key` header (Azure OpenAI). Default bearer.
+   */
+  readonly upstreamAuth?: 'bearer' | 'api-key' | undefined;
   /** The upstream's name in the policy's `services` (default `internal-llm`). */
   readonly service?: string | undefined;
   /** How long the upstream may take to answer, or stay silent in a stream (default 120 s). */
@@ -65,6 +70,7 @@ export function guardOptionsFrom(config: VigieConfig): GuardOptions {
   return {
     upstreamUrl: config.VIGIE_GUARD_UPSTREAM_URL,
     upstreamKey: config.VIGIE_GUARD_UPSTREAM_KEY,
+    upstreamAuth: config.VIGIE_GUARD_UPSTREAM_AUTH,
     service: config.VIGIE_GUARD_SERVICE,
     timeoutMs: config.VIGIE_GUARD_UPSTREAM_TIMEOUT * 1000,
     knownHosts: (config.VIGIE_GUARD_KNOWN_HOSTS ?? '')

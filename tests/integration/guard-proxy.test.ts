@@ -73,6 +73,31 @@ describe('Guard proxy (OpenAI-compatible) in front of a local upstream', () => {
     expect(upstream.authorizations.at(-1)).toBe('Bearer sk-upstream-key');
   });
 
+  it("sends the key as Azure OpenAI's api-key header and keeps the base URL's query", async () => {
+    const azure = await guardTestApp({
+      upstreamUrl: `${upstream.url}?api-version=2024-10-21`,
+      upstreamKey: 'azure-key',
+      upstreamAuth: 'api-key',
+      timeoutMs: 800,
+    });
+    try {
+      const token = await azure.token('learner');
+      const res = await azure.app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { model: 'echo', messages: [{ role: 'user', content: 'Hello' }] },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().choices[0].message.content).toBe('You said: Hello');
+      expect(upstream.apiKeys.at(-1)).toBe('azure-key');
+      expect(upstream.authorizations.at(-1)).toBeUndefined();
+      expect(upstream.queries.at(-1)).toBe('api-version=2024-10-21');
+    } finally {
+      await azure.close();
+    }
+  });
+
   it('lists the upstream models', async () => {
     const res = await t.app.inject({
       method: 'GET',

@@ -19,6 +19,9 @@ export interface FakeUpstream {
   readonly requests: unknown[];
   /** Authorization headers received. */
   readonly authorizations: (string | undefined)[];
+  /** `api-key` headers (Azure OpenAI's style) and query strings received on /chat/completions. */
+  readonly apiKeys: (string | undefined)[];
+  readonly queries: string[];
   /** How many requests the client (the proxy) abandoned before their answer ended. */
   aborted(): number;
   close(): Promise<void>;
@@ -60,6 +63,8 @@ function chunk(model: string, delta: Record<string, unknown>, finish: string | n
 export async function startFakeUpstream(): Promise<FakeUpstream> {
   const requests: unknown[] = [];
   const authorizations: (string | undefined)[] = [];
+  const apiKeys: (string | undefined)[] = [];
+  const queries: string[] = [];
   let aborted = 0;
 
   async function readBody(req: IncomingMessage): Promise<string> {
@@ -72,17 +77,21 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     res.on('close', () => {
       if (!res.writableFinished) aborted++;
     });
-    if (req.method === 'GET' && req.url === '/v1/models') {
+    const [path, query = ''] = (req.url ?? '').split('?', 2);
+    if (req.method === 'GET' && path === '/v1/models') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ object: 'list', data: [{ id: 'echo', object: 'model', owned_by: 'test' }] }));
       return;
     }
-    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'no such route', type: 'invalid_request_error' } }));
       return;
     }
     authorizations.push(req.headers.authorization);
+    const apiKey = req.headers['api-key'];
+    apiKeys.push(Array.isArray(apiKey) ? apiKey[0] : apiKey);
+    queries.push(query);
     const body = JSON.parse(await readBody(req)) as {
       model?: string;
       stream?: boolean;
@@ -183,6 +192,8 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     authorizations,
+    apiKeys,
+    queries,
     aborted: () => aborted,
     close: () =>
       new Promise<void>((resolve) => {
