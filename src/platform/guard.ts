@@ -64,7 +64,11 @@ export interface GuardOptions {
   readonly timeoutMs?: number | undefined;
   /** Hosts the organisation trusts in links of answers. */
   readonly knownHosts?: readonly string[] | undefined;
+  /** How long an instance trusts its parsed policy before asking the store whether another changed it (default 5 s). */
+  readonly policyRecheckMs?: number | undefined;
 }
+
+const POLICY_RECHECK_MS = 5_000;
 
 export function guardOptionsFrom(config: VigieConfig): GuardOptions {
   return {
@@ -276,13 +280,18 @@ export function createGuardService(
   hooks: GuardHooks = {},
 ) {
   const shippedPolicy = parsePolicy(DEFAULT_POLICY_YAML);
-  // The active policy is parsed once and kept until a save or an activation changes it.
-  let active: { policy: GuardPolicy; record: GuardPolicyRecord | undefined } | undefined;
+  // The active policy is parsed once and kept until a save or an activation changes it here;
+  // another instance's change (same database) is seen within POLICY_RECHECK_MS.
+  let active: { policy: GuardPolicy; record: GuardPolicyRecord | undefined; storedId: string | undefined } | undefined;
+  let checkedAt = 0;
   const service = options.service ?? 'internal-llm';
+  const recheckMs = options.policyRecheckMs ?? POLICY_RECHECK_MS;
 
   async function current(): Promise<{ policy: GuardPolicy; record: GuardPolicyRecord | undefined }> {
-    if (active) return active;
+    if (active && performance.now() - checkedAt < recheckMs) return active;
     const record = await store.guard.activePolicy();
+    checkedAt = performance.now();
+    if (active && active.storedId === record?.id) return active;
     // A stored version was valid when saved; the engine's schema may have moved since: say so, keep working.
     let policy = shippedPolicy;
     if (record) {
@@ -292,7 +301,7 @@ export function createGuardService(
         policy = shippedPolicy;
       }
     }
-    active = { policy, record: policy === shippedPolicy ? undefined : record };
+    active = { policy, record: policy === shippedPolicy ? undefined : record, storedId: record?.id };
     return active;
   }
 
@@ -538,7 +547,8 @@ export function createGuardService(
           details: { version: policy.version, previous, rules: policy.document.rules.length, note },
         });
       });
-      active = { policy, record };
+      active = { policy, record, storedId: record.id };
+      checkedAt = performance.now();
       return policyView(record, policy, true);
     },
 
@@ -573,7 +583,8 @@ export function createGuardService(
           details: { version: policy.version, previous },
         });
       });
-      active = { policy, record };
+      active = { policy, record, storedId: record?.id };
+      checkedAt = performance.now();
       return policyView(record, policy, true);
     },
 
