@@ -39,7 +39,7 @@ describe('createSenseDetector', () => {
     const explanation = detector.explain();
     expect(explanation?.expectedLow).toBeLessThan(explanation?.expected ?? 0);
     expect(explanation?.expectedHigh).toBeGreaterThan(explanation?.expected ?? 0);
-    expect(['deviation', 'novelty', 'drift', 'range']).toContain(explanation?.part);
+    expect(['deviation', 'novelty', 'spread', 'drift', 'range']).toContain(explanation?.part);
   });
 
   it('stays quiet on a healthy seasonal sensor and fires once on a spike', () => {
@@ -97,6 +97,44 @@ describe('createSenseDetector', () => {
     });
     const scores = feed(createSenseDetector(), values);
     expect(scores.filter((s, i) => i >= 14 * DAY && s >= 0.5)).toEqual([]);
+  });
+
+  /**
+   * A steady reading (jitter ±0.05) that now and then sits 0.8 above or below for 15 points;
+   * from `onset` on, it swings ±0.8 at every step: same range, same distance from its level,
+   * only the size of its moves changed.
+   */
+  function oscillating(onset: number, length: number): number[] {
+    const rand = noise(21);
+    return Array.from({ length }, (_, i) => {
+      if (i >= onset) return 33.4 + (i % 2 === 0 ? 1 : -1) * (0.8 + 0.05 * rand());
+      if (i % 150 < 15) return 33.4 + (i % 300 < 150 ? 1 : -1) * (0.8 + 0.05 * rand());
+      return 33.4 + 0.05 * rand();
+    });
+  }
+
+  function alarmsOf(values: readonly number[], tuning = {}): string[] {
+    const detector = createSenseDetector({ tuning });
+    const alarms: string[] = [];
+    values.forEach((v, i) => {
+      if (detector.push(START + i * STEP, v) >= 0.5 && i >= 2 * DAY) alarms.push(`${i} ${detector.explain()?.part}`);
+    });
+    return alarms;
+  }
+
+  it('flags a sensor that starts to oscillate inside its usual range, by its spread', () => {
+    const alarms = alarmsOf(oscillating(2500, 3000));
+    expect(alarms).toHaveLength(1);
+    const [at, part] = (alarms[0] ?? '').split(' ');
+    expect(part).toBe('spread');
+    expect(Number(at)).toBeGreaterThanOrEqual(2500);
+    expect(Number(at)).toBeLessThan(2530);
+    // Without the spread part, nothing else sees it.
+    expect(alarmsOf(oscillating(2500, 3000), { spreadLarge: Number.POSITIVE_INFINITY })).toEqual([]);
+  });
+
+  it('takes an oscillation that has always been there for the usual behaviour', () => {
+    expect(alarmsOf(oscillating(0, 3000))).toEqual([]);
   });
 
   it('uses a configured physical range', () => {

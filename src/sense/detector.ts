@@ -9,6 +9,8 @@
  *   layer (so that a noisy series is not alarming for being noisy);
  * - novelty: how rarely the value's part of the range seen so far was visited lately, calibrated
  *   the same way;
+ * - spread: how often the series has lately moved by a step several times its usual step size
+ *   (it starts to oscillate, or turns jittery, without leaving its range), calibrated the same way;
  * - drift: the recent average offset from slow trimmed references (same time yesterday and
  *   last week, whichever is closer), an alarm when well beyond its own (trimmed) record — a
  *   patient attacker pushing the baseline is caught by this;
@@ -29,6 +31,7 @@ import { AnomalyLikelihood, MAX_SURPRISE } from './likelihood.js';
 import { BucketNovelty } from './novelty.js';
 import { RecordAlarm } from './record.js';
 import { RobustTracker } from './robust.js';
+import { SpreadChange } from './spread.js';
 
 /** Knobs of the detector; the defaults are tuned on NAB-like telemetry (5-minute to hourly). */
 export interface SenseTuning {
@@ -60,6 +63,10 @@ export interface SenseTuning {
   driftMinimum: number;
   driftTolerance: number;
   driftRecordMemory: number;
+  /** Spread: memory (points) of the recent share of large steps, and of the usual step size; a large step, in usual steps. */
+  spreadShort: number;
+  spreadLong: number;
+  spreadLarge: number;
   /** Margin beyond the range seen so far, as a fraction of that range, that counts as out of range. */
   rangeTolerance: number;
   /** Points seen before the range check may fire. */
@@ -90,6 +97,9 @@ export const DEFAULT_TUNING: Readonly<SenseTuning> = {
   driftMinimum: 1,
   driftTolerance: 0.2,
   driftRecordMemory: 100,
+  spreadShort: 30,
+  spreadLong: 1000,
+  spreadLarge: 4,
   rangeTolerance: 0.05,
   rangeWarmUp: 100,
   fireLevel: 0.5,
@@ -109,7 +119,7 @@ export interface SenseDetectorOptions {
 }
 
 /** Which part of the score was the most surprising. */
-export type ScorePart = 'deviation' | 'novelty' | 'drift' | 'range';
+export type ScorePart = 'deviation' | 'novelty' | 'spread' | 'drift' | 'range';
 
 /** Why the last point scored what it did. */
 export interface PointExplanation {
@@ -174,6 +184,8 @@ export function createSenseDetector(options: SenseDetectorOptions = {}): SenseDe
   const deviationLikelihood = new AnomalyLikelihood(layer);
   const noveltyLikelihood = new AnomalyLikelihood(layer);
   const novelty = new BucketNovelty(k.buckets, k.noveltyMemory);
+  const spread = new SpreadChange({ short: k.spreadShort, long: k.spreadLong, large: k.spreadLarge });
+  const spreadLikelihood = new AnomalyLikelihood(layer);
   const slowLevel = new RobustTracker(1 / k.driftLong);
   const gate = new AlarmGate(k);
   const magnitude = new RobustTracker(1 / 2000);
@@ -245,6 +257,13 @@ export function createSenseDetector(options: SenseDetectorOptions = {}): SenseDe
       if (noveltySurprise > surprise) {
         surprise = noveltySurprise;
         part = 'novelty';
+      }
+
+      // Spread: the recent share of large steps, calibrated like the deviation.
+      const spreadSurprise = spreadLikelihood.update(spread.update(value, floor));
+      if (spreadSurprise > surprise) {
+        surprise = spreadSurprise;
+        part = 'spread';
       }
 
       // Drift: the recent average offset from a slow reference (the daily slot when there is one,

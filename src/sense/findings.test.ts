@@ -22,6 +22,31 @@ describe('sense findings', () => {
     expect(finding.observedAt).toBe('2024-01-01T13:20:00.000Z');
   });
 
+  it('explain a change of spread in both languages', () => {
+    const finding = findingInputSchema.parse(
+      readingFinding(
+        {
+          score: 1,
+          value: 34.2,
+          expected: 33.4,
+          expectedLow: 33.3,
+          expectedHigh: 33.5,
+          baseline: 'level',
+          part: 'spread',
+          deviation: 24,
+          raw: 0.8,
+          likelihood: 1 - 1e-10,
+          outOfRange: false,
+          resting: false,
+        },
+        { device: 'valve-2', series: 'plant/valve-2/position', at: Date.UTC(2024, 0, 1) },
+      ),
+    );
+    expect(finding.evidence[0]?.code).toBe('sense.spread');
+    expect(finding.evidence[0]?.message.en).toContain('steps much larger than usual');
+    expect(finding.evidence[0]?.message.fr).toContain('bien plus grands que d’habitude');
+  });
+
   it('turn device behaviour into Findings, except a return online', () => {
     const silent = deviceFinding({
       kind: 'silent',

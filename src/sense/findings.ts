@@ -9,6 +9,10 @@ import type { DeviceEvent } from './devices.js';
 const PART_TEXT: Record<PointExplanation['part'], LocalizedText> = {
   deviation: { en: 'far from the expected value', fr: 'loin de la valeur attendue' },
   novelty: { en: 'in a range rarely visited lately', fr: 'dans une plage rarement visitée ces derniers temps' },
+  spread: {
+    en: 'moving from one reading to the next by steps much larger than usual (oscillating or jittery)',
+    fr: 'avec des écarts d’une mesure à l’autre bien plus grands que d’habitude (oscillation ou instabilité)',
+  },
   drift: {
     en: 'drifting further than this sensor ever has (possible slow tampering)',
     fr: 'en dérive plus loin que ce capteur ne l’a jamais été (altération lente possible)',

@@ -1,5 +1,5 @@
 /** @module sense — streaming anomaly detection on sensor telemetry (pure) and the NAB scorer. */
-export type { PointExplanation, ScorePart, SenseDetector, SenseDetectorOptions } from './detector.js';
+export type { PointExplanation, ScorePart, SenseDetector, SenseDetectorOptions, SenseTuning } from './detector.js';
 export { createSenseDetector } from './detector.js';
 export type {
   DeviceEvent,
