@@ -35,6 +35,7 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
           .filter(Boolean),
       },
       pseudonymSecret: config.VIGIE_LEARN_PSEUDONYM_SECRET,
+      secretKey: config.VIGIE_SECRET_KEY,
     },
   });
   // Detectors live in memory: replay each series' recent readings so baselines survive a restart.

@@ -79,6 +79,27 @@ export type { Campaign, PlannedSend, SendPlan } from './sim/campaign.js';
 export { campaignSchema, planSends, templateFor } from './sim/campaign.js';
 export type { CsvCell, CsvParseResult, CsvProblem } from './sim/csv.js';
 export { MAX_CSV_ROWS, neutraliseFormula, parseCsv, writeCsv } from './sim/csv.js';
+export type {
+  Checked,
+  CustomLanding,
+  CustomLandingInput,
+  CustomProblem,
+  CustomTemplate,
+  CustomTemplateInput,
+  LandingField,
+} from './sim/custom.js';
+export {
+  checkCustomLanding,
+  checkCustomTemplate,
+  fromGophishPlaceholders,
+  htmlToMailText,
+  landingFields,
+  MAX_CUSTOM_HTML,
+  renderCustomLanding,
+  renderCustomTemplate,
+  sanitiseHtml,
+  unknownPlaceholders,
+} from './sim/custom.js';
 export type { CampaignResults, Rates, TargetOutcome } from './sim/results.js';
 export { campaignResults, median, outcomesCsv, resultsCsv } from './sim/results.js';
 export type { Target, TargetImport } from './sim/targets.js';

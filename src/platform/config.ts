@@ -95,6 +95,7 @@ export const configSchema = z.object({
     .default('internal-llm'),
   VIGIE_GUARD_UPSTREAM_TIMEOUT: z.coerce.number().min(1).max(3600).default(120),
   VIGIE_GUARD_KNOWN_HOSTS: z.string().max(10_000).optional(),
+  VIGIE_SECRET_KEY: z.string().min(32, 'at least 32 characters').max(200).optional(),
   VIGIE_LEARN_SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL (smtp://user:pass@host:587)')

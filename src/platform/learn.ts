@@ -25,14 +25,20 @@ import {
   type ContentFile,
   type ContentOrigin,
   type ContentProblem,
+  type CustomLanding,
+  type CustomProblem,
+  type CustomTemplate,
   campaignResults,
   campaignSchema,
   challengeProgress,
+  checkCustomLanding,
+  checkCustomTemplate,
   classifyClick,
   compileClassifier,
   completeModule,
   digestOf,
   EMPTY_LEARNER,
+  fromGophishPlaceholders,
   type GameEvent,
   type GeneratedQuestion,
   generateQuestions,
@@ -46,6 +52,7 @@ import {
   type LoadedTemplate,
   learnerStats,
   loadContent,
+  median,
   nextStep,
   outcomesCsv,
   parseTargets,
@@ -57,12 +64,16 @@ import {
   recommend,
   recordAnswer,
   redactSubmission,
+  renderCustomLanding,
+  renderCustomTemplate,
   renderTemplate,
   resultsCsv,
+  sanitiseHtml,
   type Target,
   type TeamTotal,
   type TrackingEvent,
 } from '../learn/index.js';
+import { parseMessage } from '../mail/index.js';
 import type {
   LearnCampaignRecord,
   LearnEventRecord,
@@ -73,6 +84,7 @@ import type {
 } from '../store/index.js';
 import { type ActionContext, actorLabel } from './actor.js';
 import { readContentDir, SHIPPED_CONTENT_DIR } from './learn-content.js';
+import { createProfiles, ENV_PROFILE_ID, type SmtpSettings, type VerifiableTransport } from './learn-profiles.js';
 import type { LearnTransport } from './learn-sender.js';
 
 export interface LearnOptions {
@@ -89,6 +101,25 @@ export interface LearnOptions {
   readonly company?: string;
   /** Leaderboards under stable pseudonyms derived with this secret (none: real team names). */
   readonly pseudonymSecret?: string | undefined;
+  /**
+   * The server secret sending-profile passwords are encrypted under (HKDF → AES-256-GCM). None
+   * is configured today: without it they are stored as typed, marked `plain:` (see learn-profiles.ts).
+   */
+  readonly secretKey?: string | undefined;
+  /** Builds the transport of a stored sending profile (tests hand in their own). */
+  readonly transportFor?: ((settings: SmtpSettings) => VerifiableTransport) | undefined;
+}
+
+/** A heartbeat credits this many seconds at most; a learner at most DAY_MAX_SECONDS a day. */
+export const HEARTBEAT_MAX_SECONDS = 60;
+export const DAY_MAX_SECONDS = 8 * 3600;
+
+/** What the editor sends for an organisation template or landing page (validated by the engine). */
+export type CustomKind = 'template' | 'landing';
+
+interface CustomIndex {
+  readonly templates: Map<string, { value: CustomTemplate; deleted: boolean; version: string }>;
+  readonly landings: Map<string, { value: CustomLanding; deleted: boolean; version: string }>;
 }
 
 /** Who is learning: the signed-in user's id, team (department) and language. */
@@ -174,7 +205,10 @@ export interface CampaignInput {
   readonly templates: readonly string[];
   readonly departments?: readonly string[];
   readonly schedule: unknown;
-  readonly sender: { readonly address: string; readonly name?: string | undefined };
+  /** Envelope sender; the profile's From address when left out. */
+  readonly sender?: { readonly address: string; readonly name?: string | undefined } | undefined;
+  /** A stored sending profile, or `env` (the configuration's, the default). */
+  readonly profileId?: string | undefined;
   readonly reportLink?: boolean;
 }
 
@@ -187,6 +221,7 @@ export interface CampaignView {
   readonly departments: readonly string[];
   readonly schedule: unknown;
   readonly sender: { readonly address: string; readonly name?: string | undefined };
+  readonly profileId: string;
   readonly reportLink: boolean;
   readonly createdAt: string;
   readonly createdBy: string;
@@ -200,11 +235,65 @@ export interface TrackedVisit {
   readonly send: LearnSendRecord;
   readonly template: LoadedTemplate | undefined;
   readonly landing: LoadedLanding | undefined;
+  /** The organisation's own landing page (HTML), when the lure points at one. */
+  readonly customLanding?: CustomLanding | undefined;
   readonly module: LearnModule | undefined;
+}
+
+function problemsError(problems: readonly CustomProblem[]): VigieError {
+  return new VigieError(
+    'VIGIE_ERR_VALIDATION',
+    problems
+      .map((p) => `${p.path}: ${p.en}`)
+      .join(' ')
+      .slice(0, 1000),
+    {
+      problems,
+    },
+  );
+}
+
+function asLoadedTemplate(id: string, t: CustomTemplate, version: string): LoadedTemplate {
+  return {
+    id,
+    audiences: [...t.audiences],
+    difficulty: t.difficulty,
+    topic: t.topic,
+    sender_name: t.senderName,
+    subject: t.subject,
+    body: t.text,
+    link_text: { fr: '', en: '' },
+    landing: t.landing,
+    cues: t.cues.map((c) => ({ ...c })),
+    origin: 'organisation',
+    file: `store:templates/${id}`,
+    version,
+  };
+}
+
+function asLoadedLanding(id: string, l: CustomLanding, version: string): LoadedLanding {
+  return {
+    id,
+    title: l.title,
+    fields: l.fields.map((f) => ({ name: f.name, type: f.type, label: { fr: f.name, en: f.name } })),
+    teaching: l.teaching ?? {
+      fr: '## C’était un exercice de phishing\nRassurez-vous : rien de ce que vous avez saisi n’a été enregistré ni transmis.',
+      en: '## This was a phishing exercise\nDon’t worry: nothing you typed was recorded or sent anywhere.',
+    },
+    origin: 'organisation',
+    file: `store:landings/${id}`,
+    version,
+  };
 }
 
 export function createLearnService(store: Store, clock: Clock, options: LearnOptions = {}) {
   let cached: LearnContent | undefined;
+  let customIndex: CustomIndex = { templates: new Map(), landings: new Map() };
+  const profiles = createProfiles(store, clock, {
+    secretKey: options.secretKey,
+    envTransport: options.transport,
+    transportFor: options.transportFor,
+  });
   let classifier: CompiledConfig = compileClassifier(options.classifier);
   const publicUrl = (options.publicUrl ?? 'http://localhost:8080').replace(/\/+$/, '');
 
@@ -228,12 +317,52 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
     ];
     const loaded = loadContent(files);
     const kb = await kbModule();
+    customIndex = await loadCustom();
+    const live = <T>(m: Map<string, { value: T; deleted: boolean; version: string }>) =>
+      [...m].filter(([, c]) => !c.deleted);
     cached = {
       ...loaded,
       modules: kb ? [...loaded.modules, kb] : loaded.modules,
+      templates: [
+        ...loaded.templates,
+        ...live(customIndex.templates).map(([id, c]) => asLoadedTemplate(id, c.value, c.version)),
+      ],
+      landings: [
+        ...loaded.landings,
+        ...live(customIndex.landings).map(([id, c]) => asLoadedLanding(id, c.value, c.version)),
+      ],
       problems: [...read.problems, ...loaded.problems],
     };
     return cached;
+  }
+
+  /** The organisation's templates and landing pages, deleted ones kept for the campaigns that used them. */
+  async function loadCustom(): Promise<CustomIndex> {
+    const index: CustomIndex = { templates: new Map(), landings: new Map() };
+    for (const r of await store.learn.customItems()) {
+      const version = digestOf(r.data, 12);
+      if (r.kind === 'template') {
+        index.templates.set(r.id, { value: JSON.parse(r.data) as CustomTemplate, deleted: !!r.deletedAt, version });
+      } else {
+        index.landings.set(r.id, { value: JSON.parse(r.data) as CustomLanding, deleted: !!r.deletedAt, version });
+      }
+    }
+    return index;
+  }
+
+  /** A template by id: loaded content first, then deleted organisation templates (older campaigns). */
+  async function templateById(id: string): Promise<LoadedTemplate | undefined> {
+    const found = (await content()).templates.find((t) => t.id === id);
+    if (found) return found;
+    const custom = customIndex.templates.get(id);
+    return custom ? asLoadedTemplate(id, custom.value, custom.version) : undefined;
+  }
+
+  async function landingById(id: string): Promise<LoadedLanding | undefined> {
+    const found = (await content()).landings.find((l) => l.id === id);
+    if (found) return found;
+    const custom = customIndex.landings.get(id);
+    return custom ? asLoadedLanding(id, custom.value, custom.version) : undefined;
   }
 
   /** The knowledge base's generated questions, as one module of topic `organisation`. */
@@ -365,6 +494,7 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
       departments: def.departments,
       schedule: def.schedule,
       sender: record.sender,
+      profileId: record.profileId ?? ENV_PROFILE_ID,
       reportLink: record.reportLink,
       createdAt: record.createdAt,
       createdBy: record.createdBy,
@@ -445,14 +575,15 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
     const send = await store.learn.sendByTokenHash(tokenDigest(token));
     if (!send) return undefined;
     const c = await content();
-    const template = c.templates.find((t) => t.id === send.templateId);
-    const landing = template ? c.landings.find((l) => l.id === template.landing) : undefined;
+    const template = await templateById(send.templateId);
+    const landing = template ? await landingById(template.landing) : undefined;
+    const customLanding = template ? customIndex.landings.get(template.landing)?.value : undefined;
     const micro = template
       ? [...c.modules]
           .filter((m) => m.topic === template.topic)
           .sort((a, b) => Number(b.micro) - Number(a.micro) || (a.id < b.id ? -1 : 1))[0]
       : undefined;
-    return { send, template, landing, module: micro };
+    return { send, template, landing, customLanding, module: micro };
   }
 
   /** Records a tracking event for a token; undefined when the token is unknown. */
@@ -551,6 +682,72 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
     for (const m of text.matchAll(/X-Vigie-Simulation:[ \t]{0,10}([A-Za-z0-9_-]{22})/gi)) found.add(m[1] as string);
     for (const m of text.matchAll(/\/learn\/t\/([A-Za-z0-9_-]{22})/g)) found.add(m[1] as string);
     return [...found].slice(0, 10);
+  }
+
+  function sampleValues(locale: Locale) {
+    return {
+      first_name: 'Camille',
+      last_name: 'Martin',
+      email: 'camille.martin@example.org',
+      department: locale === 'fr' ? 'Finance' : 'Finance',
+      role: locale === 'fr' ? 'Comptable' : 'Accountant',
+      company: options.company || 'ACME',
+      executive_name: 'Dominique Bernard',
+      supplier_name: 'Fournitures Durand',
+      date: clock().toISOString().slice(0, 10),
+      link: `${publicUrl}/learn/t/preview`,
+    };
+  }
+
+  async function unknownLanding(id: string): Promise<CustomProblem[]> {
+    const known = (await content()).landings.some((l) => l.id === id);
+    return known
+      ? []
+      : [
+          {
+            path: 'landing',
+            fr: `Page d’atterrissage inconnue : ${id}.`,
+            en: `Unknown landing page: ${id}.`,
+          },
+        ];
+  }
+
+  /** Validated, sanitised JSON for the store, or a validation error listing every problem. */
+  async function checkedCustom(kind: CustomKind, input: unknown): Promise<{ name: string; data: string }> {
+    if (kind === 'landing') {
+      const checked = checkCustomLanding(input);
+      if (!checked.ok) throw problemsError(checked.problems);
+      return { name: checked.value.name, data: JSON.stringify(checked.value) };
+    }
+    const checked = checkCustomTemplate(input);
+    if (!checked.ok) throw problemsError(checked.problems);
+    const landing = await unknownLanding(checked.value.landing);
+    if (landing.length > 0) throw problemsError(landing);
+    return { name: checked.value.name, data: JSON.stringify(checked.value) };
+  }
+
+  async function customRecord(kind: CustomKind, id: string) {
+    const r = (await store.learn.customItems()).find((x) => x.id === id && x.kind === kind && !x.deletedAt);
+    if (!r) throw new VigieError('VIGIE_ERR_NOT_FOUND', `No such ${kind}`);
+    return r;
+  }
+
+  /** Seconds per kind and module, from the store's totals. */
+  function timeSummary(rows: readonly { moduleId: string; kind: string; seconds: number }[]) {
+    let lesson = 0;
+    let quiz = 0;
+    const modules = new Map<string, number>();
+    for (const r of rows) {
+      if (r.kind === 'quiz') quiz += r.seconds;
+      else lesson += r.seconds;
+      modules.set(r.moduleId, (modules.get(r.moduleId) ?? 0) + r.seconds);
+    }
+    return {
+      seconds: lesson + quiz,
+      lessonSeconds: lesson,
+      quizSeconds: quiz,
+      modules: [...modules].map(([moduleId, seconds]) => ({ moduleId, seconds })).sort((a, b) => b.seconds - a.seconds),
+    };
   }
 
   return {
@@ -658,6 +855,7 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
         leaderboard: board,
         challenge: challengeProgress(mine, now.toISOString().slice(0, 7)),
         knowledge: knowledgeByTopic(state),
+        timeSpent: timeSummary(await store.learn.timeTotals(learner.id)),
         contentVersion: c.version,
       };
     },
@@ -954,13 +1152,28 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
       const unknown = parsed.data.templates.filter((t) => !known.has(t));
       if (unknown.length > 0)
         throw new VigieError('VIGIE_ERR_VALIDATION', `Unknown template(s): ${unknown.join(', ')}`);
+      const profileId = input.profileId && input.profileId !== ENV_PROFILE_ID ? input.profileId : null;
+      const profile = profileId ? await profiles.forCampaign(profileId) : undefined;
+      if (profile?.deletedAt) throw new VigieError('VIGIE_ERR_NOT_FOUND', 'No such sending profile');
+      const sender =
+        input.sender ??
+        (profile
+          ? { address: profile.fromAddress, ...(profile.fromName ? { name: profile.fromName } : {}) }
+          : undefined);
+      if (!sender) {
+        throw new VigieError(
+          'VIGIE_ERR_VALIDATION',
+          'sender: give a sender address, or a sending profile that has one',
+        );
+      }
       const at = clock().toISOString();
       const record: LearnCampaignRecord = {
         id,
         name: input.name,
         groupId: input.groupId,
         definition: JSON.stringify(parsed.data),
-        sender: input.sender,
+        sender,
+        profileId,
         reportLink: input.reportLink ?? true,
         status: 'draft',
         seed: randomBytes(8).toString('hex'),
@@ -970,7 +1183,7 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
         updatedAt: at,
         launchedAt: null,
       };
-      await audited(context, 'learn.campaign.create', id, { name: input.name, group: input.groupId }, (tx) =>
+      await audited(context, 'learn.campaign.create', id, { name: input.name, group: input.groupId, profileId }, (tx) =>
         tx.learn.insertCampaign(record),
       );
       return campaignView(record);
@@ -1084,90 +1297,119 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
     },
 
     /** Sends what is due in running campaigns, at most `perMinute` per campaign in any minute. */
-    async sendDue(): Promise<{ sent: number; failed: number; throttled: number }> {
-      const result = { sent: 0, failed: 0, throttled: 0 };
-      const transport = options.transport;
-      if (!transport) return result;
-      const c = await content();
-      for (const campaign of await store.learn.campaigns('running')) {
-        const def = campaignSchema.parse(JSON.parse(campaign.definition));
-        const now = clock();
-        const started = await store.learn.startedSince(campaign.id, new Date(now.getTime() - 60_000).toISOString());
-        const budget = def.schedule.perMinute - started;
-        const due = budget > 0 ? await store.learn.dueSends(campaign.id, now.toISOString(), budget + 1) : [];
-        if (due.length > budget) result.throttled += due.length - Math.max(0, budget);
-        for (const send of due.slice(0, Math.max(0, budget))) {
-          const template = c.templates.find((t) => t.id === send.templateId);
-          const token = randomBytes(16).toString('base64url');
-          const at = clock().toISOString();
-          if (!(await store.learn.claimSend(send.id, tokenDigest(token), at))) continue;
-          if (!template) {
-            await store.learn.finishSend(send.id, { status: 'failed', at, error: 'template no longer exists' });
-            result.failed++;
-            continue;
-          }
-          const link = `${publicUrl}/learn/t/${token}`;
-          const rendered = renderTemplate(template, send.locale, {
-            first_name: send.firstName,
-            last_name: send.lastName,
-            email: send.email,
-            department: send.department,
-            role: send.role,
-            company: options.company ?? '',
-            date: now.toISOString().slice(0, 10),
-            link,
-          });
-          const footer = campaign.reportLink
-            ? {
-                text: `\n\n--\n${send.locale === 'fr' ? 'Message douteux ? Signalez-le' : 'Suspicious message? Report it'}: ${link}/report`,
-                html: `<p style="font-size:11px;color:#666"><a href="${link}/report">${send.locale === 'fr' ? 'Message douteux ? Signalez-le' : 'Suspicious message? Report it'}</a></p>`,
-              }
-            : { text: '', html: '' };
-          const senderName = campaign.sender.name ?? rendered.senderName;
+    async sendDue(): Promise<{ sent: number; failed: number; throttled: number; problems: string[] }> {
+      const result = { sent: 0, failed: 0, throttled: 0, problems: [] as string[] };
+      await content();
+      // One transport per profile for this tick; stored profiles' are closed at the end of it.
+      const transports = new Map<string, { transport: LearnTransport | undefined; headers: Record<string, string> }>();
+      const transportFor = async (profileId: string | null | undefined) => {
+        const key = profileId || ENV_PROFILE_ID;
+        let entry = transports.get(key);
+        if (!entry) {
           try {
-            const info = await transport.send({
-              from: `"${senderName.replace(/["\\]/g, '')}" <${campaign.sender.address}>`,
-              to: send.email,
-              subject: rendered.subject,
-              text: rendered.text + footer.text,
-              html: `${rendered.html}\n${footer.html}\n<img src="${link}/o.gif" width="1" height="1" alt="">`,
-              headers: { 'X-Vigie-Simulation': token },
-            });
-            const done = clock().toISOString();
-            await store.transaction(async (tx) => {
-              await tx.learn.finishSend(send.id, { status: 'sent', at: done, messageId: info.messageId });
-              await tx.learn.insertEvent({
-                id: newId(),
-                campaignId: campaign.id,
-                sendId: send.id,
-                email: send.email,
-                type: 'sent',
-                at: done,
-                ip: null,
-                userAgent: null,
-                method: null,
-                linkId: null,
-                via: null,
-                verdict: null,
-                botScore: null,
-                reasons: null,
-                fields: null,
-              });
-            });
-            result.sent++;
+            const profile = await profiles.forCampaign(key);
+            entry = {
+              transport: profiles.transportOf(profile),
+              headers: Object.fromEntries((profile?.headers ?? []).map((h) => [h.name, h.value])),
+            };
           } catch (error) {
-            const reason = error instanceof Error ? error.message : String(error);
-            await store.learn.finishSend(send.id, {
-              status: 'failed',
-              at: clock().toISOString(),
-              error: reason.slice(0, 500),
-            });
-            result.failed++;
+            result.problems.push(`profile ${key}: ${error instanceof Error ? error.message : String(error)}`);
+            entry = { transport: undefined, headers: {} };
+          }
+          transports.set(key, entry);
+        }
+        return entry;
+      };
+      try {
+        for (const campaign of await store.learn.campaigns('running')) {
+          const { transport, headers: profileHeaders } = await transportFor(campaign.profileId);
+          // No server for this campaign's profile: its sends wait (the env profile may be unset).
+          if (!transport) continue;
+          const def = campaignSchema.parse(JSON.parse(campaign.definition));
+          const now = clock();
+          const started = await store.learn.startedSince(campaign.id, new Date(now.getTime() - 60_000).toISOString());
+          const budget = def.schedule.perMinute - started;
+          const due = budget > 0 ? await store.learn.dueSends(campaign.id, now.toISOString(), budget + 1) : [];
+          if (due.length > budget) result.throttled += due.length - Math.max(0, budget);
+          for (const send of due.slice(0, Math.max(0, budget))) {
+            const template = await templateById(send.templateId);
+            const custom = customIndex.templates.get(send.templateId)?.value;
+            const token = randomBytes(16).toString('base64url');
+            const at = clock().toISOString();
+            if (!(await store.learn.claimSend(send.id, tokenDigest(token), at))) continue;
+            if (!template) {
+              await store.learn.finishSend(send.id, { status: 'failed', at, error: 'template no longer exists' });
+              result.failed++;
+              continue;
+            }
+            const link = `${publicUrl}/learn/t/${token}`;
+            const values = {
+              first_name: send.firstName,
+              last_name: send.lastName,
+              email: send.email,
+              department: send.department,
+              role: send.role,
+              company: options.company ?? '',
+              date: now.toISOString().slice(0, 10),
+              link,
+            };
+            const rendered = custom
+              ? renderCustomTemplate(custom, send.locale, values)
+              : renderTemplate(template, send.locale, values);
+            const footer = campaign.reportLink
+              ? {
+                  text: `\n\n--\n${send.locale === 'fr' ? 'Message douteux ? Signalez-le' : 'Suspicious message? Report it'}: ${link}/report`,
+                  html: `<p style="font-size:11px;color:#666"><a href="${link}/report">${send.locale === 'fr' ? 'Message douteux ? Signalez-le' : 'Suspicious message? Report it'}</a></p>`,
+                }
+              : { text: '', html: '' };
+            const senderName = campaign.sender.name ?? rendered.senderName;
+            try {
+              const info = await transport.send({
+                from: `"${senderName.replace(/["\\]/g, '')}" <${campaign.sender.address}>`,
+                to: send.email,
+                subject: rendered.subject,
+                text: rendered.text + footer.text,
+                html: `${rendered.html}\n${footer.html}\n<img src="${link}/o.gif" width="1" height="1" alt="">`,
+                headers: { ...profileHeaders, 'X-Vigie-Simulation': token },
+              });
+              const done = clock().toISOString();
+              await store.transaction(async (tx) => {
+                await tx.learn.finishSend(send.id, { status: 'sent', at: done, messageId: info.messageId });
+                await tx.learn.insertEvent({
+                  id: newId(),
+                  campaignId: campaign.id,
+                  sendId: send.id,
+                  email: send.email,
+                  type: 'sent',
+                  at: done,
+                  ip: null,
+                  userAgent: null,
+                  method: null,
+                  linkId: null,
+                  via: null,
+                  verdict: null,
+                  botScore: null,
+                  reasons: null,
+                  fields: null,
+                });
+              });
+              result.sent++;
+            } catch (error) {
+              const reason = error instanceof Error ? error.message : String(error);
+              await store.learn.finishSend(send.id, {
+                status: 'failed',
+                at: clock().toISOString(),
+                error: reason.slice(0, 500),
+              });
+              result.failed++;
+            }
+          }
+          if ((await store.learn.pendingCount(campaign.id)) === 0) {
+            await store.learn.updateCampaign(campaign.id, { status: 'completed', updatedAt: clock().toISOString() });
           }
         }
-        if ((await store.learn.pendingCount(campaign.id)) === 0) {
-          await store.learn.updateCampaign(campaign.id, { status: 'completed', updatedAt: clock().toISOString() });
-        }
+      } finally {
+        for (const [key, entry] of transports) if (key !== ENV_PROFILE_ID) entry.transport?.close?.();
       }
       return result;
     },
@@ -1175,6 +1417,190 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
     // Tracking ----------------------------------------------------------------------------------
     track,
     lookup,
+
+    // Sending profiles ----------------------------------------------------------------------------
+    profiles: () => profiles.list(),
+    profile: (id: string) => profiles.get(id),
+    createProfile: profiles.create,
+    updateProfile: profiles.update,
+    deleteProfile: profiles.remove,
+    testProfile: profiles.test,
+
+    // Organisation templates and landing pages ----------------------------------------------------
+    /** The organisation's templates and landing pages (not deleted), with their validated content. */
+    async customItems(kind?: CustomKind) {
+      return (await store.learn.customItems())
+        .filter((r) => !r.deletedAt && (!kind || r.kind === kind))
+        .map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          name: r.name,
+          createdAt: r.createdAt,
+          createdBy: r.createdBy,
+          updatedAt: r.updatedAt,
+          data: JSON.parse(r.data) as Record<string, unknown>,
+        }));
+    },
+
+    /** Validates and renders a draft without saving it: the editor's preview and its problems. */
+    async previewCustom(kind: CustomKind, input: unknown, locale: Locale) {
+      if (kind === 'landing') {
+        const checked = checkCustomLanding(input);
+        if (!checked.ok) return { ok: false as const, problems: checked.problems };
+        return {
+          ok: true as const,
+          problems: [],
+          html: renderCustomLanding(checked.value, locale, '/learn/preview'),
+          fields: checked.value.fields,
+        };
+      }
+      const checked = checkCustomTemplate(input);
+      if (!checked.ok) return { ok: false as const, problems: checked.problems };
+      const landingProblem = await unknownLanding(checked.value.landing);
+      const rendered = renderCustomTemplate(checked.value, locale, sampleValues(locale));
+      return {
+        ok: landingProblem.length === 0,
+        problems: landingProblem,
+        html: rendered.html,
+        text: rendered.text,
+        subject: rendered.subject,
+        senderName: rendered.senderName,
+      };
+    },
+
+    async createCustom(kind: CustomKind, input: unknown, context: ActionContext) {
+      const { name, data } = await checkedCustom(kind, input);
+      const id = `org-${randomBytes(5).toString('hex')}`;
+      const at = clock().toISOString();
+      const createdBy = actorLabel(context.actor);
+      await audited(context, `learn.${kind}.create`, id, { name, digest: digestOf(data, 16) }, (tx) =>
+        tx.learn.insertCustom({ id, kind, name, data, createdAt: at, createdBy, updatedAt: at, deletedAt: null }),
+      );
+      cached = undefined;
+      return {
+        id,
+        kind,
+        name,
+        createdAt: at,
+        createdBy,
+        updatedAt: at,
+        data: JSON.parse(data) as Record<string, unknown>,
+      };
+    },
+
+    async updateCustom(kind: CustomKind, id: string, input: unknown, context: ActionContext) {
+      await customRecord(kind, id);
+      const { name, data } = await checkedCustom(kind, input);
+      const at = clock().toISOString();
+      await audited(context, `learn.${kind}.update`, id, { name, digest: digestOf(data, 16) }, async (tx) => {
+        if (!(await tx.learn.updateCustom(id, { name, data, updatedAt: at }))) {
+          throw new VigieError('VIGIE_ERR_NOT_FOUND', `No such ${kind}`);
+        }
+      });
+      cached = undefined;
+      const r = await customRecord(kind, id);
+      return { ...r, data: JSON.parse(r.data) as Record<string, unknown> };
+    },
+
+    /** Deletes an organisation template or landing page; campaigns that used it still show it. */
+    async deleteCustom(kind: CustomKind, id: string, context: ActionContext) {
+      const r = await customRecord(kind, id);
+      if (kind === 'landing') {
+        const users = [...customIndex.templates]
+          .filter(([, t]) => !t.deleted && t.value.landing === id)
+          .map(([tid]) => tid);
+        if (users.length > 0) {
+          throw new VigieError('VIGIE_ERR_CONFLICT', `Templates still lead to this landing page: ${users.join(', ')}`);
+        }
+      } else {
+        const active = (await store.learn.campaigns()).filter(
+          (c) => ['draft', 'running', 'paused'].includes(c.status) && c.definition.includes(`"${id}"`),
+        );
+        if (active.length > 0) {
+          throw new VigieError(
+            'VIGIE_ERR_CONFLICT',
+            `Campaigns not finished use this template: ${active.map((c) => c.name).join(', ')}`,
+          );
+        }
+      }
+      const at = clock().toISOString();
+      await audited(context, `learn.${kind}.delete`, id, { name: r.name }, async (tx) => {
+        await tx.learn.updateCustom(id, { updatedAt: at, deletedAt: at });
+      });
+      cached = undefined;
+    },
+
+    /**
+     * A raw e-mail (.eml) as a template draft, like GoPhish's import: subject, sender name, HTML
+     * and text bodies, GoPhish placeholders turned into ours and, when asked, every link pointed
+     * at the tracked link. Nothing is saved: the editor shows the draft to finish and save.
+     */
+    async importEmail(raw: string, linksToTracked: boolean) {
+      let parsed: Awaited<ReturnType<typeof parseMessage>>;
+      try {
+        parsed = await parseMessage(Buffer.from(raw, 'utf8'));
+      } catch (error) {
+        throw new VigieError(
+          'VIGIE_ERR_VALIDATION',
+          `The message cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      const html = parsed.html
+        ? parsed.html
+        : parsed.text
+            .split(/\n[ \t]*\n/)
+            .map(
+              (p) =>
+                `<p>${p.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;')).replace(/\n/g, '<br>')}</p>`,
+            )
+            .join('\n');
+      const body = fromGophishPlaceholders(sanitiseHtml(fromGophishPlaceholders(html), 'email', { linksToTracked }));
+      const text = fromGophishPlaceholders(parsed.text);
+      const subject = fromGophishPlaceholders(parsed.subject).slice(0, 500);
+      const senderName = (parsed.from?.name || parsed.from?.address || '').slice(0, 200);
+      const draft = {
+        name: subject.slice(0, 200) || 'Imported e-mail',
+        subject: { fr: subject, en: subject },
+        senderName: { fr: senderName, en: senderName },
+        html: { fr: body, en: body },
+        text: { fr: text, en: text },
+      };
+      return { draft, fromAddress: parsed.from?.address ?? null };
+    },
+
+    // Time spent ------------------------------------------------------------------------------------
+    /**
+     * A heartbeat from the learner's page: `seconds` spent on a module's lessons or quiz since the
+     * last one. The server credits at most HEARTBEAT_MAX_SECONDS, never more than the time since
+     * the learner's previous heartbeat (two tabs cannot double the clock), and at most
+     * DAY_MAX_SECONDS a day.
+     */
+    async recordTime(learner: Learner, input: { moduleId: string; kind: 'lesson' | 'quiz'; seconds: number }) {
+      if (!(await moduleOf(input.moduleId))) throw new VigieError('VIGIE_ERR_NOT_FOUND', 'No such module');
+      const now = clock();
+      const at = now.toISOString();
+      const day = at.slice(0, 10);
+      return store.transaction(async (tx) => {
+        const last = await tx.learn.lastTimeAt(learner.id);
+        let credit = Math.min(Math.max(0, Math.floor(input.seconds)), HEARTBEAT_MAX_SECONDS);
+        if (last) {
+          const since = Math.round((now.getTime() - Date.parse(last)) / 1000);
+          if (since < HEARTBEAT_MAX_SECONDS) credit = Math.min(credit, Math.max(0, since));
+        }
+        credit = Math.min(credit, Math.max(0, DAY_MAX_SECONDS - (await tx.learn.secondsOnDay(learner.id, day))));
+        if (credit > 0) {
+          await tx.learn.addTime({
+            userId: learner.id,
+            day,
+            moduleId: input.moduleId,
+            kind: input.kind,
+            seconds: credit,
+            lastAt: at,
+          });
+        }
+        return { credited: credit };
+      });
+    },
 
     /**
      * A message from the reporting mailbox: when it is (or forwards) one of our simulations,
@@ -1223,6 +1649,17 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
         }
       }
       const round = (x: number) => Math.round(x * 1000) / 1000;
+      const perLearner = new Map<string, number>();
+      const timeRows = await store.learn.timeTotals();
+      for (const r of timeRows) perLearner.set(r.userId, (perLearner.get(r.userId) ?? 0) + r.seconds);
+      const timeByDepartment = new Map<string, { seconds: number; learners: number }>();
+      for (const [userId, seconds] of perLearner) {
+        const department = users.get(userId)?.department || NO_TEAM;
+        const d = timeByDepartment.get(department) ?? { seconds: 0, learners: 0 };
+        timeByDepartment.set(department, { seconds: d.seconds + seconds, learners: d.learners + 1 });
+      }
+      const sortedTimes = [...perLearner.values()].sort((a, b) => a - b);
+      const total = timeSummary(timeRows);
       return {
         overall: all.overall,
         departments: all.departments,
@@ -1236,6 +1673,16 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
             completion: round(d.sum / d.n),
           })),
           estimatedMinutes: minutes,
+          timeSpent: {
+            seconds: total.seconds,
+            lessonSeconds: total.lessonSeconds,
+            quizSeconds: total.quizSeconds,
+            learners: perLearner.size,
+            medianSecondsPerLearner: sortedTimes.length === 0 ? null : median(sortedTimes),
+            byDepartment: [...timeByDepartment]
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([department, d]) => ({ department, seconds: d.seconds, learners: d.learners })),
+          },
         },
         knowledge: [...topics]
           .sort(([a], [b]) => (a < b ? -1 : 1))

@@ -14,6 +14,7 @@ import * as m0003 from './migrations/0003_mail.js';
 import * as m0004 from './migrations/0004_detect.js';
 import * as m0005 from './migrations/0005_guard.js';
 import * as m0006 from './migrations/0006_learn.js';
+import * as m0007 from './migrations/0007_learn_profiles.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0004_detect': m0004,
   '0005_guard': m0005,
   '0006_learn': m0006,
+  '0007_learn_profiles': m0007,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {

@@ -65,6 +65,8 @@ export interface LearnTables {
     created_by: string;
     updated_at: string;
     launched_at: string | null;
+    /** Added by 0007: the sending profile (null: the configuration's profile). */
+    profile_id: string | null;
   };
   learn_sends: {
     id: string;
@@ -103,6 +105,80 @@ export interface LearnTables {
     fields: string | null;
   };
   learn_game_events: { id: string; user_id: string; team: string; type: string; at: string; data: string };
+  learn_profiles: {
+    id: string;
+    name: string;
+    host: string;
+    port: number;
+    tls: string;
+    username: string | null;
+    password: string | null;
+    from_address: string;
+    from_name: string | null;
+    headers: string;
+    created_at: string;
+    created_by: string;
+    updated_at: string;
+    deleted_at: string | null;
+  };
+  learn_custom: {
+    id: string;
+    kind: string;
+    name: string;
+    data: string;
+    created_at: string;
+    created_by: string;
+    updated_at: string;
+    deleted_at: string | null;
+  };
+  learn_time: {
+    user_id: string;
+    day: string;
+    module_id: string;
+    kind: string;
+    seconds: number;
+    last_at: string;
+  };
+}
+
+/** A sending profile; `password` is the stored form (encrypted or marked plain), never the API's. */
+export interface LearnProfileRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly tls: 'starttls' | 'tls' | 'none';
+  readonly username: string | null;
+  readonly password: string | null;
+  readonly fromAddress: string;
+  readonly fromName: string | null;
+  readonly headers: readonly { readonly name: string; readonly value: string }[];
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+  readonly deletedAt: string | null;
+}
+
+/** An organisation template or landing page: `data` is the engine's validated JSON. */
+export interface LearnCustomRecord {
+  readonly id: string;
+  readonly kind: 'template' | 'landing';
+  readonly name: string;
+  readonly data: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+  readonly deletedAt: string | null;
+}
+
+/** Seconds a learner spent on one module's lessons or quiz on one day. */
+export interface LearnTimeRecord {
+  readonly userId: string;
+  readonly day: string;
+  readonly moduleId: string;
+  readonly kind: 'lesson' | 'quiz';
+  readonly seconds: number;
+  readonly lastAt: string;
 }
 
 export interface LearnTargetRecord {
@@ -138,6 +214,8 @@ export interface LearnCampaignRecord {
   readonly createdBy: string;
   readonly updatedAt: string;
   readonly launchedAt: string | null;
+  /** The sending profile (null: the configuration's, VIGIE_LEARN_SMTP_URL). */
+  readonly profileId?: string | null;
 }
 
 export type LearnSendStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'interrupted' | 'cancelled';
@@ -273,6 +351,35 @@ const toCampaign = (r: Selectable<LearnTables['learn_campaigns']>): LearnCampaig
   createdBy: r.created_by,
   updatedAt: r.updated_at,
   launchedAt: r.launched_at,
+  profileId: r.profile_id ?? null,
+});
+
+const toProfile = (r: Selectable<LearnTables['learn_profiles']>): LearnProfileRecord => ({
+  id: r.id,
+  name: r.name,
+  host: r.host,
+  port: Number(r.port),
+  tls: r.tls === 'tls' || r.tls === 'none' ? r.tls : 'starttls',
+  username: r.username,
+  password: r.password,
+  fromAddress: r.from_address,
+  fromName: r.from_name,
+  headers: JSON.parse(r.headers) as LearnProfileRecord['headers'],
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+  updatedAt: r.updated_at,
+  deletedAt: r.deleted_at,
+});
+
+const toCustom = (r: Selectable<LearnTables['learn_custom']>): LearnCustomRecord => ({
+  id: r.id,
+  kind: r.kind === 'landing' ? 'landing' : 'template',
+  name: r.name,
+  data: r.data,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+  updatedAt: r.updated_at,
+  deletedAt: r.deleted_at,
 });
 
 const toGroup = (r: Selectable<LearnTables['learn_groups']>): LearnGroupRecord => ({
@@ -509,6 +616,7 @@ export function learnRepository(db: Kysely<Database>) {
           created_by: c.createdBy,
           updated_at: c.updatedAt,
           launched_at: c.launchedAt,
+          profile_id: c.profileId ?? null,
         })
         .execute();
     },
@@ -767,6 +875,166 @@ export function learnRepository(db: Kysely<Database>) {
         at: r.at,
         data: JSON.parse(r.data) as Record<string, unknown>,
       }));
+    },
+
+    // Sending profiles ----------------------------------------------------------------------
+    async insertProfile(p: LearnProfileRecord): Promise<void> {
+      await db
+        .insertInto('learn_profiles')
+        .values({
+          id: p.id,
+          name: clean(p.name),
+          host: clean(p.host),
+          port: p.port,
+          tls: p.tls,
+          username: cleanOrNull(p.username),
+          password: cleanOrNull(p.password),
+          from_address: clean(p.fromAddress),
+          from_name: cleanOrNull(p.fromName),
+          headers: clean(JSON.stringify(p.headers)),
+          created_at: p.createdAt,
+          created_by: p.createdBy,
+          updated_at: p.updatedAt,
+          deleted_at: p.deletedAt,
+        })
+        .execute();
+    },
+    async updateProfile(
+      id: string,
+      change: Partial<Omit<LearnProfileRecord, 'id' | 'createdAt' | 'createdBy'>>,
+    ): Promise<boolean> {
+      const r = await db
+        .updateTable('learn_profiles')
+        .set({
+          ...(change.name !== undefined ? { name: clean(change.name) } : {}),
+          ...(change.host !== undefined ? { host: clean(change.host) } : {}),
+          ...(change.port !== undefined ? { port: change.port } : {}),
+          ...(change.tls !== undefined ? { tls: change.tls } : {}),
+          ...(change.username !== undefined ? { username: cleanOrNull(change.username) } : {}),
+          ...(change.password !== undefined ? { password: cleanOrNull(change.password) } : {}),
+          ...(change.fromAddress !== undefined ? { from_address: clean(change.fromAddress) } : {}),
+          ...(change.fromName !== undefined ? { from_name: cleanOrNull(change.fromName) } : {}),
+          ...(change.headers !== undefined ? { headers: clean(JSON.stringify(change.headers)) } : {}),
+          ...(change.updatedAt !== undefined ? { updated_at: change.updatedAt } : {}),
+          ...(change.deletedAt !== undefined ? { deleted_at: change.deletedAt } : {}),
+        })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    /** Deleted profiles too when `withDeleted` (a campaign may still name one). */
+    async profile(id: string, withDeleted = false): Promise<LearnProfileRecord | undefined> {
+      let q = db.selectFrom('learn_profiles').selectAll().where('id', '=', id);
+      if (!withDeleted) q = q.where('deleted_at', 'is', null);
+      const row = await q.executeTakeFirst();
+      return row ? toProfile(row) : undefined;
+    },
+    async profiles(): Promise<LearnProfileRecord[]> {
+      const rows = await db
+        .selectFrom('learn_profiles')
+        .selectAll()
+        .where('deleted_at', 'is', null)
+        .orderBy('name')
+        .execute();
+      return rows.map(toProfile);
+    },
+    /** Campaigns not finished that send with a profile (a profile in use cannot be deleted). */
+    async campaignsUsingProfile(id: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom('learn_campaigns')
+        .select('id')
+        .where('profile_id', '=', id)
+        .where('status', 'in', ['draft', 'running', 'paused'])
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
+    // Organisation templates and landing pages ------------------------------------------------
+    async insertCustom(c: LearnCustomRecord): Promise<void> {
+      await db
+        .insertInto('learn_custom')
+        .values({
+          id: c.id,
+          kind: c.kind,
+          name: clean(c.name),
+          data: clean(c.data),
+          created_at: c.createdAt,
+          created_by: c.createdBy,
+          updated_at: c.updatedAt,
+          deleted_at: c.deletedAt,
+        })
+        .execute();
+    },
+    async updateCustom(
+      id: string,
+      change: { name?: string; data?: string; updatedAt: string; deletedAt?: string },
+    ): Promise<boolean> {
+      const r = await db
+        .updateTable('learn_custom')
+        .set({
+          updated_at: change.updatedAt,
+          ...(change.name !== undefined ? { name: clean(change.name) } : {}),
+          ...(change.data !== undefined ? { data: clean(change.data) } : {}),
+          ...(change.deletedAt !== undefined ? { deleted_at: change.deletedAt } : {}),
+        })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    /** Every organisation template and landing page, deleted ones included (flagged). */
+    async customItems(): Promise<LearnCustomRecord[]> {
+      const rows = await db.selectFrom('learn_custom').selectAll().orderBy('name').execute();
+      return rows.map(toCustom);
+    },
+
+    // Time spent ------------------------------------------------------------------------------
+    /** When the learner's last heartbeat was credited (any module), for the plausibility cap. */
+    async lastTimeAt(userId: string): Promise<string | undefined> {
+      const row = await db
+        .selectFrom('learn_time')
+        .select((eb) => eb.fn.max('last_at').as('last'))
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return (row?.last as string | null | undefined) ?? undefined;
+    },
+    async secondsOnDay(userId: string, day: string): Promise<number> {
+      const row = await db
+        .selectFrom('learn_time')
+        .select((eb) => eb.fn.sum<number>('seconds').as('s'))
+        .where('user_id', '=', userId)
+        .where('day', '=', day)
+        .executeTakeFirst();
+      return Number(row?.s ?? 0);
+    },
+    async addTime(t: LearnTimeRecord): Promise<void> {
+      await db
+        .insertInto('learn_time')
+        .values({
+          user_id: t.userId,
+          day: t.day,
+          module_id: t.moduleId,
+          kind: t.kind,
+          seconds: t.seconds,
+          last_at: t.lastAt,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['user_id', 'day', 'module_id', 'kind'])
+            .doUpdateSet((eb) => ({ seconds: eb('learn_time.seconds', '+', t.seconds), last_at: t.lastAt })),
+        )
+        .execute();
+    },
+    /** Seconds per learner, module and kind (one learner's, or everyone's). */
+    async timeTotals(userId?: string): Promise<{ userId: string; moduleId: string; kind: string; seconds: number }[]> {
+      let q = db
+        .selectFrom('learn_time')
+        .select((eb) => ['user_id', 'module_id', 'kind', eb.fn.sum<number>('seconds').as('s')])
+        .groupBy(['user_id', 'module_id', 'kind']);
+      if (userId !== undefined) q = q.where('user_id', '=', userId);
+      const rows = await q.execute();
+      return rows.map((r) => ({ userId: r.user_id, moduleId: r.module_id, kind: r.kind, seconds: Number(r.s) }));
     },
   };
 }

@@ -1088,6 +1088,36 @@ detection:
       await learnShot(admin, '09-programme-en');
     });
 
+    test('an administrator writes a template: placeholders checked, preview sandboxed, script removed', async () => {
+      await learnNav(admin).getByRole('link', { name: 'Content' }).click();
+      await admin.getByRole('link', { name: 'Templates and landing pages' }).click();
+      await admin.getByRole('heading', { level: 1, name: 'Templates and landing pages' }).waitFor();
+      await admin.getByRole('button', { name: 'New template' }).click();
+      const editor = admin.getByTestId('learn-editor');
+      await editor.getByLabel('Name', { exact: true }).fill('E2E payroll');
+      await editor.getByLabel('Sender display name').fill('Payroll');
+      await editor.getByLabel('Subject', { exact: true }).fill('Your payslip, {{first_name}}');
+      await editor.getByLabel('HTML body').fill('<p>Hello {{prenom}}</p>');
+      await editor
+        .getByTestId('learn-editor-problems')
+        .getByText(/Unknown placeholder: \{\{prenom\}\}/)
+        .first()
+        .waitFor();
+      await editor
+        .getByLabel('HTML body')
+        .fill('<p>Hello {{first_name}}, <a href="{{link}}">open</a></p><script>document.title="x"</script>');
+      const preview = admin.frameLocator('[data-testid="learn-preview"]');
+      await preview.getByText('Hello Camille').waitFor();
+      expect(await preview.locator('script').count()).toBe(0);
+      expect(await admin.getByTestId('learn-preview').getAttribute('sandbox')).toBe('');
+      await learnShot(admin, '12-template-editor');
+      await editor.getByRole('button', { name: 'Save' }).click();
+      await admin
+        .getByTestId('learn-org-templates')
+        .getByRole('row', { name: /E2E payroll/ })
+        .waitFor();
+    });
+
     test('an auditor sees the programme and campaigns but no button that changes them', async () => {
       const auditor = await openAs(LEARN_AUDITOR.username, LEARN_AUDITOR.password, 'en-US');
       await auditor.getByLabel('Language / Langue').selectOption('fr');

@@ -179,6 +179,8 @@ export const SECTIONS: readonly Section[] = [
     labelKey: 'nav.learnContent',
     group: 'nav.learn',
     permission: 'learn:read',
+    // /learn/content/templates: the organisation's templates and landing pages.
+    nested: true,
     component: LearnContentPage,
   },
   { id: 'audit', path: '/audit', labelKey: 'nav.audit', permission: 'audit:read', component: AuditPage },

@@ -7,7 +7,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type Locale, negotiateLocale } from '../../core/index.js';
-import { escapeHtml } from '../../learn/index.js';
+import { escapeHtml, renderCustomLanding } from '../../learn/index.js';
 import { type Platform, TOKEN_PATTERN, type TrackedVisit } from '../../platform/index.js';
 
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -70,6 +70,21 @@ function unknown(request: FastifyRequest, reply: FastifyReply) {
   return html(reply, 404, page(l, T.unknown[l], `<p>${T.unknown[l]}</p>`));
 }
 
+/**
+ * An organisation's landing page: its HTML sanitised again (no script, no handler, no frame) with
+ * every form posting back here. The Content-Security-Policy it is served with forbids scripts and
+ * any form target but this server, whatever the HTML holds; what is posted is reduced to field
+ * names by the form parser below, like on our own pages.
+ */
+export const CUSTOM_LANDING_CSP =
+  "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline' https:; font-src https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+function customLandingPage(visit: TrackedVisit, token: string, l: Locale): string | undefined {
+  const custom = visit.customLanding;
+  if (!custom) return undefined;
+  return `<!doctype html><html lang="${l}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(custom.title[l])}</title></head><body>${renderCustomLanding(custom, l, `/learn/t/${token}`)}</body></html>`;
+}
+
 function landingPage(visit: TrackedVisit, token: string, l: Locale): string {
   const landing = visit.landing;
   if (!landing) return teachingPage(visit, l);
@@ -88,9 +103,10 @@ function landingPage(visit: TrackedVisit, token: string, l: Locale): string {
 
 function teachingPage(visit: TrackedVisit, l: Locale): string {
   const teaching = visit.landing ? markdown(visit.landing.teaching[l]) : `<h1>${T.exercise[l]}</h1>`;
-  const cues = visit.template
-    ? `<h2>${T.cues[l]}</h2><ul class="cues">${visit.template.cues.map((c) => `<li>${escapeHtml(c[l])}</li>`).join('')}</ul>`
-    : '';
+  const cues =
+    visit.template && visit.template.cues.length > 0
+      ? `<h2>${T.cues[l]}</h2><ul class="cues">${visit.template.cues.map((c) => `<li>${escapeHtml(c[l])}</li>`).join('')}</ul>`
+      : '';
   const module = visit.module
     ? `<p><a href="/learn/modules/${encodeURIComponent(visit.module.id)}">${T.module[l]} : ${escapeHtml(visit.module.title[l])}</a></p>`
     : '';
@@ -105,6 +121,12 @@ function clientOf(request: FastifyRequest) {
 export const learnPublicRoutes: FastifyPluginAsync<{ platform: Platform }> = async (app, { platform }) => {
   const learn = platform.learn;
   const access = { access: { public: true as const } };
+  // After the app's own hook (which sets its CSP on every answer): an organisation's page gets the stricter one.
+  const customReplies = new WeakSet<FastifyReply>();
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (customReplies.has(reply)) reply.header('content-security-policy', CUSTOM_LANDING_CSP);
+    return payload;
+  });
   const hide = { hide: true };
 
   // Only the names of non-empty fields survive parsing: values never reach a handler or a log.
@@ -139,6 +161,11 @@ export const learnPublicRoutes: FastifyPluginAsync<{ platform: Platform }> = asy
     const token = tokenOf(request);
     const visit = token ? await learn.track(token, { type: 'clicked', ...clientOf(request) }) : undefined;
     if (!token || !visit) return unknown(request, reply);
+    const custom = customLandingPage(visit, token, localeOf(request));
+    if (custom) {
+      customReplies.add(reply);
+      return html(reply, 200, custom);
+    }
     return html(reply, 200, landingPage(visit, token, localeOf(request)));
   });
 

@@ -75,6 +75,7 @@ const campaignSchema = z
     departments: z.array(z.string()).readonly(),
     schedule: z.unknown(),
     sender: z.object({ address: z.string(), name: z.string().optional() }),
+    profileId: z.string(),
     reportLink: z.boolean(),
     createdAt: z.string(),
     createdBy: z.string(),
@@ -301,6 +302,14 @@ export const learnRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
               completion: z.number(),
               byDepartment: z.array(z.object({ department: z.string(), learners: z.number(), completion: z.number() })),
               estimatedMinutes: z.number(),
+              timeSpent: z.object({
+                seconds: z.number(),
+                lessonSeconds: z.number(),
+                quizSeconds: z.number(),
+                learners: z.number(),
+                medianSecondsPerLearner: z.number().nullable(),
+                byDepartment: z.array(z.object({ department: z.string(), seconds: z.number(), learners: z.number() })),
+              }),
             }),
             knowledge: z.array(z.object({ topic: z.string(), learners: z.number(), score: z.number() })),
           }),
@@ -463,14 +472,18 @@ export const learnRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
       config: manage,
       schema: {
         tags,
-        summary: 'Creates a draft campaign: templates, group, departments, schedule, throttle, sender',
+        summary: 'Creates a draft campaign: templates, group, departments, schedule, throttle, sending profile, sender',
         body: z.strictObject({
           name: label(200),
           groupId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
           templates: z.array(moduleId).min(1).max(20),
           departments: z.array(label(100)).max(200).optional(),
           schedule: scheduleSchema,
-          sender: z.strictObject({ address: z.string().max(320).regex(EMAIL), name: label(200).optional() }),
+          sender: z.strictObject({ address: z.string().max(320).regex(EMAIL), name: label(200).optional() }).optional(),
+          profileId: z
+            .string()
+            .regex(/^[A-Za-z0-9_-]{1,64}$/)
+            .optional(),
           reportLink: z.boolean().optional(),
         }),
         response: { 200: campaignSchema },
@@ -557,5 +570,269 @@ export const learnRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
         throw new VigieError('VIGIE_ERR_VALIDATION', 'Text holds NUL characters');
       return learn.addKbDocument(request.body, actionContext(request));
     },
+  );
+
+  // Sending profiles --------------------------------------------------------------------------------
+  const headerSchema = z.strictObject({ name: z.string().min(1).max(64), value: z.string().max(900) });
+  const profileBody = z.strictObject({
+    name: label(200),
+    host: z.string().min(1).max(253),
+    port: z.number().int().min(1).max(65535),
+    tls: z.enum(['starttls', 'tls', 'none']),
+    username: z.string().max(320).nullable().optional(),
+    /** Write-only: a string sets it, null clears it, absent keeps it. */
+    password: z.string().max(1024).nullable().optional(),
+    fromAddress: z.string().max(320).regex(EMAIL),
+    fromName: z.string().max(200).nullable().optional(),
+    headers: z.array(headerSchema).max(20).optional(),
+  });
+  const profileSchema = z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      builtIn: z.boolean(),
+      configured: z.boolean(),
+      host: z.string(),
+      port: z.number(),
+      tls: z.enum(['starttls', 'tls', 'none']),
+      username: z.string().nullable(),
+      password: z.enum(['set', 'none']),
+      passwordStorage: z.enum(['encrypted', 'plain', 'none']),
+      fromAddress: z.string(),
+      fromName: z.string().nullable(),
+      headers: z.array(z.object({ name: z.string(), value: z.string() })).readonly(),
+      createdAt: z.string().nullable(),
+      createdBy: z.string().nullable(),
+      updatedAt: z.string().nullable(),
+    })
+    .meta({ id: 'LearnSendingProfile' });
+
+  app.get(
+    '/profiles',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: 'Sending profiles: the built-in one (VIGIE_LEARN_SMTP_URL) and the stored ones; passwords never shown',
+        response: { 200: z.array(profileSchema) },
+      },
+    },
+    async () => learn.profiles(),
+  );
+
+  app.post(
+    '/profiles',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: 'Creates a sending profile (SMTP host, port, TLS mode, account, From address, headers)',
+        body: profileBody,
+        response: { 200: profileSchema },
+      },
+    },
+    async (request) => learn.createProfile(request.body, actionContext(request)),
+  );
+
+  app.put(
+    '/profiles/:id',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: 'Changes a sending profile; the password is kept when left out',
+        params: idParamsSchema,
+        body: profileBody,
+        response: { 200: profileSchema },
+      },
+    },
+    async (request) => learn.updateProfile(request.params.id, request.body, actionContext(request)),
+  );
+
+  app.delete(
+    '/profiles/:id',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: 'Deletes a sending profile no unfinished campaign uses',
+        params: idParamsSchema,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await learn.deleteProfile(request.params.id, actionContext(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/profiles/:id/test',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: 'Sends a test e-mail with a profile: connects, signs in, sends; a failure says where and why',
+        params: idParamsSchema,
+        body: z.strictObject({ to: z.string().max(320).regex(EMAIL) }),
+        response: {
+          200: z.object({
+            ok: z.boolean(),
+            stage: z.enum(['settings', 'verify', 'send']),
+            messageId: z.string().nullable(),
+            problem: z.string().nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => learn.testProfile(request.params.id, request.body.to, actionContext(request)),
+  );
+
+  // Organisation templates and landing pages ---------------------------------------------------------
+  const customProblemSchema = z.object({ path: z.string(), fr: z.string(), en: z.string() });
+  const customItemSchema = z.object({
+    id: z.string(),
+    kind: z.enum(['template', 'landing']),
+    name: z.string(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    updatedAt: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  });
+  // The engine validates the content (placeholders, sanitising): here only its size is bounded.
+  const customBody = z.record(z.string(), z.unknown()).refine((v) => JSON.stringify(v).length <= 1_200_000, {
+    message: 'too large',
+  });
+
+  for (const kind of ['template', 'landing'] as const) {
+    const base = kind === 'template' ? '/templates' : '/landings';
+    app.get(
+      base,
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: `The organisation's own ${kind === 'template' ? 'simulation templates' : 'landing pages'}`,
+          response: { 200: z.array(customItemSchema) },
+        },
+      },
+      async () => learn.customItems(kind),
+    );
+    app.post(
+      base,
+      {
+        config: manage,
+        schema: {
+          tags,
+          summary:
+            kind === 'template'
+              ? 'Creates a template: subject, HTML and text bodies (FR/EN), placeholders checked, {{link}} required'
+              : 'Creates a landing page: HTML with a form, sanitised; typed values are never kept',
+          body: customBody,
+          response: { 200: customItemSchema },
+        },
+      },
+      async (request) => learn.createCustom(kind, request.body, actionContext(request)),
+    );
+    app.put(
+      `${base}/:id`,
+      {
+        config: manage,
+        schema: {
+          tags,
+          summary: `Changes an organisation ${kind === 'template' ? 'template' : 'landing page'}`,
+          params: idParamsSchema,
+          body: customBody,
+          response: { 200: customItemSchema },
+        },
+      },
+      async (request) => learn.updateCustom(kind, request.params.id, request.body, actionContext(request)),
+    );
+    app.delete(
+      `${base}/:id`,
+      {
+        config: manage,
+        schema: {
+          tags,
+          summary: `Deletes an organisation ${kind === 'template' ? 'template' : 'landing page'} (past campaigns keep it)`,
+          params: idParamsSchema,
+          response: { 204: z.null() },
+        },
+      },
+      async (request, reply) => {
+        await learn.deleteCustom(kind, request.params.id, actionContext(request));
+        return reply.code(204).send(null);
+      },
+    );
+  }
+
+  app.post(
+    '/custom/preview',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: 'Validates and renders a draft template or landing page with sample values, without saving it',
+        body: z.strictObject({
+          kind: z.enum(['template', 'landing']),
+          locale: z.enum(['fr', 'en']),
+          data: customBody,
+        }),
+        response: {
+          200: z.object({
+            ok: z.boolean(),
+            problems: z.array(customProblemSchema).readonly(),
+            html: z.string().optional(),
+            text: z.string().optional(),
+            subject: z.string().optional(),
+            senderName: z.string().optional(),
+            fields: z
+              .array(z.object({ name: z.string(), type: z.string() }))
+              .readonly()
+              .optional(),
+          }),
+        },
+      },
+    },
+    async (request) => learn.previewCustom(request.body.kind, request.body.data, request.body.locale),
+  );
+
+  app.post(
+    '/templates/import',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary:
+          'Turns a raw e-mail (.eml) into a template draft (not saved), optionally pointing its links at {{link}}',
+        body: z.strictObject({
+          raw: z.string().min(1).max(5_000_000),
+          linksToTracked: z.boolean().default(true),
+        }),
+        response: {
+          200: z.object({ draft: z.record(z.string(), z.unknown()), fromAddress: z.string().nullable() }),
+        },
+      },
+    },
+    async (request) => learn.importEmail(request.body.raw, request.body.linksToTracked),
+  );
+
+  // Time spent ----------------------------------------------------------------------------------------
+  app.post(
+    '/time',
+    {
+      config: self,
+      schema: {
+        tags,
+        summary: 'Heartbeat from my module page: seconds spent on its lessons or quiz (capped by the server)',
+        body: z.strictObject({
+          moduleId,
+          kind: z.enum(['lesson', 'quiz']),
+          seconds: z.number().int().min(1).max(600),
+        }),
+        response: { 200: z.object({ credited: z.number() }) },
+      },
+    },
+    async (request) => learn.recordTime(learnerOf(request), request.body),
   );
 };

@@ -5,7 +5,17 @@ import { login, type Session } from '../api.ts';
 import { LanguageSwitcher } from '../components/LanguageSwitcher.tsx';
 import { SkipLink } from '../components/SkipLink.tsx';
 import { StatusMessage } from '../components/StatusMessage.tsx';
+import { currentPath, navigate } from '../router.ts';
 import { useStatus } from '../status.ts';
+
+/**
+ * The page a person was going to when sign-in came in between (a deep link such as /learn/modules/x, or the page
+ * their session ended on): a path of this app only — relative, one leading slash, plain characters — never a URL.
+ */
+export function returnPathOf(path: string): string | null {
+  if (path === '/' || path.length > 500) return null;
+  return /^\/(?![/\\])[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(path) ? path : null;
+}
 
 interface Props {
   onSignedIn: (session: Session) => void;
@@ -23,6 +33,8 @@ export function LoginPage({ onSignedIn, notice }: Props) {
   const usernameInput = useRef<HTMLInputElement>(null);
   const passwordInput = useRef<HTMLInputElement>(null);
   const { success } = status;
+  // Read once, when the page opens: the app sends people home after sign-in, and this brings them back.
+  const [returnTo] = useState(() => returnPathOf(currentPath()));
 
   useEffect(() => {
     document.title = t('login.title');
@@ -40,6 +52,7 @@ export function LoginPage({ onSignedIn, notice }: Props) {
     try {
       const session = await login(username.trim(), password);
       onSignedIn(session);
+      if (returnTo) navigate(returnTo);
     } catch (error) {
       status.failure(error);
       // A wrong password is the usual mistake: clear it and put the cursor back for another try.

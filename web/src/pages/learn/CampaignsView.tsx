@@ -22,7 +22,10 @@ import { can, useSession } from '../../session.ts';
 import { useStatus } from '../../status.ts';
 import { useLoad } from '../../useLoad.ts';
 import { GroupImport } from './GroupImport.tsx';
+import { LearnSubnav } from './LearnSubnav.tsx';
+import { createCampaignWithProfile, listProfiles, type SendingProfile } from './learnApi.ts';
 import { campaignHref, isCampaignStatus, STATUS_BADGE, topicLabel, weekdayLabel } from './learnFormat.ts';
+import { useLearnText } from './learnText.ts';
 import './learn.css';
 
 interface Loaded {
@@ -42,6 +45,7 @@ export function CampaignsView() {
   const loaded = useLoad(loadLists, []);
   return (
     <>
+      <LearnSubnav area="campaigns" />
       <div className="page-heading">
         <h1>{t('learn.campaignsTitle')}</h1>
         <button type="button" className="button-secondary" onClick={loaded.reload} disabled={loaded.loading}>
@@ -183,6 +187,10 @@ function CampaignForm({ groups }: { groups: LearnGroup[] }) {
   const [endHour, setEndHour] = useState(17);
   const [perMinute, setPerMinute] = useState(10);
   const [senderAddress, setSenderAddress] = useState('');
+  const l = useLearnText();
+  const profiles = useLoad<SendingProfile[]>(listProfiles, []);
+  const [profileId, setProfileId] = useState('env');
+  const storedProfile = profiles.data?.find((p) => p.id === profileId && !p.builtIn);
   const [senderName, setSenderName] = useState('');
   const [reportLink, setReportLink] = useState(true);
   const [busy, setBusy] = useState(false);
@@ -230,7 +238,12 @@ function CampaignForm({ groups }: { groups: LearnGroup[] }) {
     };
     setBusy(true);
     try {
-      const created = await createLearnCampaign(campaign);
+      // With a stored profile and no address typed, the sender is the profile's own.
+      const { sender, ...rest } = campaign;
+      const created =
+        profileId === 'env'
+          ? await createLearnCampaign(campaign)
+          : await createCampaignWithProfile({ ...rest, profileId, ...(sender.address ? { sender } : {}) });
       navigate(campaignHref(created.id));
     } catch (error) {
       status.failure(error);
@@ -382,6 +395,17 @@ function CampaignForm({ groups }: { groups: LearnGroup[] }) {
           </fieldset>
           <fieldset>
             <legend>{t('learn.sender')}</legend>
+            <div className="field">
+              <label htmlFor={`${id}-profile`}>{l('profile')}</label>
+              <select id={`${id}-profile`} value={profileId} onChange={(e) => setProfileId(e.target.value)}>
+                {(profiles.data ?? []).map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.builtIn ? `${l('builtIn')}${p.configured ? '' : ` — ${l('notConfigured')}`}` : p.name}
+                  </option>
+                ))}
+              </select>
+              {storedProfile && <p className="hint">{l('profileSenderHint')}</p>}
+            </div>
             <div className="learn-form-row">
               <div className="field">
                 <label htmlFor={`${id}-from-address`}>{t('learn.senderAddress')}</label>
@@ -389,7 +413,8 @@ function CampaignForm({ groups }: { groups: LearnGroup[] }) {
                   id={`${id}-from-address`}
                   type="email"
                   value={senderAddress}
-                  required
+                  required={!storedProfile}
+                  placeholder={storedProfile?.fromAddress}
                   maxLength={320}
                   onChange={(e) => setSenderAddress(e.target.value)}
                 />

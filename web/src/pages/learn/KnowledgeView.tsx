@@ -10,6 +10,7 @@ import { useLocale } from '../../i18n.ts';
 import { can, useSession } from '../../session.ts';
 import { useStatus } from '../../status.ts';
 import { useLoad } from '../../useLoad.ts';
+import { LearnSubnav } from './LearnSubnav.tsx';
 import { topicLabel } from './learnFormat.ts';
 import './learn.css';
 
@@ -20,6 +21,7 @@ export function KnowledgePage() {
   const docs = useLoad(listLearnKb, []);
   return (
     <>
+      <LearnSubnav area="content" />
       <div className="page-heading">
         <h1>{t('learn.contentTitle')}</h1>
       </div>

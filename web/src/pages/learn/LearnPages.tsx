@@ -1,14 +1,18 @@
 // Learn's sections as the registry (modules.ts) lists them: my training, the modules (and one module below them,
-// also reached from the teaching page shown after a simulated phishing), the programme, campaigns, content.
+// also reached from the teaching page shown after a simulated phishing), the programme, campaigns (and their sending
+// profiles), content (and the organisation's templates and landing pages).
 import { useHashPath } from '../../router.ts';
 import { NotFoundPage } from '../NotFoundPage.tsx';
 import { CampaignsView } from './CampaignsView.tsx';
 import { CampaignView } from './CampaignView.tsx';
 import { KnowledgePage } from './KnowledgeView.tsx';
+import { PROFILES_PATH, TEMPLATES_PATH } from './LearnSubnav.tsx';
 import { CAMPAIGNS_PATH, MODULES_PATH } from './learnFormat.ts';
 import { ModuleCatalogue, ModuleView } from './ModuleView.tsx';
 import { MyLearningPage } from './MyLearning.tsx';
+import { ProfilesView } from './ProfilesView.tsx';
 import { ProgrammePage } from './ProgrammeView.tsx';
+import { TemplatesView } from './TemplatesView.tsx';
 
 type View = { kind: 'list' } | { kind: 'one'; id: string } | { kind: 'unknown' };
 
@@ -46,7 +50,9 @@ export function LearnProgrammePage() {
 }
 
 export function LearnCampaignsPage() {
-  const view = viewOf(useHashPath(), CAMPAIGNS_PATH);
+  const path = useHashPath();
+  if (path === PROFILES_PATH) return <ProfilesView />;
+  const view = viewOf(path, CAMPAIGNS_PATH);
   switch (view.kind) {
     case 'list':
       return <CampaignsView />;
@@ -58,5 +64,8 @@ export function LearnCampaignsPage() {
 }
 
 export function LearnContentPage() {
+  const path = useHashPath();
+  if (path === TEMPLATES_PATH) return <TemplatesView />;
+  if (path !== '/learn/content') return <NotFoundPage kind="notFound" />;
   return <KnowledgePage />;
 }

@@ -10,12 +10,14 @@ import { LEARN_PATH, moduleHref, topicLabel } from './learnFormat.ts';
 import { Markdown } from './Markdown.tsx';
 import { Quiz } from './Quiz.tsx';
 import './learn.css';
+import { useTimeSpent } from './useTimeSpent.ts';
 
 export function ModuleView({ id }: { id: string }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const loaded = useLoad(() => getLearnModule(id), [id]);
   const module = loaded.data;
+  useTimeSpent(module ? module.id : null);
   return (
     <>
       <p className="learn-back">
@@ -47,7 +49,9 @@ export function ModuleView({ id }: { id: string }) {
               <Markdown text={lesson.body[locale]} headingBase={3} />
             </section>
           ))}
-          <Quiz moduleId={module.id} questions={module.questions} />
+          <div data-learn-time="quiz">
+            <Quiz moduleId={module.id} questions={module.questions} />
+          </div>
         </article>
       )}
     </>

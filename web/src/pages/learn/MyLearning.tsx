@@ -9,8 +9,15 @@ import { formatDateTime, formatNumber } from '../../format.ts';
 import { useLocale } from '../../i18n.ts';
 import { hrefFor } from '../../router.ts';
 import { useLoad } from '../../useLoad.ts';
+import { formatDuration, type TimeSpent } from './learnApi.ts';
 import { BADGES, badgeText, MODULES_PATH, moduleHref, topicLabel } from './learnFormat.ts';
+import { useLearnText } from './learnText.ts';
 import './learn.css';
+
+/** My time on module pages, as the API adds it to my page. */
+function timeOfMe(me: LearnMe): TimeSpent {
+  return (me as LearnMe & { timeSpent?: TimeSpent }).timeSpent ?? { seconds: 0, lessonSeconds: 0, quizSeconds: 0 };
+}
 
 interface Loaded {
   me: LearnMe;
@@ -43,6 +50,7 @@ export function MyLearningPage() {
 
 function MyLearning({ me, modules }: Loaded) {
   const { t } = useTranslation();
+  const l = useLearnText();
   const locale = useLocale();
   const title = (id: string): string => modules.get(id)?.title[locale] ?? id;
   const open = me.assignments.filter((a) => !a.done);
@@ -84,6 +92,10 @@ function MyLearning({ me, modules }: Loaded) {
           <div className="stat">
             <dt>{t('learn.modulesPassed')}</dt>
             <dd>{formatNumber(me.stats.modulesPassed.length, locale)}</dd>
+          </div>
+          <div className="stat">
+            <dt>{l('timeSpent')}</dt>
+            <dd data-testid="learn-my-time">{formatDuration(timeOfMe(me).seconds)}</dd>
           </div>
           <div className="stat">
             <dt>{t('learn.teamRank', { team: me.team.name })}</dt>

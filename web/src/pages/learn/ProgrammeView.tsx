@@ -10,8 +10,85 @@ import { useLocale } from '../../i18n.ts';
 import { hrefFor } from '../../router.ts';
 import { useLoad } from '../../useLoad.ts';
 import { RATE_COLORS, type RateSeries, RatesChart } from './LearnChart.tsx';
+import { formatDuration, type ProgrammeTime } from './learnApi.ts';
 import { campaignHref, formatPercent, formatRatio, formatSeconds, topicLabel } from './learnFormat.ts';
+import { useLearnText } from './learnText.ts';
 import './learn.css';
+
+/** Time measured on module pages (heartbeats), as the API gives it beside the training figures. */
+function timeOf(data: LearnProgramme): ProgrammeTime {
+  const training = data.training as LearnProgramme['training'] & { timeSpent?: ProgrammeTime };
+  return (
+    training.timeSpent ?? {
+      seconds: 0,
+      lessonSeconds: 0,
+      quizSeconds: 0,
+      learners: 0,
+      medianSecondsPerLearner: null,
+      byDepartment: [],
+    }
+  );
+}
+
+function TimeSpentCard({ time }: { time: ProgrammeTime }) {
+  const l = useLearnText();
+  const locale = useLocale();
+  const id = useId();
+  return (
+    <section className="card" aria-labelledby={`${id}-time`} data-testid="learn-time">
+      <h2 id={`${id}-time`}>{l('timeSpent')}</h2>
+      <dl className="stats">
+        <div className="stat">
+          <dt>{l('timeSpent')}</dt>
+          <dd data-testid="learn-time-total">{formatDuration(time.seconds)}</dd>
+        </div>
+        <div className="stat">
+          <dt>{l('timeLessons')}</dt>
+          <dd>{formatDuration(time.lessonSeconds)}</dd>
+        </div>
+        <div className="stat">
+          <dt>{l('timeQuizzes')}</dt>
+          <dd>{formatDuration(time.quizSeconds)}</dd>
+        </div>
+        <div className="stat">
+          <dt>{l('timeMedian')}</dt>
+          <dd>{time.medianSecondsPerLearner === null ? '—' : formatDuration(time.medianSecondsPerLearner)}</dd>
+        </div>
+        <div className="stat">
+          <dt>{l('timeLearners')}</dt>
+          <dd>{formatNumber(time.learners, locale)}</dd>
+        </div>
+      </dl>
+      {time.byDepartment.length > 0 && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{l('department')}</th>
+                <th scope="col" className="cell-number">
+                  {l('timeSpent')}
+                </th>
+                <th scope="col" className="cell-number">
+                  {l('timeLearners')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {time.byDepartment.map((d) => (
+                <tr key={d.department}>
+                  <th scope="row">{d.department}</th>
+                  <td className="cell-number">{formatDuration(d.seconds)}</td>
+                  <td className="cell-number">{formatNumber(d.learners, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p className="hint">{l('timeHint')}</p>
+    </section>
+  );
+}
 
 export function ProgrammePage() {
   const { t } = useTranslation();
@@ -251,6 +328,7 @@ function Programme({ data }: { data: LearnProgramme }) {
             </div>
           )}
         </section>
+        <TimeSpentCard time={timeOf(data)} />
         <section className="card" aria-labelledby={`${id}-knowledge`} data-testid="learn-knowledge">
           <h2 id={`${id}-knowledge`}>{t('learn.knowledge')}</h2>
           {data.knowledge.length === 0 ? (
