@@ -40,9 +40,17 @@ export function messageFeatures(input: FeatureInput): Set<string> {
   return features;
 }
 
+/** A word's feature and the start of the bigrams it begins, built once per distinct word. */
+interface WordForms {
+  readonly feature: string;
+  readonly bigramStart: string;
+}
+
 function addWords(features: Set<string>, raw: string, prefix: string, bigrams: boolean): void {
   const text = foldText(raw);
-  let previous = '';
+  // Long texts repeat their words: each distinct word's strings are built once.
+  const forms = new Map<string, WordForms>();
+  let previous: WordForms | undefined;
   let start = -1;
   let digits = 0;
   for (let i = 0; i <= text.length; i++) {
@@ -64,13 +72,18 @@ function addWords(features: Set<string>, raw: string, prefix: string, bigrams: b
       else if (digits === 0) word = length >= MIN_WORD && length <= MAX_WORD ? text.slice(start, i) : undefined;
       else if (length <= MAX_WORD) word = '#mixed';
       if (word !== undefined) {
-        features.add(prefix + word);
-        if (bigrams && previous) features.add(`b:${previous}_${word}`);
-        previous = word;
+        let form = forms.get(word);
+        if (form === undefined) {
+          form = { feature: prefix + word, bigramStart: `b:${word}_` };
+          forms.set(word, form);
+        }
+        features.add(form.feature);
+        if (bigrams && previous) features.add(previous.bigramStart + word);
+        previous = form;
       }
       start = -1;
     }
     // Sentence punctuation breaks bigrams; spaces and hyphens do not.
-    if (code === 46 || code === 33 || code === 63 || code === 10) previous = '';
+    if (code === 46 || code === 33 || code === 63 || code === 10) previous = undefined;
   }
 }

@@ -81,6 +81,8 @@ const SEPARATORS = new Set(['td', 'th', 'img', 'input', 'button', 'select', 'opt
 const WHITE_ON_DEFAULT = true;
 
 const MAX_PARSER_DEPTH = 512;
+/** Distinct inline styles remembered per body (each is at most a few kilobytes). */
+const MAX_REMEMBERED_STYLES = 2_000;
 
 const WHITESPACE = /[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+/g;
 
@@ -91,6 +93,42 @@ function isLayoutSpace(text: string): boolean {
     if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
   }
   return true;
+}
+
+/** What WHITESPACE matches, by code unit (`\s` and the extra spaces it lists). */
+function isCollapsibleSpace(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/**
+ * Whether `raw.replace(WHITESPACE, ' ')` would change it: a space other than ' ', or two spaces
+ * in a row. Most text pieces have neither, and the scan is cheaper than the regular expression.
+ */
+function needsCollapsing(raw: string): boolean {
+  let previousSpace = false;
+  for (let i = 0; i < raw.length; i++) {
+    const code = raw.charCodeAt(i);
+    if (code === 32) {
+      if (previousSpace) return true;
+      previousSpace = true;
+    } else if (isCollapsibleSpace(code)) {
+      return true;
+    } else {
+      previousSpace = false;
+    }
+  }
+  return false;
 }
 
 /** Text accumulated with collapsed whitespace and line breaks between blocks, up to a limit. */
@@ -108,7 +146,7 @@ class TextSink {
       this.pendingSpace = true;
       return;
     }
-    const text = raw.replace(WHITESPACE, ' ');
+    const text = needsCollapsing(raw) ? raw.replace(WHITESPACE, ' ') : raw;
     let start = 0;
     let end = text.length;
     if (text.charCodeAt(0) === 32) {
@@ -535,6 +573,16 @@ export function analyzeHtml(html: string): HtmlFacts {
   let pendingText = '';
 
   const top = (): Frame | undefined => stack[stack.length - 1];
+  // Newsletters repeat the same inline style on hundreds of cells: each distinct one is read once.
+  const styles = new Map<string, Declarations>();
+  const styleOf = (style: string): Declarations => {
+    let declarations = styles.get(style);
+    if (declarations === undefined) {
+      declarations = readStyle(style);
+      if (styles.size < MAX_REMEMBERED_STYLES) styles.set(style, declarations);
+    }
+    return declarations;
+  };
 
   const flushText = (): void => {
     if (pendingText.length === 0) return;
@@ -592,7 +640,7 @@ export function analyzeHtml(html: string): HtmlFacts {
       onopentag(name, attributes) {
         flushText();
         const parent = top();
-        const style = attributes.style ? readStyle(attributes.style) : undefined;
+        const style = attributes.style ? styleOf(attributes.style) : undefined;
         let hides =
           style?.hides === true ||
           attributes.hidden !== undefined ||

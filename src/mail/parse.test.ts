@@ -102,6 +102,74 @@ describe('parseMessage', () => {
     expect(deep.attachments.map((a) => a.filename)).toEqual(['deep.exe']);
   });
 
+  it('decodes the usual legacy charsets of bodies and encoded words', async () => {
+    const part = (charset: string, text: string) => ({ charset, bytes: Buffer.from(text, 'latin1') });
+    const cases = [
+      // "Réglez votre facture" in Windows-1252 / ISO-8859-1 bytes.
+      { ...part('windows-1252', 'R\xe9glez votre facture \x80'), expected: 'Réglez votre facture €' },
+      { ...part('iso-8859-1', 'R\xe9glez'), expected: 'Réglez' },
+      // "Zaplaťte" in ISO-8859-2, "Привет" in KOI8-R.
+      { ...part('iso-8859-2', 'Zapla\xbbte'), expected: 'Zaplaťte' },
+      { ...part('koi8-r', '\xf0\xd2\xc9\xd7\xc5\xd4'), expected: 'Привет' },
+    ];
+    for (const { charset, bytes: body, expected } of cases) {
+      const head = Buffer.from(
+        `From: a@a.example\r\nSubject: =?iso-8859-15?Q?Pay=E9_=A4?=\r\nContent-Type: text/plain; charset=${charset}\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`,
+      );
+      const message = await parseMessage(Buffer.concat([head, body, Buffer.from('\r\n')]));
+      expect(message.text.trim()).toBe(expected);
+      expect(message.subject).toBe('Payé €');
+    }
+  });
+
+  it('reads an 8-bit body with no charset as Windows-1252 when it is not UTF-8 (letters were lost)', async () => {
+    const raw = Buffer.concat([
+      Buffer.from('From: a@a.example\r\nSubject: x\r\nContent-Type: text/plain\r\n\r\n'),
+      Buffer.from('Forma\xe7\xe3o e divaga\xe7\xf5es\r\n', 'latin1'),
+    ]);
+    expect((await parseMessage(raw)).text.trim()).toBe('Formação e divagações');
+  });
+
+  it('keeps the text and the HTML the sender wrote, never one converted into the other', async () => {
+    const plain = await parseMessage(bytes('From: a@a.example\nSubject: x\n\nOnly <b>plain</b> text\n'));
+    expect(plain.text.trim()).toBe('Only <b>plain</b> text');
+    expect(plain.html).toBe('');
+    const html = await parseMessage(
+      bytes('From: a@a.example\nSubject: x\nContent-Type: text/html; charset=utf-8\n\n<p>Only HTML</p>\n'),
+    );
+    expect(html.text).toBe('');
+    expect(html.html.trim()).toBe('<p>Only HTML</p>');
+  });
+
+  it('gives an attachment sent as application/octet-stream the type of its extension', async () => {
+    const raw = bytes(
+      `From: a@a.example\nSubject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n--b\nContent-Type: application/octet-stream; name="Facture.PDF"\nContent-Disposition: attachment; filename="Facture.PDF"\nContent-Transfer-Encoding: base64\n\n${Buffer.from('%PDF-1.4 x').toString('base64')}\n--b\nContent-Type: application/octet-stream; name="blob.bin"\nContent-Disposition: attachment; filename="blob.bin"\n\nxx\n--b--\n`,
+    );
+    const message = await parseMessage(raw);
+    expect(message.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['Facture.PDF', 'application/pdf'],
+      ['blob.bin', 'application/octet-stream'],
+    ]);
+    expect(Buffer.from(message.attachments[0]?.content ?? []).toString('latin1')).toBe('%PDF-1.4 x');
+  });
+
+  it('reads the status part of a delivery report as text, not as an attachment', async () => {
+    const raw = bytes(
+      'From: MAILER-DAEMON@mx.example\nSubject: Undelivered\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: text/plain\n\nYour message could not be delivered.\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\nStatus: 5.1.1\n--b--\n',
+    );
+    const message = await parseMessage(raw);
+    expect(message.text).toContain('Your message could not be delivered.');
+    expect(message.text).toContain('Status: 5.1.1');
+    expect(message.attachments).toEqual([]);
+  });
+
+  it('analyses an HTML body over the limit from its beginning, and says so', async () => {
+    const raw = bytes(`From: a@a.example\nSubject: x\nContent-Type: text/html\n\n<p>${'a'.repeat(500)}</p>\n`);
+    const message = await parseMessage(raw, { ...DEFAULT_MAIL_LIMITS, maxHtmlChars: 100 });
+    expect(message.html).toHaveLength(100);
+    expect(message.problems.map((p) => p.code)).toEqual(['mail.parse.html_too_long']);
+  });
+
   it('never throws on arbitrary bytes, and always returns a bounded message', async () => {
     const headerish = fc.array(
       fc.oneof(

@@ -1,17 +1,19 @@
 /**
- * Raw RFC 5322 / MIME bytes → ParsedMessage, with bounded cost. mailparser does the MIME work
- * (multiparts, transfer encodings, RFC 2047 words, charsets); this file keeps the raw
- * headers, enforces our limits and turns any failure into a partial message with its problems,
- * never a throw: a malformed message is exactly what an attacker sends.
+ * Raw RFC 5322 / MIME bytes → ParsedMessage, with bounded cost. postal-mime does the MIME work
+ * in one synchronous-style pass over the bytes, no streams (multiparts, transfer encodings,
+ * RFC 2047 words, charsets through TextDecoder); this file keeps the raw headers, assembles the
+ * text and HTML bodies as the signals expect them, enforces our limits and turns any failure
+ * into a partial message with its problems, never a throw: a malformed message is exactly what
+ * an attacker sends.
  */
 import { createHash } from 'node:crypto';
-import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
+import PostalMime, { type Address, addressParser, decodeWords, type Email } from 'postal-mime';
 import type { MailAddress, MailAttachment, MailHeader, ParsedMessage, ParseProblem } from './types.js';
 
 export interface MailLimits {
   /** Larger messages are refused with `MailInputError` (`mail.too_large`). */
   readonly maxBytes: number;
-  /** MIME parts beyond this are not parsed (mailparser stops with an error we record). */
+  /** MIME parts beyond this are not parsed (the parser stops with an error we record). */
   readonly maxParts: number;
   /** Attachments nested deeper than this (multiparts inside multiparts) are not analysed. */
   readonly maxDepth: number;
@@ -40,6 +42,12 @@ export class MailInputError extends Error {
   }
 }
 
+/**
+ * Parts nested deeper than this make the parser give up (a MIME bomb): far beyond `maxDepth`,
+ * whose deeper attachments are dropped one by one rather than failing the message.
+ */
+const MAX_NESTING = 256;
+
 export async function parseMessage(raw: Uint8Array, limits: MailLimits = DEFAULT_MAIL_LIMITS): Promise<ParsedMessage> {
   if (raw.byteLength === 0) throw new MailInputError('mail.empty', 'The message is empty.');
   if (raw.byteLength > limits.maxBytes) {
@@ -50,40 +58,53 @@ export async function parseMessage(raw: Uint8Array, limits: MailLimits = DEFAULT
   }
   const problems: ParseProblem[] = [];
   const buffer = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  let parsed: ParsedMail | undefined;
+  const parser = new PostalMime({
+    attachmentEncoding: 'arraybuffer',
+    maxPartCount: limits.maxParts,
+    maxHeadersSize: limits.maxHeaderBytes,
+    maxNestingDepth: Math.max(MAX_NESTING, limits.maxDepth + 1),
+  });
+  let parsed: Email | undefined;
   try {
-    parsed = await simpleParser(buffer, {
-      maxChildNodes: limits.maxParts,
-      maxHeadSize: limits.maxHeaderBytes,
-      maxHtmlLengthToParse: limits.maxHtmlChars,
-      skipTextToHtml: true,
-      skipHtmlToText: true,
-      skipImageLinks: true,
-      skipTextLinks: true,
-      keepCidLinks: true,
-      // We hash attachments ourselves (SHA-256, the indicator analysts search for).
-      checksumAlgo: false,
-    });
+    parsed = await parser.parse(buffer);
   } catch (error) {
     problems.push(parseFailure(error));
   }
-  const headers = parsed ? headersOf(parsed) : rawHeaders(buffer, limits.maxHeaderBytes);
-  if (!parsed) return fallbackMessage(buffer, headers, problems, limits);
+  if (!parsed) return fallbackMessage(buffer, rawHeaders(buffer, limits.maxHeaderBytes), problems, limits);
+
+  const headers = parsed.headerLines.map(({ key, line }) => {
+    const colon = line.indexOf(':');
+    return { name: key.toLowerCase(), value: unfold(colon >= 0 ? line.slice(colon + 1) : line) };
+  });
+  // Read from the parser's part tree (see bodiesOf); a test fails if a new version changes it.
+  const tree = treeOf(parser);
+  const tooDeepContent = tree ? deepContents(tree, limits.maxDepth) : new Set<unknown>();
+  const bodies = tree ? bodiesOf(parser) : undefined;
+  const text = withWindows1252(bodies ? bodies.text : (parsed.text ?? ''));
+  let html = withWindows1252(bodies ? bodies.html : (parsed.html ?? ''));
 
   const attachments: MailAttachment[] = [];
   let tooDeep = 0;
+  const deliveryStatus: string[] = [];
   for (const part of parsed.attachments) {
-    if (depthOf(part.partId) > limits.maxDepth) {
+    if (tooDeepContent.has(part.content)) {
       tooDeep++;
+      continue;
+    }
+    const content = contentBytes(part.content);
+    const contentType = declaredType(part.mimeType, part.filename);
+    // A delivery report's status part is text to read, as the reader's client shows it.
+    if (contentType === 'message/delivery-status' && part.disposition !== 'attachment') {
+      deliveryStatus.push(content.toString('utf8').replace(/\r?\n/g, '\n'));
       continue;
     }
     attachments.push({
       filename: (part.filename ?? '').slice(0, 1024),
-      contentType: part.contentType.toLowerCase(),
-      size: part.content.byteLength,
-      sha256: createHash('sha256').update(part.content).digest('hex'),
-      content: part.content,
-      inline: part.related === true || (part.contentDisposition === 'inline' && Boolean(part.cid)),
+      contentType,
+      size: content.byteLength,
+      sha256: createHash('sha256').update(content).digest('hex'),
+      content,
+      inline: part.related === true || (part.disposition === 'inline' && Boolean(part.contentId)),
     });
   }
   if (tooDeep > 0) {
@@ -95,7 +116,8 @@ export async function parseMessage(raw: Uint8Array, limits: MailLimits = DEFAULT
       },
     });
   }
-  if (parsed.textConversionError) {
+  if (html.length > limits.maxHtmlChars) {
+    html = html.slice(0, limits.maxHtmlChars);
     problems.push({
       code: 'mail.parse.html_too_long',
       message: {
@@ -104,20 +126,165 @@ export async function parseMessage(raw: Uint8Array, limits: MailLimits = DEFAULT
       },
     });
   }
-  const html = typeof parsed.html === 'string' ? parsed.html.slice(0, limits.maxHtmlChars) : '';
+  const header = (name: string) => headers.find((h) => h.name === name)?.value;
   return {
     headers,
-    from: firstAddress(parsed.from),
-    sender: firstAddress(addressHeader(parsed, 'sender')),
-    replyTo: allAddresses(parsed.replyTo),
+    from: firstAddress(header('from')),
+    sender: firstAddress(header('sender')),
+    replyTo: headers.filter((h) => h.name === 'reply-to').flatMap((h) => allAddresses(h.value)),
     returnPath: returnPathOf(headers),
-    subject: parsed.subject ?? '',
-    text: parsed.text ?? '',
+    subject: decodedText(header('subject')),
+    text: deliveryStatus.length > 0 ? [text, ...deliveryStatus].filter(Boolean).join('\n') : text,
     html,
     attachments,
     problems,
     size: raw.byteLength,
   };
+}
+
+/** What postal-mime keeps of a part after parsing (not part of its typed API: read with care). */
+interface PartNode {
+  readonly depth?: unknown;
+  readonly content?: unknown;
+  readonly childNodes?: unknown;
+}
+
+interface TextItem {
+  readonly type: string;
+  readonly value: unknown;
+}
+
+/** The parser's part tree, when it has the shape this file was written against. */
+function treeOf(parser: PostalMime): PartNode | undefined {
+  const root = (parser as unknown as { root?: PartNode }).root;
+  const textMap = (parser as unknown as { textMap?: unknown }).textMap;
+  return root && typeof root.depth === 'number' && Array.isArray(root.childNodes) && textMap instanceof Map
+    ? root
+    : undefined;
+}
+
+/** The contents of the leaf parts nested deeper than `maxDepth` (an attachment's content is its part's). */
+function deepContents(root: PartNode, maxDepth: number): Set<unknown> {
+  const found = new Set<unknown>();
+  const stack: PartNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as PartNode;
+    const children = Array.isArray(node.childNodes) ? (node.childNodes as PartNode[]) : [];
+    if (children.length === 0 && typeof node.depth === 'number' && node.depth > maxDepth && node.content) {
+      found.add(node.content);
+    }
+    for (const child of children) stack.push(child);
+  }
+  return found;
+}
+
+/**
+ * The plain and HTML bodies: every text part of the message as it was sent, in order, one
+ * alternative of each `multipart/alternative` per kind. postal-mime's own `text` and `html`
+ * also hold each part converted to the other kind (plain text rendered as HTML, HTML flattened
+ * to text): the signals must know which one the sender wrote, so those are left out.
+ */
+function bodiesOf(parser: PostalMime): { text: string; html: string } {
+  const textMap = (parser as unknown as { textMap: Map<unknown, Partial<Record<'plain' | 'html', TextItem[]>>> })
+    .textMap;
+  const plain: string[] = [];
+  const html: string[] = [];
+  for (const entry of textMap.values()) {
+    for (const item of entry.plain ?? [])
+      if (item.type === 'text' && typeof item.value === 'string') plain.push(item.value);
+    for (const item of entry.html ?? [])
+      if (item.type === 'text' && typeof item.value === 'string') html.push(item.value);
+  }
+  return { text: plain.join('\n'), html: html.join('<br/>\n') };
+}
+
+/**
+ * Types of the usual attachment extensions: a part sent as `application/octet-stream` is given
+ * the type its file name says, as mail clients show it (the signals compare it with the bytes).
+ */
+const TYPE_OF_EXTENSION: Readonly<Record<string, string>> = {
+  '7z': 'application/x-7z-compressed',
+  bmp: 'image/bmp',
+  csv: 'text/csv',
+  doc: 'application/msword',
+  docm: 'application/vnd.ms-word.document.macroenabled.12',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  eml: 'message/rfc822',
+  exe: 'application/x-msdownload',
+  gif: 'image/gif',
+  gz: 'application/gzip',
+  htm: 'text/html',
+  html: 'text/html',
+  ico: 'image/x-icon',
+  ics: 'text/calendar',
+  iso: 'application/x-iso9660-image',
+  jpeg: 'image/jpeg',
+  jpg: 'image/jpeg',
+  js: 'application/javascript',
+  json: 'application/json',
+  msi: 'application/x-msdownload',
+  odt: 'application/vnd.oasis.opendocument.text',
+  pdf: 'application/pdf',
+  png: 'image/png',
+  ppt: 'application/vnd.ms-powerpoint',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  rar: 'application/x-rar-compressed',
+  rtf: 'application/rtf',
+  svg: 'image/svg+xml',
+  tar: 'application/x-tar',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  txt: 'text/plain',
+  webp: 'image/webp',
+  xls: 'application/vnd.ms-excel',
+  xlsm: 'application/vnd.ms-excel.sheet.macroenabled.12',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  xml: 'application/xml',
+  zip: 'application/zip',
+};
+
+function declaredType(mimeType: string, filename: string | null): string {
+  const type = mimeType.toLowerCase();
+  if (type !== 'application/octet-stream' || !filename) return type;
+  const dot = filename.lastIndexOf('.');
+  const extension =
+    dot >= 0
+      ? filename
+          .slice(dot + 1)
+          .trim()
+          .toLowerCase()
+      : '';
+  return Object.hasOwn(TYPE_OF_EXTENSION, extension) ? (TYPE_OF_EXTENSION[extension] as string) : type;
+}
+
+function contentBytes(content: ArrayBuffer | Uint8Array | string): Buffer {
+  if (typeof content === 'string') return Buffer.from(content, 'utf8');
+  if (content instanceof Uint8Array) return Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  return Buffer.from(content);
+}
+
+/** An unstructured header's text, its RFC 2047 words decoded. */
+function decodedText(value: string | undefined): string {
+  if (!value) return '';
+  return withWindows1252(decodeWords(value)).trim();
+}
+
+/** Windows-1252's characters for the bytes 0x80–0x9F, where ISO-8859-1 has C1 controls. */
+const WINDOWS_1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const C1_CONTROLS = /[\u0080-\u009f]/g;
+
+/**
+ * Node 20's TextDecoder reads `windows-1252` (and so `iso-8859-1`, which the Encoding standard
+ * treats as the same) as Latin-1: `€`, curly quotes, dashes and `œ` come out as invisible C1
+ * controls, which no mail client shows and no real text contains. They are put back as the
+ * characters a client displays.
+ */
+function withWindows1252(text: string): string {
+  C1_CONTROLS.lastIndex = 0;
+  if (!C1_CONTROLS.test(text)) return text;
+  return text.replace(C1_CONTROLS, (c) => WINDOWS_1252_HIGH.charAt(c.charCodeAt(0) - 0x80));
 }
 
 function parseFailure(error: unknown): ParseProblem {
@@ -131,23 +298,8 @@ function parseFailure(error: unknown): ParseProblem {
   };
 }
 
-/** MIME depth from mailparser's part id ("1.2.3" is three levels down). */
-function depthOf(partId: string | null): number {
-  if (!partId) return 0;
-  let depth = 1;
-  for (let i = 0; i < partId.length; i++) if (partId.charCodeAt(i) === 46) depth++;
-  return depth;
-}
-
 function unfold(value: string): string {
   return value.replace(/\r?\n[ \t]+/g, ' ').trim();
-}
-
-function headersOf(parsed: ParsedMail): MailHeader[] {
-  return parsed.headerLines.map(({ key, line }) => {
-    const colon = line.indexOf(':');
-    return { name: key.toLowerCase(), value: unfold(colon >= 0 ? line.slice(colon + 1) : line) };
-  });
 }
 
 /** Headers read directly from the bytes when MIME parsing failed: up to the first empty line. */
@@ -188,40 +340,45 @@ function fallbackMessage(
   };
 }
 
-function addressHeader(parsed: ParsedMail, name: string): AddressObject | undefined {
-  const value = parsed.headers.get(name);
-  return value && typeof value === 'object' && 'value' in value && Array.isArray(value.value)
-    ? (value as AddressObject)
-    : undefined;
-}
-
 function toAddress(name: string, address: string): MailAddress | undefined {
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1) return undefined;
-  return { name: name.trim(), address: address.toLowerCase(), domain: asciiDomain(address.slice(at + 1)) };
+  return {
+    name: withWindows1252(name).trim(),
+    address: address.toLowerCase(),
+    domain: asciiDomain(address.slice(at + 1)),
+  };
 }
 
-function allAddresses(object: AddressObject | AddressObject[] | undefined): MailAddress[] {
-  const objects = object === undefined ? [] : Array.isArray(object) ? object : [object];
+/** Every mailbox of an address header (a group's name alone stands for the group, no address). */
+function allAddresses(value: string | undefined): MailAddress[] {
   const out: MailAddress[] = [];
-  for (const o of objects) {
-    for (const entry of o.value) {
-      const address = entry.address ? toAddress(entry.name, entry.address) : undefined;
-      if (address) out.push(address);
-    }
+  for (const entry of parsedAddresses(value)) {
+    const address = entry.address ? toAddress(entry.name, entry.address) : undefined;
+    if (address) out.push(address);
   }
   return out;
 }
 
-function firstAddress(object: AddressObject | AddressObject[] | undefined): MailAddress | undefined {
-  const objects = object === undefined ? [] : Array.isArray(object) ? object : [object];
-  const first = objects[0]?.value[0];
+function firstAddress(value: string | undefined): MailAddress | undefined {
+  const first = parsedAddresses(value)[0];
   if (!first) return undefined;
   // A display name with no address at all ("Microsoft" <>) is still worth reading.
-  return first.address ? toAddress(first.name, first.address) : { name: first.name, address: '', domain: '' };
+  return first.address
+    ? toAddress(first.name, first.address)
+    : { name: withWindows1252(first.name).trim(), address: '', domain: '' };
 }
 
-/** Best effort for headers read without mailparser: `Name <a@b>` or a bare address. */
+function parsedAddresses(value: string | undefined): Address[] {
+  if (!value) return [];
+  try {
+    return addressParser(value);
+  } catch {
+    return [];
+  }
+}
+
+/** Best effort for headers read when MIME parsing failed: `Name <a@b>` or a bare address. */
 function addressFromText(value: string | undefined): MailAddress | undefined {
   if (!value) return undefined;
   const angle = /<([^<>\s]{1,320})>/.exec(value);

@@ -315,6 +315,8 @@ const IT_WORD = foldName('it');
 
 interface BrandPhrase {
   readonly phrase: string;
+  /** ` phrase `: looked for in the padded display name (built once, not once per name). */
+  readonly padded: string;
   readonly compact: string;
   readonly ambiguous: boolean;
   readonly brand: Brand;
@@ -342,7 +344,7 @@ function buildBrandIndex(brands: readonly Brand[]): BrandNameIndex {
       seen.add(phrase);
       const plain = foldName(raw.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase());
       const ambiguous = AMBIGUOUS_BRAND_WORDS.has(raw.toLowerCase()) || AMBIGUOUS_BRAND_WORDS.has(plain);
-      phrases.push({ phrase, compact: phrase.replace(/ /g, ''), ambiguous, brand });
+      phrases.push({ phrase, padded: ` ${phrase} `, compact: phrase.replace(/ /g, ''), ambiguous, brand });
     }
   }
   return { phrases, domains };
@@ -381,7 +383,7 @@ export function brandsInDisplayName(name: string, brands: readonly Brand[]): Bra
   const seen = new Set<Brand>();
   for (const entry of brandIndexFor(brands).phrases) {
     if (seen.has(entry.brand)) continue;
-    let found = padded.includes(` ${entry.phrase} `);
+    let found = padded.includes(entry.padded);
     if (!found && !entry.ambiguous && entry.compact.length >= MIN_COMPACT) found = compact.includes(entry.compact);
     if (!found) continue;
     if (entry.ambiguous) {
