@@ -1,20 +1,27 @@
 /**
- * The Guard proxy's own overhead, non-streamed, against a local fake upstream (node:http on
- * loopback): each request is sent straight to the upstream and through the proxy (the real
- * server, over HTTP with keep-alive, authenticated by a Vigie API token), alternately, so both
- * see the same load. Reported: p50/p95/p99 of each path and of the per-pair difference, for a
- * clean ~2 KB prompt (allowed, nothing recorded) and one with an e-mail and an IBAN
- * (pseudonymised, the decision recorded while the upstream answers).
+ * The Guard proxy's own overhead, non-streamed, the way it runs in production: the Vigie server
+ * (`node dist/cli/main.js serve`, embedded SQLite in a temporary folder, a learner's API token
+ * made with the CLI) and a fake OpenAI-compatible upstream (node:http) each in a process of its
+ * own on loopback; this process is only the client. Each request is sent straight to the
+ * upstream and through the proxy (keep-alive), alternately, so both see the same load.
+ * Reported: p50/p95/p99 of each path and of the per-pair difference (the overhead), for a clean
+ * ~2 KB prompt (allowed, nothing recorded) and one with an e-mail and an IBAN (pseudonymised,
+ * restored in the answer, the decision recorded while the upstream answers).
  *
- * `npx tsx bench/guard/proxy.ts [REQUESTS] [WARMUP]` (defaults 1500, 200).
+ * `npm run build && npx tsx bench/guard/proxy.ts [REQUESTS] [WARMUP]` (defaults 1500, 200).
  */
-import type { AddressInfo } from 'node:net';
-import { guardTestApp } from '../../tests/integration/guard-app.js';
-import { startFakeUpstream } from '../../tests/integration/guard-upstream.js';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 const requests = Number(process.argv[2] ?? 1500);
 const warmup = Number(process.argv[3] ?? 200);
 const out = (line: string) => process.stdout.write(`${line}\n`);
+const root = join(import.meta.dirname, '..', '..');
+const cli = join(root, 'dist', 'cli', 'main.js');
 
 const FILLER =
   'Peux-tu reformuler ce paragraphe pour le comité de direction, en gardant un ton factuel et en ' +
@@ -26,48 +33,99 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
-const upstream = await startFakeUpstream();
-const t = await guardTestApp({ upstreamUrl: upstream.url, service: 'internal-llm', timeoutMs: 10_000 });
-await t.app.listen({ port: 0, host: '127.0.0.1' });
-const { port } = t.app.server.address() as AddressInfo;
-const token = await t.token('learner', { department: 'Finance' });
-
-async function post(url: string, prompt: string, auth: boolean): Promise<number> {
-  const start = process.hrtime.bigint();
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: prompt }] }),
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
   });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`status ${res.status}`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-out(`Guard proxy overhead: ${requests} requests per path after ${warmup} warm-up, non-streamed, loopback`);
-for (const [name, prompt] of [
-  ['clean 2 KB prompt (allow)', CLEAN],
-  ['2 KB prompt with e-mail + IBAN (pseudonymise, recorded)', SENSITIVE],
-] as const) {
-  const direct: number[] = [];
-  const proxied: number[] = [];
-  const diff: number[] = [];
-  for (let i = 0; i < warmup + requests; i++) {
-    const d = await post(`${upstream.url}/chat/completions`, prompt, false);
-    const p = await post(`http://127.0.0.1:${port}/v1/chat/completions`, prompt, true);
-    if (i >= warmup) {
-      direct.push(d);
-      proxied.push(p);
-      diff.push(p - d);
-    }
-  }
-  for (const a of [direct, proxied, diff]) a.sort((x, y) => x - y);
-  const row = (label: string, a: number[]) =>
-    `  ${label.padEnd(10)} p50 ${quantile(a, 0.5).toFixed(2)} ms  p95 ${quantile(a, 0.95).toFixed(2)} ms  p99 ${quantile(a, 0.99).toFixed(2)} ms`;
-  out(name);
-  out(row('direct', direct));
-  out(row('proxied', proxied));
-  out(row('overhead', diff));
+/** The first line a child prints, or its failure. */
+function firstLine(child: ChildProcess, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (!child.stdout) return reject(new Error(`${what}: no stdout`));
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}`)));
+  });
 }
-await t.close();
-await upstream.close();
+
+async function waitUntilUp(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'vigie-proxy-bench-'));
+const children: ChildProcess[] = [];
+try {
+  const upstreamProcess = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fake-upstream-main.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  children.push(upstreamProcess);
+  const upstreamUrl = await firstLine(upstreamProcess, 'fake upstream');
+
+  const env = { ...process.env, VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'warn' };
+  const run = (...args: string[]) => execFileSync(process.execPath, [cli, ...args], { env, encoding: 'utf8' });
+  run('user', 'add', 'bench', '--role', 'learner', '--department', 'Finance');
+  const token = /Secret \(shown once\): (\S+)/.exec(run('token', 'create', '-u', 'bench', '-n', 'bench', '-s', 'guard:use'))?.[1];
+  if (!token) throw new Error('no token printed by `vigie token create`');
+
+  const port = await freePort();
+  const server = spawn(process.execPath, [cli, 'serve'], {
+    env: { ...env, VIGIE_PORT: String(port), VIGIE_GUARD_UPSTREAM_URL: upstreamUrl, VIGIE_GUARD_SERVICE: 'internal-llm' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(server);
+  const base = `http://127.0.0.1:${port}`;
+  await waitUntilUp(`${base}/healthz`);
+
+  async function post(url: string, prompt: string, auth: boolean): Promise<number> {
+    const start = process.hrtime.bigint();
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: prompt }] }),
+    });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`status ${res.status}: ${text.slice(0, 300)}`);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  }
+
+  out(`Guard proxy overhead: ${requests} requests per path after ${warmup} warm-up, non-streamed, loopback,`);
+  out('the server, the upstream and this client each in its own process');
+  for (const [name, prompt] of [
+    ['clean 2 KB prompt (allow)', CLEAN],
+    ['2 KB prompt with e-mail + IBAN (pseudonymise, recorded)', SENSITIVE],
+  ] as const) {
+    const direct: number[] = [];
+    const proxied: number[] = [];
+    const diff: number[] = [];
+    for (let i = 0; i < warmup + requests; i++) {
+      const d = await post(`${upstreamUrl}/chat/completions`, prompt, false);
+      const p = await post(`${base}/v1/chat/completions`, prompt, true);
+      if (i >= warmup) {
+        direct.push(d);
+        proxied.push(p);
+        diff.push(p - d);
+      }
+    }
+    for (const a of [direct, proxied, diff]) a.sort((x, y) => x - y);
+    const row = (label: string, a: number[]) =>
+      `  ${label.padEnd(10)} p50 ${quantile(a, 0.5).toFixed(2)} ms  p95 ${quantile(a, 0.95).toFixed(2)} ms  p99 ${quantile(a, 0.99).toFixed(2)} ms`;
+    out(name);
+    out(row('direct', direct));
+    out(row('proxied', proxied));
+    out(row('overhead', diff));
+  }
+} finally {
+  for (const child of children) child.kill();
+  rmSync(dataDir, { recursive: true, force: true });
+}
