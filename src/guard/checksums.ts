@@ -140,10 +140,15 @@ export function sirenValid(digits: string): boolean {
   return /^[0-9]{9}$/.test(digits) && luhnValid(digits);
 }
 
-/** SIRET: 14 digits, Luhn, except La Poste's establishments (356000000…): digit sum multiple of 5. */
+export const LA_POSTE_HEAD_OFFICE = '35600000000048';
+
+/**
+ * SIRET: 14 digits, Luhn, except La Poste's establishments (356000000…): digit sum multiple of
+ * 5 — but La Poste's head office (35600000000048) keeps the Luhn key.
+ */
 export function siretValid(digits: string): boolean {
   if (!/^[0-9]{14}$/.test(digits)) return false;
-  if (digits.startsWith('356000000')) {
+  if (digits.startsWith('356000000') && digits !== LA_POSTE_HEAD_OFFICE) {
     let sum = 0;
     for (let i = 0; i < 14; i++) sum += digits.charCodeAt(i) - 48;
     return sum % 5 === 0;

@@ -8,6 +8,7 @@ import {
   frVatValid,
   IBAN_LENGTHS,
   ibanValid,
+  LA_POSTE_HEAD_OFFICE,
   luhnValid,
   nirValid,
   sirenValid,
@@ -198,16 +199,9 @@ export const cardDetector: Detector = {
   },
 };
 
-const COMPANY_CONTEXT = [
-  'siren',
-  'siret',
-  'rcs',
-  'immatricul',
-  'registre du commerce',
-  'entreprise',
-  'societe',
-  'company',
-];
+/** Words that name the identifier itself: the number is read as one even where a phone could fit. */
+const COMPANY_ID_CONTEXT = ['siren', 'siret', 'rcs', 'immatricul', 'registre du commerce'];
+const COMPANY_CONTEXT = [...COMPANY_ID_CONTEXT, 'entreprise', 'societe', 'company'];
 
 export const frCompanyDetector: Detector = {
   id: 'pii.fr_company',
@@ -229,9 +223,10 @@ export const frCompanyDetector: Detector = {
         if (!isSiret && !isSiren) continue;
         folded ??= fold(text);
         const cue = contextBefore(folded, seq.start, 48, COMPANY_CONTEXT);
-        const laPoste = isSiret && seq.digits.startsWith('356000000');
+        const named = cue && contextBefore(folded, seq.start, 48, COMPANY_ID_CONTEXT);
+        const laPoste = isSiret && seq.digits.startsWith('356000000') && seq.digits !== LA_POSTE_HEAD_OFFICE;
         // Without context a 9-digit Luhn number is too common (1 in 10) to be reported alone.
-        const score = cue ? 0.95 : isSiret ? 0.6 : 0.4;
+        const score = named ? 0.99 : cue ? 0.95 : isSiret ? 0.6 : 0.4;
         const type = isSiret ? 'pii.siret' : 'pii.siren';
         out.push(
           span('pii.fr_company', type, seq.start, seq.end, score, [

@@ -44,6 +44,15 @@ describe('personal data', () => {
     expect(unknownIssuer?.reasons[0]?.code).toBe('card.luhn_context');
     expect(types('Amex 3782 822463 10006')).toEqual([]);
   });
+  it("keeps La Poste's head office on the Luhn key, and reads a number named SIREN as one", () => {
+    expect(siretValid('35600000000048')).toBe(true);
+    expect(siretValid('35600000049837')).toBe(true); // an establishment: digit sum 45
+    expect(siretValid('35600000000049')).toBe(false);
+    // Nine digits that also make a valid French landline: the word SIREN decides.
+    expect(types('le SIREN 3 1 0 1 8 8 4 2 0 de la société')).toEqual(['pii.siren:3 1 0 1 8 8 4 2 0']);
+    expect(types('appelez le 03 10 18 84 20')).toEqual(['pii.phone:03 10 18 84 20']);
+  });
+
   it('checks the NIR key, Corsica included', () => {
     expect(nirValid('253072A07300443')).toBe(true);
     expect(nirValid('253072B07300470')).toBe(true);
