@@ -108,6 +108,9 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
     platform.detect
       .pruneEvents(config.VIGIE_DETECT_RETENTION_DAYS)
       .catch((err: unknown) => app.log.error({ err }, 'detect event retention failed'));
+    platform.sense
+      .purgeReadings(config.VIGIE_SENSE_RETENTION_DAYS)
+      .catch((err: unknown) => app.log.error({ err }, 'sense reading retention failed'));
   }, 3_600_000);
   housekeeping.unref();
   const silences = setInterval(() => {

@@ -61,6 +61,8 @@ export const configSchema = z.object({
   VIGIE_SENSE_MQTT_TOPICS: z.string().min(1).default('vigie/sense/#'),
   VIGIE_SENSE_ALERT_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   VIGIE_SENSE_MAX_SERIES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Days Sense readings are kept (0: forever); series summaries and alerts stay. */
+  VIGIE_SENSE_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   VIGIE_MAIL_IMAP_URL: z
     .string()
     .regex(/^imaps?:\/\/[^/]+/, 'must be an imap:// or imaps:// URL with user and password')

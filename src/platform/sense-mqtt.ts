@@ -2,7 +2,9 @@
  * MQTT ingest for Sense: subscribes to the configured topic filters and turns each message
  * into a reading. Topic `<anything>/<device>/<series>` (the last two levels); payload a bare
  * number, or JSON `{"value": 21.5, "timestamp": "..."}` (time of arrival when absent).
- * Messages are ingested in small batches; a bad payload is reported, never fatal.
+ * Messages are ingested in small batches; a bad payload is reported, never fatal. A batch the
+ * store refused (database down) is kept and retried, in order, up to a bound: a failed batch
+ * leaves no trace in Sense, so retrying it judges it as if it came for the first time.
  */
 import mqtt from 'mqtt';
 import type { Clock } from '../core/index.js';
@@ -20,6 +22,10 @@ export interface SenseMqttOptions {
   readonly batchMs?: number;
   /** The MQTT client id (one per Vigie instance, so that the broker keeps its session). */
   readonly clientId?: string;
+  /** How long to wait before retrying a batch the store refused (ms). */
+  readonly retryMs?: number;
+  /** Readings kept waiting for the store at most; beyond, the oldest failed batch is dropped (and reported). */
+  readonly maxPending?: number;
 }
 
 const MAX_PAYLOAD = 4096;
@@ -81,18 +87,32 @@ export function connectSenseMqtt(options: SenseMqttOptions): { close(): Promise<
   let timer: NodeJS.Timeout | undefined;
   let flushing = Promise.resolve();
   let closed = false;
+  const retryMs = options.retryMs ?? 2000;
+  const maxPending = options.maxPending ?? 100_000;
   const lastArrival = new Map<string, number>();
 
   const flush = () => {
     timer = undefined;
-    const readings = batch;
-    batch = [];
-    flushing = flushing
-      .then(() => options.sense.ingest(readings))
-      .then((result) => {
+    // The batch is taken when its turn comes: readings put back by a failed batch go first.
+    flushing = flushing.then(async () => {
+      const readings = batch;
+      batch = [];
+      if (readings.length === 0) return;
+      try {
+        const result = await options.sense.ingest(readings);
         for (const r of result.rejected) problem({ topic: readings[r.index]?.topic, reason: r.reason });
-      })
-      .catch((error: unknown) => problem({ reason: `could not store readings: ${String(error)}` }));
+      } catch (error) {
+        if (closed || readings.length + batch.length > maxPending) {
+          problem({ reason: `could not store ${readings.length} reading(s), dropped: ${String(error)}` });
+          return;
+        }
+        problem({ reason: `could not store ${readings.length} reading(s), retrying: ${String(error)}` });
+        // Before what arrived since: each series stays in time order.
+        batch = [...readings, ...batch];
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(flush, retryMs);
+      }
+    });
   };
 
   client.on('message', (topic, payload) => {

@@ -66,6 +66,31 @@ describe('Sense API', () => {
     expect(alerts.items.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('lists devices by page and filters alerts by device', async () => {
+    for (const device of ['c', 'a', 'b']) {
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/sense/readings',
+        headers: sensor,
+        payload: { readings: readings(device, 's', 3) },
+      });
+    }
+    const analyst = await t.as('analyst');
+    const first = (await t.app.inject({ method: 'GET', url: '/api/sense/devices?limit=2', headers: analyst })).json();
+    expect(first.items.map((d: { id: string }) => d.id)).toEqual(['a', 'b']);
+    expect(first.next).toBe('b');
+    const rest = (
+      await t.app.inject({ method: 'GET', url: `/api/sense/devices?limit=2&after=${first.next}`, headers: analyst })
+    ).json();
+    expect(rest).toMatchObject({ items: [{ id: 'c', messages: 3, series: [{ key: 's', count: 3 }] }], next: null });
+    const tooMany = await t.app.inject({ method: 'GET', url: '/api/sense/devices?limit=100000', headers: analyst });
+    expect(tooMany.json().code).toBe('VIGIE_ERR_VALIDATION');
+    const alerts = (await t.app.inject({ method: 'GET', url: '/api/sense/alerts?device=b', headers: analyst })).json();
+    expect(alerts.items.map((a: { device: string; kind: string }) => [a.device, a.kind])).toEqual([
+      ['b', 'device_new_device'],
+    ]);
+  });
+
   it('rejects readings older than the last one of their series, and bad input clearly', async () => {
     await t.app.inject({
       method: 'POST',
@@ -178,7 +203,7 @@ describe('Sense ingest under hostile input (regressions from review)', () => {
       expect(after.filter((f) => f.kind.startsWith('device_new')).length).toBe(
         before.filter((f) => f.kind.startsWith('device_new')).length,
       );
-      const [device] = await restarted.sense.devices();
+      const [device] = (await restarted.sense.devices()).items;
       expect(device?.messages).toBe(61);
     } finally {
       await t.close();

@@ -15,6 +15,7 @@ import * as m0004 from './migrations/0004_detect.js';
 import * as m0005 from './migrations/0005_guard.js';
 import * as m0006 from './migrations/0006_learn.js';
 import * as m0007 from './migrations/0007_learn_profiles.js';
+import * as m0008 from './migrations/0008_sense_summaries.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0005_guard': m0005,
   '0006_learn': m0006,
   '0007_learn_profiles': m0007,
+  '0008_sense_summaries': m0008,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {

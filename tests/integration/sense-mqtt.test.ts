@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { connectSenseMqtt, createPlatform, readingFromMessage } from '../../src/platform/index.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
 
 const url = process.env.VIGIE_TEST_MQTT_URL;
 if (!url && process.env.VIGIE_REQUIRE_MQTT === '1') {
@@ -74,9 +74,66 @@ describe.skipIf(!url)('Sense ingest from a real MQTT broker', () => {
         if (count < 300) await new Promise((r) => setTimeout(r, 100));
       }
       expect(count).toBe(300);
-      const [device] = await platform.sense.devices();
+      const [device] = (await platform.sense.devices()).items;
       expect(device).toMatchObject({ id: 'pump-7', messages: 300 });
       expect(problems).toContain('value is not a number');
+    } finally {
+      await publisher.endAsync();
+      await subscriber.close();
+      await store.close();
+    }
+  });
+
+  it('keeps and retries a batch the store refused, in order, without losing a reading', async () => {
+    const store = await openStore({ sqliteFile: join(mkdtempSync(join(tmpdir(), 'vigie-mqtt-')), 'vigie.db') });
+    // The database refuses the first two batches (commit fails), then comes back.
+    let refusals = 2;
+    const failing: Store = {
+      ...store,
+      transaction: (work) =>
+        store.transaction(async (tx) => {
+          const result = await work(tx);
+          if (refusals > 0) {
+            refusals -= 1;
+            throw new Error('database down');
+          }
+          return result;
+        }),
+    };
+    const platform = createPlatform(failing);
+    const prefix = `vigie-test-retry-${Date.now()}`;
+    const problems: string[] = [];
+    const subscriber = connectSenseMqtt({
+      url: url ?? '',
+      topics: [`${prefix}/#`],
+      sense: platform.sense,
+      clock: platform.clock,
+      onProblem: (p) => problems.push(p.reason),
+      batchMs: 20,
+      retryMs: 100,
+      clientId: `${prefix}-subscriber`,
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const publisher = await mqtt.connectAsync(url ?? '');
+    try {
+      const start = Date.UTC(2024, 0, 1);
+      for (let i = 0; i < 200; i++) {
+        const payload = JSON.stringify({ value: 20 + (i % 10) * 0.1, timestamp: new Date(start + i * 60_000) });
+        await publisher.publishAsync(`${prefix}/pump-8/pressure`, payload, { qos: 1 });
+      }
+      const deadline = Date.now() + 10_000;
+      let count = 0;
+      while (Date.now() < deadline && count < 200) {
+        count = (await store.sense.series('pump-8'))[0]?.count ?? 0;
+        if (count < 200) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(count).toBe(200);
+      expect(refusals).toBe(0);
+      expect(problems.filter((p) => p.includes('retrying'))).toHaveLength(2);
+      expect(problems.filter((p) => !p.includes('retrying'))).toEqual([]);
+      expect((await store.sense.readings('pump-8', 'pressure', 1000)).map((r) => r.at)).toEqual(
+        Array.from({ length: 200 }, (_, i) => new Date(start + i * 60_000).toISOString()),
+      );
     } finally {
       await publisher.endAsync();
       await subscriber.close();

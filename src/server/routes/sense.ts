@@ -8,6 +8,9 @@ import { label, localizedTextSchema } from '../schemas.js';
 
 /** Device and series names: what MQTT topic levels allow, minus wildcards and separators. */
 const name = label(128).regex(/^[^/#+]+$/, 'must not contain / # or +');
+/** Devices per page of GET /devices, by default and at most (the service bounds it the same way). */
+const DEVICES_PAGE = 500;
+const MAX_DEVICES_PAGE = 1000;
 
 const deviceSchema = z.object({
   id: z.string(),
@@ -26,7 +29,7 @@ const deviceSchema = z.object({
       lastAt: z.string(),
       min: z.number(),
       max: z.number(),
-      count: z.number().int(),
+      count: z.number().int().describe('Readings received, including those the retention purge has deleted'),
     }),
   ),
 });
@@ -111,11 +114,25 @@ export const senseRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
       config: { access: { permission: 'sense:read' } },
       schema: {
         tags: ['sense'],
-        summary: 'Devices seen, with their status and series',
-        response: { 200: z.object({ items: z.array(deviceSchema), alertThreshold: z.number() }) },
+        summary: 'Devices seen, with their status and series, one page at a time in name order',
+        querystring: z.strictObject({
+          limit: z.coerce.number().int().min(1).max(MAX_DEVICES_PAGE).default(DEVICES_PAGE),
+          after: name.optional().describe('The `next` of the previous page'),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(deviceSchema),
+            alertThreshold: z.number(),
+            next: z.string().nullable().describe('Pass as `after` for the next page; null on the last page'),
+          }),
+        },
       },
     },
-    async () => ({ items: await sense.devices(), alertThreshold: sense.alertThreshold }),
+    async (request) => {
+      const { limit, after } = request.query;
+      const page = await sense.devices({ limit, ...(after !== undefined ? { after } : {}) });
+      return { items: page.items, next: page.next, alertThreshold: sense.alertThreshold };
+    },
   );
 
   app.get(
@@ -151,7 +168,7 @@ export const senseRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
       },
     },
     async (request) => {
-      const device = (await sense.devices()).find((d) => d.id === request.params.id);
+      const device = await sense.device(request.params.id);
       if (!device) throw new VigieError('VIGIE_ERR_NOT_FOUND', `No device ${request.params.id}`);
       const series = await Promise.all(
         device.series.map(async (s) => ({
@@ -178,10 +195,13 @@ export const senseRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
       schema: {
         tags: ['sense'],
         summary: 'Sense alerts (findings), newest first',
-        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        querystring: z.strictObject({
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          device: name.optional(),
+        }),
         response: { 200: z.object({ items: z.array(alertSchema) }) },
       },
     },
-    async (request) => ({ items: (await sense.alerts(request.query.limit)).map(toAlert) }),
+    async (request) => ({ items: (await sense.alerts(request.query.limit, request.query.device)).map(toAlert) }),
   );
 };
