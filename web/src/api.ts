@@ -367,8 +367,23 @@ export interface SenseDeviceDetail {
   alertThreshold: number;
 }
 
-export function listSenseDevices(): Promise<{ items: SenseDevice[]; alertThreshold: number }> {
-  return request('GET', '/api/sense/devices');
+/** The devices page shows at most this many devices (20 pages of the server's largest). */
+const MAX_SENSE_DEVICES = 20_000;
+
+/** Every device, page after page (the server serves them by name, 1,000 at most per page). */
+export async function listSenseDevices(): Promise<{ items: SenseDevice[]; alertThreshold: number; more: boolean }> {
+  const items: SenseDevice[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page: { items: SenseDevice[]; next: string | null; alertThreshold: number } = await request(
+      'GET',
+      `/api/sense/devices${query({ limit: 1000, after })}`,
+    );
+    items.push(...page.items);
+    if (page.next === null || items.length >= MAX_SENSE_DEVICES)
+      return { items, alertThreshold: page.alertThreshold, more: page.next !== null };
+    after = page.next;
+  }
 }
 
 export function getSenseDevice(id: string): Promise<SenseDeviceDetail> {

@@ -257,6 +257,7 @@ export const en = {
     statusLegend:
       'Status: OK; anomalous — the device has open alerts; silent — it stopped sending for longer than usual.',
     tableCaption: 'Devices, with their status and activity',
+    devicesTruncated: 'The first {{count}} devices by name are shown; use the API to read the others.',
     name: 'Device',
     status: 'Status',
     lastSeen: 'Last seen',

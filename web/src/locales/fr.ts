@@ -263,6 +263,7 @@ export const fr: Translation = {
     statusLegend:
       "État : normal ; anormal — l'appareil a des alertes ouvertes ; muet — il n'envoie plus rien depuis plus longtemps que d'habitude.",
     tableCaption: 'Appareils, avec leur état et leur activité',
+    devicesTruncated: "Les {{count}} premiers appareils par nom sont affichés ; lisez les autres par l'API.",
     name: 'Appareil',
     status: 'État',
     lastSeen: 'Vu pour la dernière fois',

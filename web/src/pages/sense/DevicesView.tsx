@@ -43,6 +43,11 @@ export function DevicesView() {
       {data && data.items.length > 0 && (
         <>
           <DeviceTable devices={data.items} now={now} />
+          {data.more && (
+            <p className="hint" role="status">
+              {t('sense.devicesTruncated', { count: formatNumber(data.items.length, locale) })}
+            </p>
+          )}
           <p className="hint">{t('sense.statusLegend')}</p>
         </>
       )}
