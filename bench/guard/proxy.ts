@@ -37,7 +37,9 @@ function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -66,21 +68,32 @@ async function waitUntilUp(url: string): Promise<void> {
 const dataDir = mkdtempSync(join(tmpdir(), 'vigie-proxy-bench-'));
 const children: ChildProcess[] = [];
 try {
-  const upstreamProcess = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fake-upstream-main.ts')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const upstreamProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'fake-upstream-main.ts')],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   children.push(upstreamProcess);
   const upstreamUrl = await firstLine(upstreamProcess, 'fake upstream');
 
   const env = { ...process.env, VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'warn' };
   const run = (...args: string[]) => execFileSync(process.execPath, [cli, ...args], { env, encoding: 'utf8' });
   run('user', 'add', 'bench', '--role', 'learner', '--department', 'Finance');
-  const token = /Secret \(shown once\): (\S+)/.exec(run('token', 'create', '-u', 'bench', '-n', 'bench', '-s', 'guard:use'))?.[1];
+  const token = /Secret \(shown once\): (\S+)/.exec(
+    run('token', 'create', '-u', 'bench', '-n', 'bench', '-s', 'guard:use'),
+  )?.[1];
   if (!token) throw new Error('no token printed by `vigie token create`');
 
   const port = await freePort();
   const server = spawn(process.execPath, [cli, 'serve'], {
-    env: { ...env, VIGIE_PORT: String(port), VIGIE_GUARD_UPSTREAM_URL: upstreamUrl, VIGIE_GUARD_SERVICE: 'internal-llm' },
+    env: {
+      ...env,
+      VIGIE_PORT: String(port),
+      VIGIE_GUARD_UPSTREAM_URL: upstreamUrl,
+      VIGIE_GUARD_SERVICE: 'internal-llm',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(server);
