@@ -65,16 +65,53 @@ describe('value modifiers', () => {
     expect(r.matches({ CommandLine: 'ps +enc x' })).toBe(false);
   });
 
-  it('re with flags, and refuses unsafe patterns with a reason', () => {
+  it('re with flags, and refuses patterns no linear-time matcher can run, with a reason', () => {
     expect(rule("CommandLine|re: 'cmd\\.exe /c .*'").matches({ CommandLine: 'cmd.exe /c dir' })).toBe(true);
     expect(rule("CommandLine|re: 'CMD'").matches({ CommandLine: 'cmd' })).toBe(false);
     expect(rule("CommandLine|re|i: 'CMD'").matches({ CommandLine: 'cmd' })).toBe(true);
     expect(rule("CommandLine|re|s: 'a.b'").matches({ CommandLine: 'a\nb' })).toBe(true);
     expect(rule("CommandLine|re|m: '^b$'").matches({ CommandLine: 'a\nb' })).toBe(true);
-    const unsafe = rule("CommandLine|re: '(a+)+$'");
+    const unsafe = rule("CommandLine|re: '(a)\\1'");
     expect(unsafe.problems).toMatchObject([
-      { kind: 'unsupported', line: 6, reason: 're: nested quantifiers can backtrack exponentially' },
+      {
+        kind: 'unsupported',
+        line: 6,
+        reason: 're: backreferences are not supported (no linear-time matcher can run them)',
+      },
     ]);
+    expect(rule("CommandLine|re: 'a(?=b)'").problems[0]?.reason).toBe(
+      're: lookahead and lookbehind assertions are not supported',
+    );
+    expect(rule("CommandLine|re: '(a'").problems).toMatchObject([
+      { kind: 'invalid', reason: 're: invalid regular expression: missing )' },
+    ]);
+  });
+
+  it('re values give the prefilter a literal without losing matches', () => {
+    const r = rule("CommandLine|re: 'Invoke-[A-Z]\\w+ -EncodedCommand'");
+    expect(r.matches({ CommandLine: 'powershell Invoke-Expression -EncodedCommand AAAA' })).toBe(true);
+    expect(r.matches({ CommandLine: 'powershell invoke-expression -encodedcommand AAAA' })).toBe(false);
+    expect(r.matches({ CommandLine: 'powershell Invoke-Expression' })).toBe(false);
+    const i = rule("CommandLine|re|i: 'cmd\\.exe /c (del|copy) '");
+    expect(i.matches({ CommandLine: 'C:\\Windows\\CMD.EXE /C DEL x' })).toBe(true);
+    const both = rule("CommandLine|re: ['\\\\temp\\\\[a-z]+\\.exe', 'rundll32[^ ]* ']");
+    expect(both.matches({ CommandLine: 'c:\\temp\\evil.exe' })).toBe(true);
+    expect(both.matches({ CommandLine: 'rundll32.exe x' })).toBe(true);
+    expect(both.matches({ CommandLine: 'notepad.exe x' })).toBe(false);
+  });
+
+  it('re runs patterns JavaScript could backtrack on with the linear-time matcher', () => {
+    const nested = rule("CommandLine|re: '(a+)+$'");
+    expect(nested.problems).toEqual([]);
+    expect(nested.matches({ CommandLine: `${'a'.repeat(40_000)}b` })).toBe(false);
+    expect(nested.matches({ CommandLine: 'baaa' })).toBe(true);
+    // SigmaHQ proc_creation_win_powershell_cmdline_special_characters.yml: more than 3 unbounded quantifiers.
+    const carets = rule("CommandLine|re: '\\^.*\\^.*\\^.*\\^.*\\^'");
+    expect(carets.problems).toEqual([]);
+    expect(carets.matches({ CommandLine: 'c^m^d /c ^w^h^o^ami' })).toBe(true);
+    expect(carets.matches({ CommandLine: `c^m^d /c ^w${'-'.repeat(60_000)}` })).toBe(false);
+    const cased = rule("CommandLine|re|i: '(set).*&&\\s?SET.*(environment|invoke).*&&.*\"'");
+    expect(cased.matches({ CommandLine: 'cmd /c "set a=1&& set b=invoke&& x"' })).toBe(true);
   });
 
   it('cidr for IPv4 and IPv6', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRegex } from './safe-regex.js';
+import { checkRegex, compileSigmaRegex } from './safe-regex.js';
 
 describe('regular expression safety', () => {
   it('accepts ordinary patterns and translates PCRE spellings', () => {
@@ -58,6 +58,28 @@ describe('regular expression safety', () => {
       ok: false,
       reason: 'POSIX character classes such as [[:alpha:]] are not supported',
     });
+  });
+
+  it('reads a ] first in a class as a literal, as PCRE does', () => {
+    expect(checkRegex('[]a]', '')).toMatchObject({ ok: true, source: '[\\]a]' });
+    expect(checkRegex('[^]a]x', '')).toMatchObject({ ok: true, source: '[^\\]a]x' });
+  });
+
+  it('compiles with JavaScript when safe, with the linear-time matcher otherwise, or gives the reason', () => {
+    const fast = compileSigmaRegex('cmd\\.exe', 'i');
+    expect(fast).toMatchObject({ ok: true, engine: 'javascript' });
+    expect(fast.ok && fast.test('C:\\CMD.EXE')).toBe(true);
+    const linear = compileSigmaRegex('\\s*\\s*x$', '');
+    expect(linear).toMatchObject({ ok: true, engine: 'linear' });
+    expect(linear.ok && linear.test(`${' '.repeat(50_000)}y`)).toBe(false);
+    expect(linear.ok && linear.test('  x')).toBe(true);
+    expect(compileSigmaRegex('\\Aa', 'm')).toMatchObject({ ok: true, engine: 'linear' });
+    expect(compileSigmaRegex('(a)\\1', '')).toEqual({
+      ok: false,
+      reason: 'backreferences are not supported (no linear-time matcher can run them)',
+      invalid: false,
+    });
+    expect(compileSigmaRegex('[', '')).toMatchObject({ ok: false, invalid: true });
   });
 
   it('does not mistake escaped or bracketed characters for structure', () => {

@@ -1,8 +1,8 @@
 /**
  * Sigma `re` values run on untrusted log text, so a pattern that can backtrack
  * catastrophically would let one crafted event stall the engine. JavaScript's engine
- * backtracks, so instead of running such patterns we refuse them at compile time with a
- * reason: backreferences and lookarounds (not regular, no linear-time guarantee), nested
+ * backtracks, so {@link checkRegex} keeps from it, with a reason, the patterns that could:
+ * backreferences and lookarounds (not regular, no linear-time guarantee), nested
  * quantifiers (`(a+)+`, `(\w*\s?)*`, the classic catastrophic shape), alternation inside a
  * group repeated without bound (`(a|a)+`, `(\w|\d)+`: branches that overlap backtrack
  * exponentially), two unbounded quantified atoms in a row (`\s*\s*`, `.*.*`) and more than
@@ -13,9 +13,14 @@
  * Sigma regular expressions follow PCRE/Python syntax; the few spellings JavaScript reads
  * differently are translated: leading inline flags `(?i)`, `(?s)`, `(?m)` become RegExp flags,
  * `(?P<name>` becomes `(?<name>`, `\A` becomes `^` and `\Z`, `\z` become `$` (outside
- * multiline mode). Those JavaScript would silently read as something else are refused:
- * `\h`, `\x{...}` and POSIX classes such as `[[:alpha:]]`.
+ * multiline mode), `[]...]` becomes `[\]...]`. Those JavaScript would silently read as
+ * something else are refused: `\h`, `\x{...}` and POSIX classes such as `[[:alpha:]]`.
+ *
+ * {@link compileSigmaRegex} is what rules use: JavaScript's engine for the patterns accepted
+ * here (it is fast), the linear-time matcher of linear-regex.ts for the others, and a reason
+ * when neither can take a pattern.
  */
+import { compileLinearRegex } from './linear-regex.js';
 
 /** A regular expression is run on at most this many leading characters of a value (64 KiB). */
 export const MAX_REGEX_INPUT = 65_536;
@@ -162,8 +167,9 @@ export function checkRegex(pattern: string, flags: string): SafeRegex {
         out += '^';
         i++;
       }
+      // A `]` first in a class is a literal in PCRE; JavaScript would read `[]` as an empty class.
       if (source[i + 1] === ']') {
-        out += ']';
+        out += '\\]';
         i++;
       }
       continue;
@@ -248,4 +254,32 @@ export function checkRegex(pattern: string, flags: string): SafeRegex {
     return { ok: false, reason: `invalid regular expression: ${(error as Error).message}` };
   }
   return { ok: true, source, flags: unique };
+}
+
+export type SigmaRegex =
+  | {
+      readonly ok: true;
+      readonly test: (text: string) => boolean;
+      readonly engine: 'javascript' | 'linear';
+      /** A literal every match contains, as written ('' when none is known): for prefiltering. */
+      readonly literal: string;
+    }
+  | { readonly ok: false; readonly reason: string; readonly invalid: boolean };
+
+/**
+ * A Sigma `re` value as a test on a text (a search, as `RegExp.test`): JavaScript's engine when
+ * {@link checkRegex} accepts the pattern, else the linear-time matcher; refused with the linear
+ * matcher's reason (a real limit: backreferences, lookarounds, size) when neither can take it.
+ */
+export function compileSigmaRegex(pattern: string, flags: string): SigmaRegex {
+  const checked = checkRegex(pattern, flags);
+  const linear = compileLinearRegex(pattern, flags);
+  const literal = linear.ok ? linear.regex.literal : '';
+  if (checked.ok) {
+    const regex = new RegExp(checked.source, checked.flags);
+    return { ok: true, test: (text) => regex.test(text), engine: 'javascript', literal };
+  }
+  if (!linear.ok) return { ok: false, reason: linear.reason, invalid: linear.invalid };
+  const { regex } = linear;
+  return { ok: true, test: (text) => regex.test(text), engine: 'linear', literal };
 }

@@ -10,7 +10,7 @@ import { cidrTest } from './cidr.js';
 import type { EventView, FieldRead } from './fields.js';
 import { Automaton, allHint, anyHint, groupHint, type Hint } from './prefilter.js';
 import { RuleCompileError } from './rule.js';
-import { checkRegex, MAX_REGEX_INPUT } from './safe-regex.js';
+import { compileSigmaRegex, MAX_REGEX_INPUT } from './safe-regex.js';
 import { ANY, literalPattern, mapLiterals, type Pattern, parsePattern, patternTest, patternText } from './wildcard.js';
 
 export type EventTest = (view: EventView) => boolean;
@@ -201,12 +201,17 @@ function valueTest(raw: unknown, modifiers: readonly string[], options: EntryOpt
     }
     case 're': {
       const flags = (has('i') ? 'i' : '') + (has('m') ? 'm' : '') + (has('s') ? 's' : '');
-      const checked = checkRegex(scalarText(raw, path), flags);
-      if (!checked.ok) throw new RuleCompileError(`re: ${checked.reason}`, path, 'unsupported');
-      const regex = new RegExp(checked.source, checked.flags);
+      // JavaScript's engine when the pattern cannot backtrack badly, else the linear-time matcher.
+      const regex = compileSigmaRegex(scalarText(raw, path), flags);
+      if (!regex.ok) throw new RuleCompileError(`re: ${regex.reason}`, path, regex.invalid ? 'invalid' : 'unsupported');
+      const { test } = regex;
       // Only the first MAX_REGEX_INPUT characters of a value are searched (see safe-regex.ts).
-      return (read) =>
-        read.strings.some((s) => regex.test(s.length > MAX_REGEX_INPUT ? s.slice(0, MAX_REGEX_INPUT) : s));
+      const readTest: ReadTest = (read) =>
+        read.strings.some((s) => test(s.length > MAX_REGEX_INPUT ? s.slice(0, MAX_REGEX_INPUT) : s));
+      // For the prefilter: a literal every match contains (printable ASCII, whose lower case is exact).
+      if (regex.literal.length >= 3 && /^[\x20-\x7e]+$/.test(regex.literal))
+        LITERALS.set(readTest, [regex.literal.toLowerCase()]);
+      return readTest;
     }
     case 'cidr': {
       const test = cidrTest(scalarText(raw, path));
