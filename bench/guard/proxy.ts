@@ -3,8 +3,12 @@
  * (`node dist/cli/main.js serve`, embedded SQLite in a temporary folder, a learner's API token
  * made with the CLI) and a fake OpenAI-compatible upstream (node:http) each in a process of its
  * own on loopback; this process is only the client. Each request is sent straight to the
- * upstream and through the proxy (keep-alive), alternately, so both see the same load.
- * Reported: p50/p95/p99 of each path and of the per-pair difference (the overhead), for a clean
+ * upstream and through the proxy (keep-alive), alternately, so both see the same load. A bare
+ * pass-through proxy (bare-proxy-main.ts: node:http and fetch, nothing checked) is measured the
+ * same way first: the extra hop's own price on this machine, which any proxy pays.
+ * Reported: p50/p95/p99 of each path, of the per-pair difference (the overhead as the client
+ * sees it, loopback hops and process scheduling included) and of the server's own time (its
+ * `Server-Timing: guard` figure: sign-in, policy, rewriting, recording), for a clean
  * ~2 KB prompt (allowed, nothing recorded) and one with an e-mail and an IBAN (pseudonymised,
  * restored in the answer, the decision recorded while the upstream answers).
  *
@@ -100,7 +104,8 @@ try {
   const base = `http://127.0.0.1:${port}`;
   await waitUntilUp(`${base}/healthz`);
 
-  async function post(url: string, prompt: string, auth: boolean): Promise<number> {
+  /** The round trip in ms, and the server's own time when it says (Server-Timing `guard`). */
+  async function post(url: string, prompt: string, auth: boolean): Promise<{ ms: number; guard: number }> {
     const start = process.hrtime.bigint();
     const res = await fetch(url, {
       method: 'POST',
@@ -108,35 +113,49 @@ try {
       body: JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: prompt }] }),
     });
     const text = await res.text();
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (res.status !== 200) throw new Error(`status ${res.status}: ${text.slice(0, 300)}`);
-    return Number(process.hrtime.bigint() - start) / 1e6;
+    const guard = /guard;dur=([0-9.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1];
+    return { ms, guard: guard === undefined ? Number.NaN : Number(guard) };
   }
+
+  const bareProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'bare-proxy-main.ts'), upstreamUrl],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  children.push(bareProcess);
+  const bareUrl = await firstLine(bareProcess, 'bare proxy');
 
   out(`Guard proxy overhead: ${requests} requests per path after ${warmup} warm-up, non-streamed, loopback,`);
   out('the server, the upstream and this client each in its own process');
-  for (const [name, prompt] of [
-    ['clean 2 KB prompt (allow)', CLEAN],
-    ['2 KB prompt with e-mail + IBAN (pseudonymise, recorded)', SENSITIVE],
+  for (const [name, prompt, via] of [
+    ['bare pass-through proxy (baseline: the extra hop alone), clean 2 KB prompt', CLEAN, 'bare'],
+    ['clean 2 KB prompt (allow)', CLEAN, 'vigie'],
+    ['2 KB prompt with e-mail + IBAN (pseudonymise, recorded)', SENSITIVE, 'vigie'],
   ] as const) {
     const direct: number[] = [];
     const proxied: number[] = [];
     const diff: number[] = [];
+    const own: number[] = [];
     for (let i = 0; i < warmup + requests; i++) {
       const d = await post(`${upstreamUrl}/chat/completions`, prompt, false);
-      const p = await post(`${base}/v1/chat/completions`, prompt, true);
+      const p = await post(`${via === 'bare' ? bareUrl : `${base}/v1`}/chat/completions`, prompt, via === 'vigie');
       if (i >= warmup) {
-        direct.push(d);
-        proxied.push(p);
-        diff.push(p - d);
+        direct.push(d.ms);
+        proxied.push(p.ms);
+        diff.push(p.ms - d.ms);
+        own.push(p.guard);
       }
     }
-    for (const a of [direct, proxied, diff]) a.sort((x, y) => x - y);
+    for (const a of [direct, proxied, diff, own]) a.sort((x, y) => x - y);
     const row = (label: string, a: number[]) =>
       `  ${label.padEnd(10)} p50 ${quantile(a, 0.5).toFixed(2)} ms  p95 ${quantile(a, 0.95).toFixed(2)} ms  p99 ${quantile(a, 0.99).toFixed(2)} ms`;
     out(name);
     out(row('direct', direct));
     out(row('proxied', proxied));
     out(row('overhead', diff));
+    if (via === 'vigie') out(row('server', own));
   }
 } finally {
   for (const child of children) child.kill();

@@ -190,6 +190,7 @@ export const guardProxyRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
       const stream = body.stream === true;
       const client = abortOnClose(reply);
       try {
+        const asked = performance.now();
         const { response, call } = await proxy.call('/chat/completions', {
           method: 'POST',
           body: JSON.stringify(plan.body),
@@ -198,8 +199,14 @@ export const guardProxyRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
         });
         if (!stream) {
           const json = await proxy.json(response, call);
+          const upstreamMs = performance.now() - asked;
           const answer = proxy.answer(json, plan, caller, model, onError);
           reply.header('x-vigie-guard-answer-action', answer.action);
+          // What the proxy itself added (sign-in, policy, rewriting) beside the upstream's time.
+          reply.header(
+            'server-timing',
+            `guard;dur=${(reply.elapsedTime - upstreamMs).toFixed(2)}, upstream;dur=${upstreamMs.toFixed(2)}`,
+          );
           return reply.type('application/json; charset=utf-8').send(answer.body);
         }
         const type = response.headers.get('content-type') ?? '';
