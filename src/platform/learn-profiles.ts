@@ -13,7 +13,7 @@ import { type Clock, newId, VigieError } from '../core/index.js';
 import { escapeHtml } from '../learn/index.js';
 import type { Repositories, Store } from '../store/index.js';
 import { type ActionContext, actorLabel } from './actor.js';
-import type { LearnTransport } from './learn-sender.js';
+import { type LearnTransport, nodemailerTransport } from './learn-sender.js';
 
 export const ENV_PROFILE_ID = 'env';
 export const TLS_MODES = ['starttls', 'tls', 'none'] as const;
@@ -182,23 +182,7 @@ export function profileTransport(settings: SmtpSettings): VerifiableTransport {
     greetingTimeout: 15_000,
     socketTimeout: 60_000,
   });
-  return {
-    async verify() {
-      await transporter.verify();
-    },
-    async send(message) {
-      const info = await transporter.sendMail({
-        from: message.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        headers: { ...message.headers },
-      });
-      return { messageId: String(info.messageId ?? '') };
-    },
-    close: () => transporter.close(),
-  };
+  return nodemailerTransport(transporter);
 }
 
 /** An SMTP failure as a person can act on it: the server's answer, without our stack. */

@@ -4,7 +4,7 @@
  * `vigie serve` starts. The scheduler only calls `learn.sendDue()`; throttling and the
  * at-most-once bookkeeping live in the service (src/platform/learn.ts).
  */
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 
 export interface OutgoingMessage {
   readonly from: string;
@@ -43,7 +43,15 @@ export function smtpTransport(url: string): LearnTransport {
     greetingTimeout: 15_000,
     socketTimeout: 60_000,
   });
+  return nodemailerTransport(transporter);
+}
+
+/** Simulation messages sent through a nodemailer transporter (the env profile's or a stored one's). */
+export function nodemailerTransport(transporter: Transporter): LearnTransport & { verify(): Promise<void> } {
   return {
+    async verify() {
+      await transporter.verify();
+    },
     async send(message) {
       const info = await transporter.sendMail({
         from: message.from,

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Finding, ModuleId, Severity } from '../core/index.js';
 import type { Database, FindingsTable } from './schema.js';
 
-function toFinding(row: FindingsTable): Finding {
+/** A findings row as the core Finding (also read by repositories that join findings). */
+export function toFinding(row: FindingsTable): Finding {
   return {
     id: row.id,
     module: row.module as ModuleId,

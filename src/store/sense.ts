@@ -4,6 +4,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Finding, ModuleId, Severity } from '../core/index.js';
+import { toFinding } from './findings.js';
 import type { Database, FindingsTable, SenseDevicesTable, SenseReadingsTable } from './schema.js';
 
 export interface SenseDeviceRecord {
@@ -99,21 +100,6 @@ const toDevice = (row: SenseDevicesTable): SenseDeviceRecord => ({
   topics: JSON.parse(row.topics) as string[],
   ratePerMinute: row.rate_per_minute === null ? null : Number(row.rate_per_minute),
   silent: Number(row.silent) === 1,
-});
-
-/** Same reading as the findings repository's (kept private there). */
-const toFinding = (row: FindingsTable): Finding => ({
-  id: row.id,
-  module: row.module as ModuleId,
-  kind: row.kind,
-  severity: row.severity as Severity,
-  score: Number(row.score),
-  title: JSON.parse(row.title) as Finding['title'],
-  evidence: JSON.parse(row.evidence) as Finding['evidence'],
-  entities: JSON.parse(row.entities) as Finding['entities'],
-  techniques: JSON.parse(row.techniques) as string[],
-  observedAt: row.observed_at,
-  createdAt: row.created_at,
 });
 
 const toReading = (row: Omit<SenseReadingsTable, 'id'>): SenseReadingRecord => ({
