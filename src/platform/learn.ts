@@ -85,6 +85,7 @@ import type {
 import { type ActionContext, actorLabel } from './actor.js';
 import { readContentDir, SHIPPED_CONTENT_DIR } from './learn-content.js';
 import { createProfiles, ENV_PROFILE_ID, type SmtpSettings, type VerifiableTransport } from './learn-profiles.js';
+import { programmeReflexes } from './learn-reflexes.js';
 import type { LearnTransport } from './learn-sender.js';
 
 export interface LearnOptions {
@@ -1687,6 +1688,7 @@ export function createLearnService(store: Store, clock: Clock, options: LearnOpt
         knowledge: [...topics]
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([topic, t]) => ({ topic, learners: t.n, score: Math.round(t.sum / t.n) })),
+        reflexes: await programmeReflexes(store),
       };
     },
   };

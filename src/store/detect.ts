@@ -622,6 +622,49 @@ export function detectRepository(db: Kysely<Database>) {
       return rows.map(toIncident);
     },
 
+    /** The newest incidents' creation time and status (at most `limit`), newest first. */
+    async incidentTimes(limit: number): Promise<{ id: string; createdAt: string; status: string }[]> {
+      const rows = await db
+        .selectFrom('detect_incidents')
+        .select(['id', 'created_at', 'status'])
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ id: r.id, createdAt: r.created_at, status: r.status }));
+    },
+
+    /**
+     * Incidents' workflow steps as the audit trail holds them (action `detect.incident.status`),
+     * made at or after `since`, oldest first, at most `limit`.
+     */
+    async incidentSteps(
+      since: string,
+      limit: number,
+    ): Promise<{ incidentId: string; at: string; to: string | null }[]> {
+      const rows = await db
+        .selectFrom('audit_log')
+        .select(['target', 'at', 'details'])
+        .where('action', '=', 'detect.incident.status')
+        .where('at', '>=', since)
+        .orderBy('at')
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      const steps: { incidentId: string; at: string; to: string | null }[] = [];
+      for (const r of rows) {
+        if (r.target === null) continue;
+        let to: unknown = null;
+        try {
+          to = (JSON.parse(r.details) as { to?: unknown }).to;
+        } catch {
+          to = null;
+        }
+        steps.push({ incidentId: r.target, at: r.at, to: typeof to === 'string' ? to : null });
+      }
+      return steps;
+    },
+
     async addNote(note: DetectNoteRecord): Promise<void> {
       await db
         .insertInto('detect_incident_notes')

@@ -178,6 +178,24 @@ export function mailRepository(db: Kysely<Database>) {
       }));
     },
 
+    /** The newest messages' report time and the analyst's verdict time (at most `limit`), newest first. */
+    async reportTimes(
+      limit: number,
+    ): Promise<{ receivedAt: string; analystVerdict: string | null; analystAt: string | null }[]> {
+      const rows = await db
+        .selectFrom('mail_messages')
+        .select(['received_at', 'analyst_verdict', 'analyst_at'])
+        .orderBy('received_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        receivedAt: r.received_at,
+        analystVerdict: r.analyst_verdict,
+        analystAt: r.analyst_at,
+      }));
+    },
+
     async setAnalysis(
       id: string,
       analysis: { verdict: string; score: number; analysis: string; modelVersion: string; findingId: string | null },

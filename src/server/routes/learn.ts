@@ -289,7 +289,8 @@ export const learnRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
       config: read,
       schema: {
         tags,
-        summary: 'Programme metrics: rates over all campaigns, per department and per campaign; training; knowledge',
+        summary:
+          'Programme metrics: rates over all campaigns, per department and per campaign; training; knowledge; security team reflexes (Detect, Mail)',
         response: {
           200: z.object({
             overall: ratesSchema,
@@ -312,6 +313,24 @@ export const learnRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
               }),
             }),
             knowledge: z.array(z.object({ topic: z.string(), learners: z.number(), score: z.number() })),
+            reflexes: z.object({
+              detect: z.object({
+                incidents: z.number(),
+                open: z.number(),
+                medianSecondsToInvestigate: z.number().nullable(),
+                p90SecondsToInvestigate: z.number().nullable(),
+                medianSecondsToResolve: z.number().nullable(),
+                p90SecondsToResolve: z.number().nullable(),
+                limited: z.boolean(),
+              }),
+              mail: z.object({
+                reports: z.number(),
+                judged: z.number(),
+                judgedShare: z.number().nullable(),
+                medianSecondsToVerdict: z.number().nullable(),
+                limited: z.boolean(),
+              }),
+            }),
           }),
         },
       },

@@ -10,7 +10,7 @@ import { useLocale } from '../../i18n.ts';
 import { hrefFor } from '../../router.ts';
 import { useLoad } from '../../useLoad.ts';
 import { RATE_COLORS, type RateSeries, RatesChart } from './LearnChart.tsx';
-import { formatDuration, type ProgrammeTime } from './learnApi.ts';
+import { formatDuration, type ProgrammeReflexes, type ProgrammeTime, REFLEX_ROWS } from './learnApi.ts';
 import { campaignHref, formatPercent, formatRatio, formatSeconds, topicLabel } from './learnFormat.ts';
 import { useLearnText } from './learnText.ts';
 import './learn.css';
@@ -86,6 +86,74 @@ function TimeSpentCard({ time }: { time: ProgrammeTime }) {
         </div>
       )}
       <p className="hint">{l('timeHint')}</p>
+    </section>
+  );
+}
+
+/** The security team's reflexes as the API gives them beside the programme figures (absent: older server). */
+function reflexesOf(data: LearnProgramme): ProgrammeReflexes | null {
+  return (data as LearnProgramme & { reflexes?: ProgrammeReflexes }).reflexes ?? null;
+}
+
+const durationOrDash = (seconds: number | null) => (seconds === null ? '—' : formatDuration(seconds));
+
+function ReflexesCard({ reflexes }: { reflexes: ProgrammeReflexes }) {
+  const l = useLearnText();
+  const locale = useLocale();
+  const id = useId();
+  const { detect, mail } = reflexes;
+  return (
+    <section className="card" aria-labelledby={`${id}-reflexes`} data-testid="learn-reflexes">
+      <h2 id={`${id}-reflexes`}>{l('reflexesTitle')}</h2>
+      <h3>{l('reflexesDetect')}</h3>
+      {detect.incidents === 0 ? (
+        <p className="muted">{l('reflexesNoDetect')}</p>
+      ) : (
+        <dl className="stats" data-testid="learn-reflexes-detect">
+          <div className="stat">
+            <dt>{l('reflexesIncidents')}</dt>
+            <dd>{formatNumber(detect.incidents, locale)}</dd>
+          </div>
+          <div className="stat">
+            <dt>{l('reflexesOpen')}</dt>
+            <dd>{formatNumber(detect.open, locale)}</dd>
+          </div>
+          <div className="stat">
+            <dt>{l('reflexesToInvestigate')}</dt>
+            <dd>
+              {durationOrDash(detect.medianSecondsToInvestigate)} / {durationOrDash(detect.p90SecondsToInvestigate)}
+            </dd>
+          </div>
+          <div className="stat">
+            <dt>{l('reflexesToResolve')}</dt>
+            <dd>
+              {durationOrDash(detect.medianSecondsToResolve)} / {durationOrDash(detect.p90SecondsToResolve)}
+            </dd>
+          </div>
+        </dl>
+      )}
+      {detect.limited && <p className="hint">{l('reflexesLimited', { count: formatNumber(REFLEX_ROWS, locale) })}</p>}
+      <h3>{l('reflexesMail')}</h3>
+      {mail.reports === 0 ? (
+        <p className="muted">{l('reflexesNoMail')}</p>
+      ) : (
+        <dl className="stats" data-testid="learn-reflexes-mail">
+          <div className="stat">
+            <dt>{l('reflexesReports')}</dt>
+            <dd>{formatNumber(mail.reports, locale)}</dd>
+          </div>
+          <div className="stat">
+            <dt>{l('reflexesJudged')}</dt>
+            <dd>{formatPercent(mail.judgedShare, locale)}</dd>
+          </div>
+          <div className="stat">
+            <dt>{l('reflexesToVerdict')}</dt>
+            <dd>{durationOrDash(mail.medianSecondsToVerdict)}</dd>
+          </div>
+        </dl>
+      )}
+      {mail.limited && <p className="hint">{l('reflexesLimited', { count: formatNumber(REFLEX_ROWS, locale) })}</p>}
+      <p className="hint">{l('reflexesHint')}</p>
     </section>
   );
 }
@@ -220,6 +288,7 @@ function Programme({ data }: { data: LearnProgramme }) {
     [data.campaigns],
   );
   const departmentCategories = useMemo(() => data.departments.map((d) => d.department), [data.departments]);
+  const reflexes = reflexesOf(data);
   return (
     <>
       <section className="card learn-section" aria-labelledby={`${id}-overall`}>
@@ -329,6 +398,7 @@ function Programme({ data }: { data: LearnProgramme }) {
           )}
         </section>
         <TimeSpentCard time={timeOf(data)} />
+        {reflexes && <ReflexesCard reflexes={reflexes} />}
         <section className="card" aria-labelledby={`${id}-knowledge`} data-testid="learn-knowledge">
           <h2 id={`${id}-knowledge`}>{t('learn.knowledge')}</h2>
           {data.knowledge.length === 0 ? (

@@ -195,6 +195,29 @@ export interface ProgrammeTime extends TimeSpent {
   byDepartment: { department: string; seconds: number; learners: number }[];
 }
 
+/** The security team's reflexes beside the programme figures (null: no data yet). */
+export interface ProgrammeReflexes {
+  detect: {
+    incidents: number;
+    open: number;
+    medianSecondsToInvestigate: number | null;
+    p90SecondsToInvestigate: number | null;
+    medianSecondsToResolve: number | null;
+    p90SecondsToResolve: number | null;
+    limited: boolean;
+  };
+  mail: {
+    reports: number;
+    judged: number;
+    judgedShare: number | null;
+    medianSecondsToVerdict: number | null;
+    limited: boolean;
+  };
+}
+
+/** Rows the server reads at most per module for the reflexes (src/platform/learn-reflexes.ts). */
+export const REFLEX_ROWS = 5000;
+
 /** "1 h 05 min", "12 min", "40 s". */
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));

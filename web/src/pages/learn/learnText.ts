@@ -125,6 +125,26 @@ const TEXT = {
     fr: 'Mesuré sur les pages des modules (onglet visible, activité récente), plafonné par le serveur.',
     en: 'Measured on module pages (visible tab, recent activity), capped by the server.',
   },
+  reflexesTitle: { fr: 'Réflexes de l’équipe sécurité', en: 'Security team reflexes' },
+  reflexesDetect: { fr: 'Incidents (Detect)', en: 'Incidents (Detect)' },
+  reflexesMail: { fr: 'Signalements d’e-mails (Mail)', en: 'Reported e-mails (Mail)' },
+  reflexesNoDetect: { fr: 'Pas encore de données de Detect.', en: 'No data from Detect yet.' },
+  reflexesNoMail: { fr: 'Pas encore de données de Mail.', en: 'No data from Mail yet.' },
+  reflexesIncidents: { fr: 'incidents ouverts', en: 'incidents opened' },
+  reflexesOpen: { fr: 'encore ouverts', en: 'still open' },
+  reflexesToInvestigate: { fr: 'prise en charge (médiane / p90)', en: 'picked up (median / p90)' },
+  reflexesToResolve: { fr: 'résolution (médiane / p90)', en: 'resolved (median / p90)' },
+  reflexesReports: { fr: 'signalements', en: 'reports' },
+  reflexesJudged: { fr: 'avec verdict de l’analyste', en: 'with the analyst’s verdict' },
+  reflexesToVerdict: { fr: 'délai médian jusqu’au verdict', en: 'median time to the verdict' },
+  reflexesLimited: {
+    fr: 'Calculé sur les {count} plus récents.',
+    en: 'Computed over the {count} most recent.',
+  },
+  reflexesHint: {
+    fr: 'Depuis la création de l’incident jusqu’à sa première étape « en cours » ou « résolu » (journal d’audit), et depuis le signalement jusqu’au verdict de l’analyste.',
+    en: 'From an incident’s creation to its first “investigating” or “resolved” step (audit trail), and from a report to the analyst’s verdict.',
+  },
 } as const;
 
 export type LearnTextKey = keyof typeof TEXT;
