@@ -1013,7 +1013,7 @@ export const en = {
     training: 'Training completion',
     completion: 'Path completion',
     learners: 'Learners',
-    timeSpent: 'Time spent (estimated)',
+    timeSpent: 'Nominal length of the lessons done',
     minutes_one: '{{count}} min',
     minutes_other: '{{count}} min',
     knowledge: 'Knowledge per topic',

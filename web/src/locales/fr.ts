@@ -1030,7 +1030,7 @@ export const fr: Translation = {
     training: 'Progression de la formation',
     completion: 'Parcours accompli',
     learners: 'Apprenants',
-    timeSpent: 'Temps passé (estimé)',
+    timeSpent: 'Durée prévue des leçons suivies',
     minutes_one: '{{count}} min',
     minutes_other: '{{count}} min',
     knowledge: 'Connaissances par thème',
