@@ -52,7 +52,21 @@ export async function serve(config: VigieConfig, io: CliIo, options: { demo: boo
   const app = await buildApp({
     platform,
     version: packageVersion(),
-    logger: config.VIGIE_LOG_LEVEL === 'silent' ? false : { level: config.VIGIE_LOG_LEVEL },
+    logger:
+      config.VIGIE_LOG_LEVEL === 'silent'
+        ? false
+        : {
+            level: config.VIGIE_LOG_LEVEL,
+            // Query strings stay out of the logs: a tracked link's visitor may have typed into one.
+            serializers: {
+              req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({
+                method: req.method,
+                url: req.url.split('?', 1)[0],
+                host: req.hostname,
+                remoteAddress: req.ip,
+              }),
+            },
+          },
     bodyLimit: config.VIGIE_BODY_LIMIT,
     secureCookies: config.VIGIE_SECURE_COOKIES ?? publicUrl?.startsWith('https://') ?? false,
     trustProxy: config.VIGIE_TRUST_PROXY,

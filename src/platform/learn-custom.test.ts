@@ -10,7 +10,7 @@ import { VigieError } from '../core/index.js';
 import { sanitiseHtml } from '../learn/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createLearnService, DAY_MAX_SECONDS, type Learner, type LearnService } from './learn.js';
-import { openPassword, type SmtpSettings, sealPassword } from './learn-profiles.js';
+import { checkProfile, openPassword, type SmtpSettings, sealPassword } from './learn-profiles.js';
 import type { OutgoingMessage } from './learn-sender.js';
 
 let now = Date.parse('2026-03-02T09:00:00.000Z');
@@ -258,5 +258,20 @@ describe('time spent', () => {
     expect(day).toBeLessThanOrEqual(DAY_MAX_SECONDS);
     const programme = await learn.programme();
     expect(programme.training.timeSpent).toMatchObject({ learners: 1, byDepartment: [{ learners: 1 }] });
+  });
+});
+
+describe('sending profile checks', () => {
+  const base = {
+    name: 'Relay',
+    host: 'smtp.example.org',
+    port: 25,
+    tls: 'none' as const,
+    fromAddress: 'it@example.org',
+  };
+  it('refuses a password in clear to another host, allows it to a relay on this machine', () => {
+    expect(() => checkProfile({ ...base, username: 'u', password: 'p' })).toThrow(/in clear/);
+    expect(() => checkProfile({ ...base, host: '127.0.0.1', username: 'u', password: 'p' })).not.toThrow();
+    expect(() => checkProfile(base)).not.toThrow();
   });
 });

@@ -103,6 +103,10 @@ export function checkProfile(input: ProfileInput): void {
   if (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535) bad('port: 1 to 65535');
   if (!TLS_MODES.includes(input.tls)) bad('tls: starttls, tls or none');
   if (input.username != null && (input.username.length > 320 || hasControl(input.username))) bad('username');
+  // Without TLS a password crosses the network in clear: only to a relay on this machine.
+  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[?::1\]?)$/i.test(input.host);
+  if (input.tls === 'none' && input.username && !loopback)
+    bad('tls: "none" sends the user name and password in clear; only for a relay on this machine (localhost)');
   if (input.password != null && (input.password.length > 1024 || /[\r\n\0]/.test(input.password))) bad('password');
   if (!EMAIL_ADDRESS.test(input.fromAddress)) bad('fromAddress: an e-mail address');
   if (input.fromName != null && (input.fromName.length > 200 || hasControl(input.fromName))) bad('fromName');

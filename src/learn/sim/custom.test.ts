@@ -88,6 +88,17 @@ describe('sanitiseHtml', () => {
 });
 
 describe('landing pages', () => {
+  it('keeps no attribute that could send what is typed elsewhere or let CSS read it', () => {
+    const page = sanitiseHtml(
+      '<form><input name="u" pattern="a.*" maxlength="9"><input type="password" name="p" minlength="8" autocomplete="on">' +
+        '<button formmethod="get" formaction="/x" formenctype="text/plain" formtarget="_blank">Go</button></form>',
+      'landing',
+    );
+    expect(page).not.toMatch(/formmethod|formaction|formenctype|formtarget|pattern|minlength|maxlength|autocomplete="on"/);
+    expect(page).toContain('<input type="password" name="p" autocomplete="new-password">');
+    expect(page).toContain('<input name="u" autocomplete="off">');
+  });
+
   it('lists the named fields and makes every form post back to the tracked URL', () => {
     const page = sanitiseHtml(
       '<form action="https://evil"><input name="u"><input type=password name=p><input type=submit name=go><select name="s"></select></form>',

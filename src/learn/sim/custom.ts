@@ -319,6 +319,9 @@ export function sanitiseHtml(
         for (const [rawAttr, value] of Object.entries(attributes)) {
           const attr = rawAttr.toLowerCase();
           if (!ATTRIBUTE.test(attr) || attr.startsWith('on') || FORBIDDEN_ATTRIBUTES.has(attr)) continue;
+          // `formmethod="get"` on a button would put what is typed in the URL (and so in logs and
+          // history); `pattern` and length limits let CSS tell what was typed. None is ours to keep.
+          if (attr.startsWith('form') || attr === 'pattern' || attr === 'minlength' || attr === 'maxlength') continue;
           // Ours, written below: never taken from the input (no duplicate, no forged marker).
           if (attr === 'data-vigie-form' || (name === 'input' && attr === 'autocomplete')) continue;
           if (name === 'form' && (attr === 'action' || attr === 'method' || attr === 'enctype' || attr === 'target')) {
@@ -332,7 +335,10 @@ export function sanitiseHtml(
         if (name === 'form') attrs += ' method="post" data-vigie-form=""';
         // GoPhish's "change links to point to the landing page", for imported e-mails.
         if (name === 'a' && options.linksToTracked && attributes.href !== undefined) attrs = ` href="{{link}}"${attrs}`;
-        if (name === 'input' && attributes.type?.toLowerCase() === 'password') attrs += ' autocomplete="off"';
+        // Never the browser's saved password for this site (the landing shares Vigie's origin).
+        if (name === 'input')
+          attrs +=
+            attributes.type?.toLowerCase() === 'password' ? ' autocomplete="new-password"' : ' autocomplete="off"';
         out += `<${name}${attrs}>`;
         if (!VOID.has(name)) open.push(name);
         rawText = name === 'style' ? 'style' : name === 'textarea' ? 'textarea' : null;
