@@ -1290,7 +1290,7 @@ export function createDetectService(
         const moved = await tx.detect.setIncidentWorkflow(id, from, {
           status: updated.status,
           resolution: updated.resolution,
-          assignee: updated.assignee,
+          assignee: input.assignee,
           at,
         });
         if (!moved) throw changedMeanwhile();

@@ -102,13 +102,17 @@ export function connectSenseMqtt(options: SenseMqttOptions): { close(): Promise<
         const result = await options.sense.ingest(readings);
         for (const r of result.rejected) problem({ topic: readings[r.index]?.topic, reason: r.reason });
       } catch (error) {
-        if (closed || readings.length + batch.length > maxPending) {
+        if (closed) {
           problem({ reason: `could not store ${readings.length} reading(s), dropped: ${String(error)}` });
           return;
         }
+        // Before what arrived since: each series stays in time order. While the store stays
+        // down, only the oldest readings beyond the bound are given up, never the whole backlog.
+        const waiting = [...readings, ...batch];
+        const over = waiting.length - maxPending;
+        if (over > 0) problem({ reason: `store unavailable: the ${over} oldest waiting reading(s) dropped` });
         problem({ reason: `could not store ${readings.length} reading(s), retrying: ${String(error)}` });
-        // Before what arrived since: each series stays in time order.
-        batch = [...readings, ...batch];
+        batch = over > 0 ? waiting.slice(over) : waiting;
         if (timer) clearTimeout(timer);
         timer = setTimeout(flush, retryMs);
       }

@@ -173,12 +173,15 @@ export function createSenseService(
     const others = seriesCount - (devices.get(device)?.series.size ?? 0);
     for (const summary of series) {
       if (others + state.series.size >= maxSeries) break;
-      const entry: SeriesState = { detector: createSenseDetector(), lastAt: Number.NEGATIVE_INFINITY };
+      const readings = await store.sense.readings(device, summary.series, replayLimit);
+      // A series whose readings were all purged takes no slot until it sends again.
+      if (readings.length === 0) continue;
+      // Readings older than the last one stored stay refused, as before the rebuild.
+      const entry: SeriesState = { detector: createSenseDetector(), lastAt: Date.parse(summary.lastAt) };
       state.series.set(summary.series, entry);
-      for (const r of await store.sense.readings(device, summary.series, replayLimit)) {
+      for (const r of readings) {
         const t = Date.parse(r.at);
         entry.detector.push(t, r.value);
-        entry.lastAt = t;
         sightings.push({ t, series: summary.series, value: r.value });
       }
     }

@@ -65,13 +65,20 @@ const WAL_FLUSH_MS = 1000;
 function flushWalInBackground(sqlite: SqliteDatabase.Database, wal: string): void {
   let fd: number | undefined;
   let busy = false;
+  let closed = false;
+  // Closed only when no fsync is in flight on it (its number could otherwise be reused meanwhile).
+  const release = () => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+  const flush = (handle: number) =>
+    fsync(handle, () => {
+      busy = false;
+      if (closed) release();
+    });
   const timer = setInterval(() => {
-    if (busy) return;
+    if (busy || closed) return;
     busy = true;
-    const flush = (handle: number) =>
-      fsync(handle, () => {
-        busy = false;
-      });
     if (fd !== undefined) return flush(fd);
     // The WAL appears with the first write.
     open(wal, 'r+', (error, opened) => {
@@ -80,6 +87,11 @@ function flushWalInBackground(sqlite: SqliteDatabase.Database, wal: string): voi
         return;
       }
       fd = opened;
+      if (closed) {
+        busy = false;
+        release();
+        return;
+      }
       flush(opened);
     });
   }, WAL_FLUSH_MS);
@@ -87,14 +99,14 @@ function flushWalInBackground(sqlite: SqliteDatabase.Database, wal: string): voi
   const close = sqlite.close.bind(sqlite);
   sqlite.close = () => {
     clearInterval(timer);
+    closed = true;
     if (fd !== undefined) {
       try {
         fsyncSync(fd);
       } catch {
         // closing goes on: SQLite checkpoints and syncs the database itself
       }
-      closeSync(fd);
-      fd = undefined;
+      if (!busy) release();
     }
     return close();
   };
@@ -118,7 +130,8 @@ function openSqlite(options: DatabaseOptions): OpenedDatabase {
   // NORMAL in WAL mode: a transaction that returned is in the WAL (the system's page cache), so it
   // survives Vigie being killed; it no longer waits for the disk on the event loop (an fsync
   // there took 3-40 ms, paid by every request behind it). The WAL reaches the disk in the
-  // background (flushWalInBackground): a power loss costs at most the last second.
+  // background (flushWalInBackground): a power loss costs about the last second (more if the
+  // disk stalls).
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');

@@ -569,14 +569,15 @@ export function detectRepository(db: Kysely<Database>) {
     async setIncidentWorkflow(
       id: string,
       from: string,
-      step: { status: string; resolution: string | null; assignee: string | null; at: string },
+      /** `assignee` undefined: left as it is (someone else may have just changed it). */
+      step: { status: string; resolution: string | null; assignee?: string | null | undefined; at: string },
     ): Promise<boolean> {
       const result = await db
         .updateTable('detect_incidents')
         .set({
           status: step.status,
           resolution: step.resolution,
-          assignee: cleanOrNull(step.assignee),
+          ...(step.assignee !== undefined ? { assignee: cleanOrNull(step.assignee) } : {}),
           updated_at: step.at,
         })
         .where('id', '=', id)

@@ -6,7 +6,15 @@
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../database.js';
 
-export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  // PostgreSQL runs each migration in a transaction; SQLite's migrator does not: without one, a
+  // process killed during the backfill would leave the tables without the migration recorded,
+  // and every later start would fail on "table already exists".
+  if (dialect === 'sqlite') await db.transaction().execute((trx) => create(trx));
+  else await create(db);
+}
+
+async function create(db: Kysely<unknown>): Promise<void> {
   // `count` is readings received: the retention purge deletes readings, never summaries.
   await db.schema
     .createTable('sense_series')
