@@ -94,7 +94,9 @@ describe('landing pages', () => {
         '<button formmethod="get" formaction="/x" formenctype="text/plain" formtarget="_blank">Go</button></form>',
       'landing',
     );
-    expect(page).not.toMatch(/formmethod|formaction|formenctype|formtarget|pattern|minlength|maxlength|autocomplete="on"/);
+    expect(page).not.toMatch(
+      /formmethod|formaction|formenctype|formtarget|pattern|minlength|maxlength|autocomplete="on"/,
+    );
     expect(page).toContain('<input type="password" name="p" autocomplete="new-password">');
     expect(page).toContain('<input name="u" autocomplete="off">');
   });
