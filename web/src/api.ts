@@ -1,5 +1,6 @@
 // Typed client for the Vigie HTTP API: one function per route, one error type, CSRF header handling.
 import type { Locale, Permission, Role, Severity } from '../../src/core/index.ts';
+import type { ProgrammeReflexes, ProgrammeTime } from './pages/learn/learnApi.ts';
 
 export interface LocalizedName {
   fr: string;
@@ -1143,8 +1144,10 @@ export interface LearnProgramme {
     completion: number;
     byDepartment: { department: string; learners: number; completion: number }[];
     estimatedMinutes: number;
+    timeSpent: ProgrammeTime;
   };
   knowledge: { topic: string; learners: number; score: number }[];
+  reflexes: ProgrammeReflexes;
 }
 
 export interface LearnContentSummary {

@@ -15,21 +15,6 @@ import { campaignHref, formatPercent, formatRatio, formatSeconds, topicLabel } f
 import { useLearnText } from './learnText.ts';
 import './learn.css';
 
-/** Time measured on module pages (heartbeats), as the API gives it beside the training figures. */
-function timeOf(data: LearnProgramme): ProgrammeTime {
-  const training = data.training as LearnProgramme['training'] & { timeSpent?: ProgrammeTime };
-  return (
-    training.timeSpent ?? {
-      seconds: 0,
-      lessonSeconds: 0,
-      quizSeconds: 0,
-      learners: 0,
-      medianSecondsPerLearner: null,
-      byDepartment: [],
-    }
-  );
-}
-
 function TimeSpentCard({ time }: { time: ProgrammeTime }) {
   const l = useLearnText();
   const locale = useLocale();
@@ -88,11 +73,6 @@ function TimeSpentCard({ time }: { time: ProgrammeTime }) {
       <p className="hint">{l('timeHint')}</p>
     </section>
   );
-}
-
-/** The security team's reflexes as the API gives them beside the programme figures (absent: older server). */
-function reflexesOf(data: LearnProgramme): ProgrammeReflexes | null {
-  return (data as LearnProgramme & { reflexes?: ProgrammeReflexes }).reflexes ?? null;
 }
 
 const durationOrDash = (seconds: number | null) => (seconds === null ? '—' : formatDuration(seconds));
@@ -288,7 +268,7 @@ function Programme({ data }: { data: LearnProgramme }) {
     [data.campaigns],
   );
   const departmentCategories = useMemo(() => data.departments.map((d) => d.department), [data.departments]);
-  const reflexes = reflexesOf(data);
+  const { reflexes } = data;
   return (
     <>
       <section className="card learn-section" aria-labelledby={`${id}-overall`}>
@@ -397,8 +377,8 @@ function Programme({ data }: { data: LearnProgramme }) {
             </div>
           )}
         </section>
-        <TimeSpentCard time={timeOf(data)} />
-        {reflexes && <ReflexesCard reflexes={reflexes} />}
+        <TimeSpentCard time={data.training.timeSpent} />
+        <ReflexesCard reflexes={reflexes} />
         <section className="card" aria-labelledby={`${id}-knowledge`} data-testid="learn-knowledge">
           <h2 id={`${id}-knowledge`}>{t('learn.knowledge')}</h2>
           {data.knowledge.length === 0 ? (
