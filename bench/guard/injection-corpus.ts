@@ -156,9 +156,7 @@ function groupItems(items: CorpusItem[], keys: ReadonlyMap<string, readonly stri
   const BANDS = 16;
   const ROWS = HASHES / BANDS;
   const signatures = items.map((item) => {
-    const words = normalize(item.text.slice(0, 20_000))
-      .tokens.map((t) => t.word)
-      .filter((w) => w !== '|');
+    const words = normalize(item.text.slice(0, 20_000)).words.filter((w) => w !== '|');
     const sig = new Uint32Array(HASHES).fill(0xffffffff);
     for (let i = 0; i + 3 <= Math.max(words.length, 3); i++) {
       const shingle = words.slice(i, i + 3).join(' ');
@@ -237,7 +235,7 @@ export function outOfFoldScores(data: ModeData): { logits: number[]; scores: num
 export function detectedLanguage(item: CorpusItem): 'en' | 'fr' | 'und' {
   const cached = LANGUAGE.get(item);
   if (cached) return cached;
-  const language = detectLanguage(normalize(item.text.slice(0, 20_000)).tokens);
+  const language = detectLanguage(normalize(item.text.slice(0, 20_000)).words);
   LANGUAGE.set(item, language);
   return language;
 }

@@ -21,37 +21,76 @@ function notBlankOrNewline(c: number): boolean {
   return c !== 32 && c !== 9 && c !== 10;
 }
 
-interface Word {
-  readonly start: number;
-  readonly end: number;
-  /** Folded form, for capitalised words only ('' otherwise: only they are ever looked up). */
-  readonly folded: string;
-  readonly capitalised: boolean;
-}
+/**
+ * The words of a text (letters, inner hyphens and apostrophes) as parallel arrays in buffers
+ * reused from call to call: an object per word was a sixth of a scan's garbage. Folded forms
+ * are cut from the folded text only for the capitalised words that get looked up.
+ */
+class WordList {
+  count = 0;
+  starts = new Int32Array(512);
+  ends = new Int32Array(512);
+  capitalised = new Uint8Array(512);
 
-/** Words (letters, inner hyphens and apostrophes) in one linear pass. */
-function words(text: string, folded: string): Word[] {
-  const out: Word[] = [];
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (!isLetter(c)) {
-      i++;
-      continue;
+  /** Fills the list from `text` in one linear pass. */
+  read(text: string): void {
+    this.count = 0;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (!isLetter(c)) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (isLetter(d) || ((d === 45 || d === 39) && j + 1 < n && isLetter(text.charCodeAt(j + 1)))) j++;
+        else break;
+      }
+      this.push(i, j, isCapitalAt(text, i));
+      i = j;
     }
-    let j = i + 1;
-    while (j < n) {
-      const d = text.charCodeAt(j);
-      if (isLetter(d) || ((d === 45 || d === 39) && j + 1 < n && isLetter(text.charCodeAt(j + 1)))) j++;
-      else break;
-    }
-    const capitalised = isCapitalAt(text, i);
-    out.push({ start: i, end: j, folded: capitalised ? folded.slice(i, j) : '', capitalised });
-    i = j;
   }
-  return out;
+
+  private push(start: number, end: number, capitalised: boolean): void {
+    if (this.count === this.starts.length) {
+      const size = this.count * 2;
+      const starts = new Int32Array(size);
+      const ends = new Int32Array(size);
+      const caps = new Uint8Array(size);
+      starts.set(this.starts);
+      ends.set(this.ends);
+      caps.set(this.capitalised);
+      this.starts = starts;
+      this.ends = ends;
+      this.capitalised = caps;
+    }
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.capitalised[this.count] = capitalised ? 1 : 0;
+    this.count++;
+  }
+
+  start(k: number): number {
+    return this.starts[k] ?? 0;
+  }
+  end(k: number): number {
+    return this.ends[k] ?? 0;
+  }
+  length(k: number): number {
+    return this.end(k) - this.start(k);
+  }
+  isCapitalised(k: number): boolean {
+    return this.capitalised[k] === 1;
+  }
+  /** The folded form of a capitalised word ('' for the others: only they are ever looked up). */
+  folded(k: number, folded: string): string {
+    return this.isCapitalised(k) ? folded.slice(this.start(k), this.end(k)) : '';
+  }
 }
+const WORDS = new WordList();
 
 function onlyGap(text: string, a: number, b: number, allowDot: boolean): boolean {
   const gap = text.slice(a, b);
@@ -59,10 +98,10 @@ function onlyGap(text: string, a: number, b: number, allowDot: boolean): boolean
   return allowDot ? /^\s?\.?\s?$/.test(gap) && gap.trim().length <= 1 : /^[ \t]+$/.test(gap);
 }
 
-function surnameLike(w: Word | undefined): boolean {
-  return (
-    w !== undefined && w.capitalised && w.end - w.start >= 2 && !NOT_SURNAMES.has(w.folded) && !TITLE_SET.has(w.folded)
-  );
+function surnameLike(ws: WordList, k: number, folded: string): boolean {
+  if (k >= ws.count || !ws.isCapitalised(k) || ws.length(k) < 2) return false;
+  const word = ws.folded(k, folded);
+  return !NOT_SURNAMES.has(word) && !TITLE_SET.has(word);
 }
 
 export const personDetector: Detector = {
@@ -75,29 +114,26 @@ export const personDetector: Detector = {
   detect(text, context) {
     const out: Span[] = [];
     const folded = fold(text);
-    const ws = words(text, folded);
-    context.work.units += ws.length;
+    const ws = WORDS;
+    ws.read(text);
+    context.work.units += ws.count;
     let consumed = -1;
-    for (let k = 0; k < ws.length; k++) {
-      if (k <= consumed) continue;
-      const w = ws[k];
-      if (!w) continue;
+    for (let k = 0; k < ws.count; k++) {
+      if (k <= consumed || !ws.isCapitalised(k)) continue;
+      const word = ws.folded(k, folded);
       // Title + up to three capitalised words (initials "R ." allowed).
-      if (w.capitalised && TITLE_SET.has(w.folded)) {
+      if (TITLE_SET.has(word)) {
         let last = k;
         let m = k + 1;
-        while (m < ws.length && m - k <= 3) {
-          const prev = ws[m - 1];
-          const cur = ws[m];
-          if (!prev || !cur || !onlyGap(text, prev.end, cur.start, true)) break;
-          if (!cur.capitalised || NOT_SURNAMES.has(cur.folded)) break;
+        while (m < ws.count && m - k <= 3) {
+          if (!onlyGap(text, ws.end(m - 1), ws.start(m), true)) break;
+          if (!ws.isCapitalised(m) || NOT_SURNAMES.has(ws.folded(m, folded))) break;
           last = m;
           m++;
         }
-        const lastWord = ws[last];
-        if (last > k && lastWord) {
+        if (last > k) {
           out.push(
-            span('pii.person', 'pii.person', w.start, lastWord.end, 0.85, [
+            span('pii.person', 'pii.person', ws.start(k), ws.end(last), 0.85, [
               reason('person.title', 'nom précédé d’une civilité', 'name preceded by a courtesy title'),
             ]),
           );
@@ -106,21 +142,18 @@ export const personDetector: Detector = {
         }
       }
       // Known first name + capitalised surname(s).
-      if (w.capitalised && FIRST.has(w.folded)) {
+      if (FIRST.has(word)) {
         let last = k;
         let m = k + 1;
-        while (m < ws.length && m - k <= 3) {
-          const prev = ws[m - 1];
-          const cur = ws[m];
-          if (!prev || !cur || !onlyGap(text, prev.end, cur.start, m > k + 1 || cur.end - cur.start === 1)) break;
-          if (!(surnameLike(cur) || (cur.capitalised && cur.end - cur.start === 1))) break;
+        while (m < ws.count && m - k <= 3) {
+          if (!onlyGap(text, ws.end(m - 1), ws.start(m), m > k + 1 || ws.length(m) === 1)) break;
+          if (!(surnameLike(ws, m, folded) || (ws.isCapitalised(m) && ws.length(m) === 1))) break;
           last = m;
           m++;
         }
-        const lastWord = ws[last];
-        if (last > k && lastWord && lastWord.end - lastWord.start >= 2) {
+        if (last > k && ws.length(last) >= 2) {
           out.push(
-            span('pii.person', 'pii.person', w.start, lastWord.end, 0.8, [
+            span('pii.person', 'pii.person', ws.start(k), ws.end(last), 0.8, [
               reason('person.first_name', 'prénom courant suivi d’un nom', 'common first name followed by a surname'),
             ]),
           );

@@ -19,11 +19,21 @@ export interface AnalysedText {
   readonly hits: readonly RuleHit[];
 }
 
-/** The features and rule hits of a text: the one path shared by detection and training. */
+/** The features and rule hits of a text: the one path shared by detection and training (kept: copied). */
 export function analyseText(text: string, mode: InjectionMode): AnalysedText {
   const normalized = normalize(text);
   const { hits } = scanRules(text, mode, normalized);
-  return { features: hashedFeatures(normalized.tokens), hits };
+  const features = hashedFeatures(normalized);
+  return {
+    features: {
+      ...features,
+      tokens: { ...normalized, starts: normalized.starts.slice(), ends: normalized.ends.slice() },
+      buckets: features.buckets.slice(),
+      originKinds: features.originKinds.slice(),
+      originAt: features.originAt.slice(),
+    },
+    hits,
+  };
 }
 
 export function trainingExample(text: string, mode: InjectionMode, label: 0 | 1): TrainingExample {
@@ -43,10 +53,10 @@ export function detectInjection(
   const analysed = truncated ? input.slice(0, maxLength) : input;
   const normalized = normalize(analysed);
   const { hits } = scanRules(analysed, mode, normalized);
-  const features = hashedFeatures(normalized.tokens);
+  const features = hashedFeatures(normalized);
   const sub = model.modes[mode];
   const scored = scoreWithModel(sub, features, hits);
-  const language = detectLanguage(normalized.tokens);
+  const language = detectLanguage(normalized.words);
   const threshold =
     options.threshold ?? (language === 'und' ? undefined : sub.languageThresholds[language]) ?? sub.threshold;
   const score = Number.isFinite(scored.probability) ? round(scored.probability) : 0;

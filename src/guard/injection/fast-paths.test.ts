@@ -22,7 +22,7 @@ function fnv(seed: number, s: string): number {
 
 /** The features by their definition: strings built, hashed, deduplicated with a Set. */
 function referenceBuckets(text: string): number[] {
-  const tokens = normalize(text).tokens;
+  const tokens = normalize(text).words;
   const mask = BUCKETS - 1;
   const seen = new Set<number>();
   const out: number[] = [];
@@ -32,12 +32,12 @@ function referenceBuckets(text: string): number[] {
       out.push(b);
     }
   };
-  const words = tokens.filter((t) => t.word !== SENTENCE_BREAK).map((t) => t.word);
+  const words = tokens.filter((t) => t !== SENTENCE_BREAK);
   tokens.forEach((t, i) => {
-    if (t.word === SENTENCE_BREAK) return;
-    add(fnv(0x811c9dc5, t.word) & mask);
+    if (t === SENTENCE_BREAK) return;
+    add(fnv(0x811c9dc5, t) & mask);
     const next = tokens[i + 1];
-    if (next && next.word !== SENTENCE_BREAK) add(fnv(fnv(0x01000193, t.word), ` ${next.word}`) & mask);
+    if (next !== undefined && next !== SENTENCE_BREAK) add(fnv(fnv(0x01000193, t), ` ${next}`) & mask);
   });
   const folded = ` ${words.join(' ')} `;
   for (let i = 0; i + 4 <= folded.length; i++) add(fnv(0x2545f491, folded.slice(i, i + 4)) & mask);
@@ -55,32 +55,31 @@ const SAMPLES = [
 
 describe('injection fast paths', () => {
   it('hashes features exactly as FNV over the feature strings', () => {
-    for (const text of SAMPLES)
-      expect([...hashedFeatures(normalize(text).tokens).buckets]).toEqual(referenceBuckets(text));
+    for (const text of SAMPLES) expect([...hashedFeatures(normalize(text)).buckets]).toEqual(referenceBuckets(text));
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
-        expect([...hashedFeatures(normalize(text).tokens).buckets]).toEqual(referenceBuckets(text));
+        expect([...hashedFeatures(normalize(text)).buckets]).toEqual(referenceBuckets(text));
       }),
       { numRuns: 300 },
     );
   });
 
   it('folds ASCII words in one slice and still handles what sits inside a word', () => {
-    const words = (text: string) => normalize(text).tokens.map((t) => t.word);
+    const words = (text: string) => normalize(text).words;
     expect(words('HeLLo World')).toEqual(['hello', 'world']);
     // An invisible character inside a word is dropped, not copied into the word.
     expect(words('ig\u200bnore W\ufeff')).toEqual(['ignore', 'w']);
     expect(words('ÉCOLE privée')).toEqual(['ecole', 'privee']);
     expect(words('P@SSW0RD 2024 a@b')).toEqual(['password', '#', 'aab']);
-    const tokens = normalize('Say: HELLO. Then stop').tokens;
-    expect(tokens.map((t) => t.word)).toEqual(['say', 'hello', SENTENCE_BREAK, 'then', 'stop']);
-    expect(tokens[1]).toMatchObject({ start: 5, end: 10 });
+    const tokens = normalize('Say: HELLO. Then stop');
+    expect(tokens.words).toEqual(['say', 'hello', SENTENCE_BREAK, 'then', 'stop']);
+    expect([tokens.starts[1], tokens.ends[1]]).toEqual([5, 10]);
   });
 
   it('reads the same weights as the model file, strongest contributions first', () => {
     const sub = SHIPPED_INJECTION_MODEL.modes.prompt;
     for (const text of SAMPLES) {
-      const features = hashedFeatures(normalize(text).tokens);
+      const features = hashedFeatures(normalize(text));
       const scale = featureScale(features.buckets.length);
       let logit = sub.bias;
       const all: { index: number; weight: number }[] = [];

@@ -4,7 +4,7 @@
  * bucket. Each feature is hashed (FNV-1a) into a fixed number of buckets, so the model is a
  * flat weight table; the first place each bucket was seen is kept to explain the score.
  */
-import { SENTENCE_BREAK, type Token } from './normalize.js';
+import { type Normalized, SENTENCE_BREAK } from './normalize.js';
 
 export const HASH_BITS = 18;
 export const BUCKETS = 1 << HASH_BITS;
@@ -42,9 +42,13 @@ export interface TextFeatures {
   /** Origin of each bucket (same order as `buckets`): kind index and position, packed. */
   readonly originKinds: Uint8Array;
   readonly originAt: Int32Array;
-  /** Folded words joined with spaces; char-gram origins index into it. */
-  readonly folded: string;
-  readonly words: readonly Token[];
+  /** The tokens the features were taken from; char-gram origins index into `foldedText(words)`. */
+  readonly tokens: Normalized;
+}
+
+/** The folded words joined with spaces, with a space at each end: the text the character 4-grams run over. */
+export function foldedText(words: readonly string[]): string {
+  return ` ${words.filter((w) => w !== SENTENCE_BREAK).join(' ')} `;
 }
 
 /**
@@ -54,8 +58,9 @@ export interface TextFeatures {
 const seenBits = new Uint32Array(BUCKETS >>> 5);
 
 /**
- * Work arrays reused from text to text (grown when a text needs more): only the final, exact
- * size copies are allocated per text, which keeps garbage collection out of the hot path.
+ * Work arrays reused from text to text (grown when a text needs more). The features handed out
+ * are views of them, valid until the next call (scoring reads them at once; training copies
+ * them): a scan allocates no array of its own, which keeps garbage collection out of its way.
  */
 let scratchBuckets = new Int32Array(4096);
 let scratchKinds = new Uint8Array(4096);
@@ -70,16 +75,16 @@ function finalise(h: number): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
-export function hashedFeatures(tokens: readonly Token[]): TextFeatures {
+export function hashedFeatures(tokens: Normalized): TextFeatures {
+  const words = tokens.words;
   let wordCount = 0;
-  const words: string[] = [];
-  for (const t of tokens)
-    if (t.word !== SENTENCE_BREAK) {
+  let foldedLength = 1;
+  for (const w of words)
+    if (w !== SENTENCE_BREAK) {
       wordCount++;
-      words.push(t.word);
+      foldedLength += w.length + 1;
     }
-  const folded = ` ${words.join(' ')} `;
-  const capacity = tokens.length * 2 + folded.length + 1;
+  const capacity = words.length * 2 + foldedLength + 1;
   if (scratchBuckets.length < capacity) {
     const size = Math.max(capacity, scratchBuckets.length * 2);
     scratchBuckets = new Int32Array(size);
@@ -102,43 +107,55 @@ export function hashedFeatures(tokens: readonly Token[]): TextFeatures {
     n++;
   };
   // Same hashes as FNV over the strings `word` and `fnv(word) + " " + next`, without building them.
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as Token;
-    if (t.word === SENTENCE_BREAK) continue;
-    add(finalise(fnvRun(SEED_WORD, t.word)) & MASK, WORD, i);
-    const next = tokens[i + 1];
-    if (next && next.word !== SENTENCE_BREAK) {
-      const first = finalise(fnvRun(SEED_PAIR, t.word));
-      add(finalise(fnvRun(Math.imul(first ^ 32, 0x01000193), next.word)) & MASK, PAIR, i);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] ?? SENTENCE_BREAK;
+    if (w === SENTENCE_BREAK) continue;
+    add(finalise(fnvRun(SEED_WORD, w)) & MASK, WORD, i);
+    const next = words[i + 1];
+    if (next !== undefined && next !== SENTENCE_BREAK) {
+      const first = finalise(fnvRun(SEED_PAIR, w));
+      add(finalise(fnvRun(Math.imul(first ^ 32, 0x01000193), next)) & MASK, PAIR, i);
     }
   }
-  // Character 4-grams: FNV over 4 code units, each unit read once (a sliding window).
-  let c0 = 0;
-  let c1 = folded.charCodeAt(0);
-  let c2 = folded.charCodeAt(1);
-  let c3 = folded.charCodeAt(2);
-  for (let i = 0; i + 4 <= folded.length; i++) {
-    c0 = c1;
+  // Character 4-grams of `foldedText(tokens)`, read straight from the tokens (the joined text is
+  // never built): FNV over 4 code units, each unit read once (a sliding window); `position` is
+  // where the 4-gram starts in the joined text.
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  let seen = 0;
+  const feed = (c: number) => {
+    if (seen >= 3) {
+      const h = Math.imul(
+        Math.imul(Math.imul(Math.imul(SEED_CHAR ^ c1, 0x01000193) ^ c2, 0x01000193) ^ c3, 0x01000193) ^ c,
+        0x01000193,
+      );
+      add(finalise(h) & MASK, CHAR, seen - 3);
+    }
     c1 = c2;
     c2 = c3;
-    c3 = folded.charCodeAt(i + 3);
-    const h = Math.imul(
-      Math.imul(Math.imul(Math.imul(SEED_CHAR ^ c0, 0x01000193) ^ c1, 0x01000193) ^ c2, 0x01000193) ^ c3,
-      0x01000193,
-    );
-    add(finalise(h) & MASK, CHAR, i);
+    c3 = c;
+    seen++;
+  };
+  feed(32);
+  let first = true;
+  for (const w of words) {
+    if (w === SENTENCE_BREAK) continue;
+    if (!first) feed(32);
+    first = false;
+    for (let i = 0; i < w.length; i++) feed(w.charCodeAt(i));
   }
+  feed(32);
   add(fnv(SEED_META, `len:${Math.floor(Math.log2(wordCount + 1))}`) & MASK, META, wordCount);
   for (let i = 0; i < n; i++) {
     const b = buckets[i] ?? 0;
     seenBits[b >>> 5] = 0;
   }
   return {
-    buckets: buckets.slice(0, n),
-    originKinds: kinds.slice(0, n),
-    originAt: at.slice(0, n),
-    folded,
-    words: tokens,
+    buckets: buckets.subarray(0, n),
+    originKinds: kinds.subarray(0, n),
+    originAt: at.subarray(0, n),
+    tokens,
   };
 }
 
@@ -158,20 +175,23 @@ export function describeOrigin(
   features: TextFeatures,
   origin: FeatureOrigin,
 ): { text: string; span?: { start: number; end: number } } {
-  const tokens = features.words;
+  const { words, starts, ends } = features.tokens;
+  const at = origin.at;
   switch (origin.kind) {
     case 'word': {
-      const t = tokens[origin.at];
-      return t ? { text: t.word, span: { start: t.start, end: t.end } } : { text: '' };
+      const word = words[at];
+      return word !== undefined ? { text: word, span: { start: starts[at] ?? 0, end: ends[at] ?? 0 } } : { text: '' };
     }
     case 'pair': {
-      const a = tokens[origin.at];
-      const b = tokens[origin.at + 1];
-      return a && b ? { text: `${a.word} ${b.word}`, span: { start: a.start, end: b.end } } : { text: '' };
+      const a = words[at];
+      const b = words[at + 1];
+      return a !== undefined && b !== undefined
+        ? { text: `${a} ${b}`, span: { start: starts[at] ?? 0, end: ends[at + 1] ?? 0 } }
+        : { text: '' };
     }
     case 'char':
-      return { text: features.folded.slice(origin.at, origin.at + 4) };
+      return { text: foldedText(words).slice(at, at + 4) };
     case 'meta':
-      return { text: `length≈${origin.at} words` };
+      return { text: `length≈${at} words` };
   }
 }

@@ -4,7 +4,7 @@ export { analyseText, DEFAULT_MAX_LENGTH, detectInjection, trainingExample } fro
 export { detectLanguage } from './language.js';
 export type { InjectionModel, InjectionSubModel } from './model.js';
 export { injectionModelSchema } from './model.js';
-export type { Normalized, Obfuscation, Token } from './normalize.js';
+export type { Normalized, Obfuscation } from './normalize.js';
 export { normalize } from './normalize.js';
 export type { RuleDefinition, RuleHit } from './rules.js';
 export { ALL_RULES, scanRules } from './rules.js';

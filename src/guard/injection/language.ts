@@ -1,5 +1,5 @@
 /** Tells French from English (or neither) by frequent function words: enough to route and report. */
-import { SENTENCE_BREAK, type Token } from './normalize.js';
+import { SENTENCE_BREAK } from './normalize.js';
 import type { InjectionLanguage } from './types.js';
 
 const FR = new Set(
@@ -13,15 +13,15 @@ const EN = new Set(
   ),
 );
 
-export function detectLanguage(tokens: readonly Token[], limit = 400): InjectionLanguage {
+export function detectLanguage(words: readonly string[], limit = 400): InjectionLanguage {
   let fr = 0;
   let en = 0;
   let seen = 0;
-  for (const t of tokens) {
-    if (t.word === SENTENCE_BREAK) continue;
+  for (const word of words) {
+    if (word === SENTENCE_BREAK) continue;
     if (++seen > limit) break;
-    if (FR.has(t.word)) fr++;
-    if (EN.has(t.word)) en++;
+    if (FR.has(word)) fr++;
+    if (EN.has(word)) en++;
   }
   if (fr + en < 2) return 'und';
   if (fr > en * 1.2) return 'fr';

@@ -6,13 +6,6 @@
  * Simple obfuscations must not evade the rules, and their presence is itself a signal.
  */
 
-export interface Token {
-  /** Folded form; `|` marks the end of a sentence (no phrase crosses it). */
-  readonly word: string;
-  readonly start: number;
-  readonly end: number;
-}
-
 export interface Obfuscation {
   /** Zero-width and other invisible format characters removed. */
   readonly invisible: number;
@@ -26,8 +19,16 @@ export interface Obfuscation {
   readonly spaced: number;
 }
 
+/**
+ * The tokens as parallel arrays (an object per token was a third of a scan's garbage): token i
+ * is `words[i]`, found at `starts[i]`..`ends[i]` in the original text. The offsets are views of
+ * buffers the next `normalize` call reuses: read them before normalising another text.
+ */
 export interface Normalized {
-  readonly tokens: readonly Token[];
+  /** Folded forms; `|` marks the end of a sentence (no phrase crosses it). */
+  readonly words: readonly string[];
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
   readonly obfuscation: Obfuscation;
 }
 
@@ -146,12 +147,77 @@ function isLatinLetter(ch: string): boolean {
   return ch >= 'a' && ch <= 'z';
 }
 
+/** A run of 4 or more one-letter Latin tokens ("i g n o r e"), which the join below undoes. */
+function hasSpacedRun(words: readonly string[]): boolean {
+  let run = 0;
+  for (const w of words) {
+    if (w.length === 1 && isLatinLetter(w)) {
+      if (++run >= 4) return true;
+    } else run = 0;
+  }
+  return false;
+}
+
+/**
+ * Interned folded words: the same few thousand words recur from prompt to prompt, and a new
+ * string per token is most of what a scan allocates (garbage collection then lands inside
+ * calls). Slots are found by a hash of the folded characters and checked character by
+ * character, so a collision only costs a fresh string. Bounded: 4,096 slots, words ≤ 24 characters.
+ */
+const INTERN_SLOTS = 4096;
+const INTERN_MAX = 24;
+const interned: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
+
+/** `text[from, to)` lower-cased (plain ASCII letters, digits, `@`, `$` only), from the intern table when there. */
+function internedAscii(text: string, from: number, to: number): string {
+  const length = to - from;
+  if (length > INTERN_MAX) return text.slice(from, to).toLowerCase();
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ (text.charCodeAt(i) | 32), 0x01000193);
+  const slot = (h ^ (h >>> 13)) & (INTERN_SLOTS - 1);
+  const known = interned[slot];
+  if (known !== undefined && known.length === length) {
+    let same = true;
+    for (let i = 0; i < length; i++) {
+      let c = text.charCodeAt(from + i);
+      if (c >= 65 && c <= 90) c += 32;
+      if (c !== known.charCodeAt(i)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return known;
+  }
+  const fresh = text.slice(from, to).toLowerCase();
+  interned[slot] = fresh;
+  return fresh;
+}
+
+/** Word and offset buffers reused from call to call (grown when a text needs more). */
+const scratchWords: string[] = [];
+let scratchStarts = new Int32Array(1024);
+let scratchEnds = new Int32Array(1024);
+function pushOffsets(at: number, start: number, end: number): void {
+  if (at >= scratchStarts.length) {
+    const starts = new Int32Array(scratchStarts.length * 2);
+    const ends = new Int32Array(scratchStarts.length * 2);
+    starts.set(scratchStarts);
+    ends.set(scratchEnds);
+    scratchStarts = starts;
+    scratchEnds = ends;
+  }
+  scratchStarts[at] = start;
+  scratchEnds[at] = end;
+}
+
 /**
  * Tokenises and folds `text` in one pass; `maxTokens` bounds the work. Numbers become `#`
  * unless they sit inside a word with letters (then they are read as leetspeak).
  */
 export function normalize(text: string, maxTokens = 50_000): Normalized {
-  const raw: Token[] = [];
+  // Words go to a reused buffer first and leave as one exact-size copy (no growth garbage).
+  const buffer = scratchWords;
+  let count = 0;
   // Obfuscation counts, taken as each word is pushed (no second pass, no flags per token).
   let leetWords = 0;
   let confusables = 0;
@@ -176,8 +242,10 @@ export function normalize(text: string, maxTokens = 50_000): Normalized {
   const materialise = (to: number) => {
     if (pending < 0) return;
     if (word.length < 256) {
-      const piece = text.slice(pending, Math.min(to, pending + 256 - word.length));
-      word += pendingUpper ? piece.toLowerCase() : piece;
+      const stop = Math.min(to, pending + 256 - word.length);
+      // A whole word of plain ASCII (the common case): the interned copy, no new string.
+      const piece = word.length === 0 ? internedAscii(text, pending, stop) : text.slice(pending, stop);
+      word += pendingUpper && word.length > 0 ? piece.toLowerCase() : piece;
     }
     pending = -1;
     pendingUpper = false;
@@ -202,7 +270,8 @@ export function normalize(text: string, maxTokens = 50_000): Normalized {
       }
       if (folded.length > 0) {
         const kept = folded.length > MAX_WORD ? folded.slice(0, MAX_WORD) : folded;
-        raw.push({ word: kept, start, end });
+        pushOffsets(count, start, end);
+        buffer[count++] = kept;
         if (leet) leetWords++;
         // Confusables only count inside words that are otherwise Latin (a Russian text is not obfuscated).
         if (confusable && /^[a-z0-9]+$/.test(kept) && [...kept].some(isLatinLetter)) confusables++;
@@ -215,7 +284,7 @@ export function normalize(text: string, maxTokens = 50_000): Normalized {
     hasLeet = false;
     hasSign = false;
   };
-  for (let i = 0; i < text.length && raw.length < maxTokens; ) {
+  for (let i = 0; i < text.length && count < maxTokens; ) {
     const unit = text.charCodeAt(i);
     if (unit < 128) {
       // ASCII fast path (same outcome as the general path below, without strings per character).
@@ -239,8 +308,10 @@ export function normalize(text: string, maxTokens = 50_000): Normalized {
         (unit === 10 || unit === 46 || unit === 33 || unit === 63 || unit === 59) &&
         (unit === 10 || i + 1 >= text.length || isSpaceAt(text, i + 1))
       ) {
-        const last = raw[raw.length - 1];
-        if (last && last.word !== SENTENCE_BREAK) raw.push({ word: SENTENCE_BREAK, start: i, end: i + 1 });
+        if (count > 0 && buffer[count - 1] !== SENTENCE_BREAK) {
+          pushOffsets(count, i, i + 1);
+          buffer[count++] = SENTENCE_BREAK;
+        }
       }
       i++;
       continue;
@@ -278,31 +349,37 @@ export function normalize(text: string, maxTokens = 50_000): Normalized {
     if (word.length < 256) word += folded;
     i += width;
   }
-  if (raw.length < maxTokens) flush(text.length);
+  if (count < maxTokens) flush(text.length);
+  const raw = buffer.slice(0, count);
 
-  // Join runs of ≥ 4 one-letter tokens: "i g n o r e" → "ignore".
-  const tokens: Token[] = [];
-  let spaced = 0;
+  const obfuscation = { invisible, tagChars, confusables, leet: leetWords, spaced: 0 };
+  if (!hasSpacedRun(raw)) {
+    return {
+      words: raw,
+      starts: scratchStarts.subarray(0, raw.length),
+      ends: scratchEnds.subarray(0, raw.length),
+      obfuscation,
+    };
+  }
+  // Join runs of ≥ 4 one-letter tokens: "i g n o r e" → "ignore" (rare: fresh arrays).
+  const words: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
   for (let i = 0; i < raw.length; ) {
     let j = i;
-    while (j < raw.length && (raw[j]?.word.length ?? 0) === 1 && isLatinLetter(raw[j]?.word ?? '')) j++;
+    while (j < raw.length && (raw[j]?.length ?? 0) === 1 && isLatinLetter(raw[j] ?? '')) j++;
     if (j - i >= 4) {
-      spaced++;
-      tokens.push({
-        word: raw
-          .slice(i, j)
-          .map((t) => t.word)
-          .join('')
-          .slice(0, MAX_WORD),
-        start: raw[i]?.start ?? 0,
-        end: raw[j - 1]?.end ?? 0,
-      });
+      obfuscation.spaced++;
+      words.push(raw.slice(i, j).join('').slice(0, MAX_WORD));
+      starts.push(scratchStarts[i] ?? 0);
+      ends.push(scratchEnds[j - 1] ?? 0);
       i = j;
       continue;
     }
-    const t = raw[i];
-    if (t) tokens.push(t);
+    words.push(raw[i] ?? '');
+    starts.push(scratchStarts[i] ?? 0);
+    ends.push(scratchEnds[i] ?? 0);
     i++;
   }
-  return { tokens, obfuscation: { invisible, tagChars, confusables, leet: leetWords, spaced } };
+  return { words, starts: Int32Array.from(starts), ends: Int32Array.from(ends), obfuscation };
 }

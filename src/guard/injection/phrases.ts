@@ -5,7 +5,7 @@
  * start of a sentence or line. The work per start
  * token is bounded by the trie (not by the text), so matching is O(tokens).
  */
-import { SENTENCE_BREAK, type Token } from './normalize.js';
+import { SENTENCE_BREAK } from './normalize.js';
 
 const MAX_GAP = 3;
 const MAX_EXPANSIONS = 20_000;
@@ -88,7 +88,7 @@ export class PhraseMatcher {
   }
 
   /** Every family found, at most once per start token (its shortest match). */
-  match(tokens: readonly Token[]): PhraseMatch[] {
+  match(words: readonly string[]): PhraseMatch[] {
     const found: PhraseMatch[] = [];
     const seen = new Set<number>();
     const walk = (node: Node, at: number, first: number) => {
@@ -102,25 +102,25 @@ export class PhraseMatcher {
       if (gap) {
         // Skip 0..MAX_GAP words of the same sentence, then go on from the gap's node.
         for (let skip = 0; skip <= MAX_GAP; skip++) {
-          const word = tokens[at + skip]?.word;
+          const word = words[at + skip];
           if (word === undefined || word === SENTENCE_BREAK) break;
           const child = gap.next.get(word);
           if (child) walk(child, at + skip + 1, first);
         }
       }
-      const word = tokens[at]?.word;
+      const word = words[at];
       if (word === undefined || word === SENTENCE_BREAK) return;
       const child = node.next.get(word);
       if (child) walk(child, at + 1, first);
     };
     const sentenceStart = this.root.next.get(START);
-    for (let i = 0; i < tokens.length; i++) {
+    for (let i = 0; i < words.length; i++) {
       if (seen.size > 0) seen.clear();
-      const word = tokens[i]?.word;
+      const word = words[i];
       if (word === undefined || word === SENTENCE_BREAK) continue;
       const child = this.root.next.get(word);
       if (child) walk(child, i + 1, i);
-      if (sentenceStart && (i === 0 || tokens[i - 1]?.word === SENTENCE_BREAK)) {
+      if (sentenceStart && (i === 0 || words[i - 1] === SENTENCE_BREAK)) {
         const anchored = sentenceStart.next.get(word);
         if (anchored) walk(anchored, i + 1, i);
       }

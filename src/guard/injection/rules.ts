@@ -6,7 +6,7 @@
  * All regular expressions here are linear: one character class per quantifier, no nesting.
  */
 
-import { type Normalized, normalize, type Token } from './normalize.js';
+import { type Normalized, normalize } from './normalize.js';
 import { PhraseMatcher } from './phrases.js';
 import type { InjectionKind, InjectionMode } from './types.js';
 
@@ -403,17 +403,16 @@ export interface RuleScan {
 
 /** Runs every rule on the text; document-only rules run in document mode only. */
 export function scanRules(text: string, mode: InjectionMode, normalized: Normalized = normalize(text)): RuleScan {
-  const tokens = normalized.tokens;
   const perRule = new Map<string, { count: number; span?: { start: number; end: number } }>();
   const add = (code: string, count: number, span?: { start: number; end: number }) => {
     const prior = perRule.get(code);
     if (prior) prior.count += count;
     else perRule.set(code, span ? { count, span } : { count });
   };
-  for (const m of MATCHER.match(tokens)) {
+  for (const m of MATCHER.match(normalized.words)) {
     const rule = RULES[m.family];
     if (!rule || (rule.documentOnly && mode !== 'document')) continue;
-    add(rule.code, 1, spanOf(tokens, m.first, m.last));
+    add(rule.code, 1, { start: normalized.starts[m.first] ?? 0, end: normalized.ends[m.last] ?? 0 });
   }
   const delimiter = firstMatch(DELIMITER, text);
   if (delimiter) add('fake_delimiter', delimiter.count, { start: delimiter.start, end: delimiter.end });
@@ -432,8 +431,4 @@ export function scanRules(text: string, mode: InjectionMode, normalized: Normali
   }
   hits.sort((a, b) => (RULE_INDEX.get(a.code) ?? 99) - (RULE_INDEX.get(b.code) ?? 99) || (a.code < b.code ? -1 : 1));
   return { normalized, hits };
-}
-
-function spanOf(tokens: readonly Token[], first: number, last: number): { start: number; end: number } {
-  return { start: tokens[first]?.start ?? 0, end: tokens[last]?.end ?? 0 };
 }
