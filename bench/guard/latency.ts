@@ -10,12 +10,15 @@
  *   descheduled run is slower, never faster, so the minimum is the prompt's own cost;
  * - and every run as it came (hrtime, garbage collection included): the latency a caller sees,
  *   which only means something on an otherwise idle machine.
- * Stages are interleaved pass by pass, so they see the same load.
+ * Stages are interleaved pass by pass, so they see the same load. Garbage collections are
+ * observed (perf_hooks) and the share of each stage's calls one fell into is printed: with a
+ * collection every N calls, that share decides whether the p99 of "every run" includes pauses.
  * The phone detector memoises number-plan checks (numbers recur in a conversation); a 5th
  * argument `cold` turns the memo off, so every number is checked as if seen for the first time.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import {
   DEFAULT_POLICY_YAML,
   detectInjection,
@@ -92,18 +95,28 @@ actions.clear();
 const cpu = new Map(stages.map((s) => [s.name, [] as number[]]));
 const best = new Map(stages.map((s) => [s.name, new Float64Array(prompts.length).fill(Infinity)]));
 const every = new Map(stages.map((s) => [s.name, [] as number[]]));
+/** Each call's start and end (performance clock), to count the calls a garbage collection fell into. */
+const spans = new Map(stages.map((s) => [s.name, [] as number[]]));
+const collections: { start: number; end: number }[] = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) collections.push({ start: e.startTime, end: e.startTime + e.duration });
+});
+gcObserver.observe({ entryTypes: ['gc'] });
 for (let r = 0; r < repeats; r++) {
   for (const s of stages) {
     const perBatch = cpu.get(s.name) ?? [];
     const mins = best.get(s.name) ?? new Float64Array(0);
     const runs = every.get(s.name) ?? [];
+    const times = spans.get(s.name) ?? [];
     for (let b = 0; b < prompts.length; b += BATCH) {
       const end = Math.min(b + BATCH, prompts.length);
       const c0 = process.cpuUsage();
       for (let i = b; i < end; i++) {
+        const at = performance.now();
         const t0 = process.hrtime.bigint();
         s.run(prompts[i] ?? '');
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        times.push(at, performance.now());
         if (ms < (mins[i] ?? Infinity)) mins[i] = ms;
         runs.push(ms);
       }
@@ -111,6 +124,21 @@ for (let r = 0; r < repeats; r++) {
       perBatch.push((used.user + used.system) / 1000 / (end - b));
     }
   }
+}
+
+await new Promise((resolve) => setTimeout(resolve, 50)); // the observer reports asynchronously
+gcObserver.disconnect();
+/** Share of a stage's calls during which a garbage collection ran (both lists are in time order). */
+function collected(times: readonly number[]): number {
+  let hit = 0;
+  let g = 0;
+  for (let i = 0; i < times.length; i += 2) {
+    const start = times[i] ?? 0;
+    const end = times[i + 1] ?? 0;
+    while (g < collections.length && (collections[g]?.end ?? 0) < start) g++;
+    if (g < collections.length && (collections[g]?.start ?? Infinity) <= end) hit++;
+  }
+  return times.length === 0 ? 0 : hit / (times.length / 2);
 }
 
 const pct = (xs: ArrayLike<number>, q: number) => {
@@ -133,6 +161,12 @@ for (const s of stages) {
     `${s.name.padEnd(16)} ${f(pct(c, 0.5))}  ${f(pct(c, 0.99))} ms          ${f(pct(m, 0.5))}  ${f(pct(m, 0.99))}  ${f(pct(m, 1))} ms     ${f(pct(e, 0.5))}  ${f(pct(e, 0.99))} ms`,
   );
 }
+const pauses = collections.map((c) => c.end - c.start).sort((x, y) => x - y);
+out(
+  `garbage collections: ${collections.length} (pause p50 ${f(pct(pauses, 0.5)).trim()} ms, max ${f(pct(pauses, 1)).trim()} ms); calls they fell into: ${stages
+    .map((s) => `${s.name} ${(100 * collected(spans.get(s.name) ?? [])).toFixed(2)}%`)
+    .join(', ')}`,
+);
 const g = best.get('guardText') ?? new Float64Array(0);
 out(`actions: ${[...actions].map(([a, n]) => `${a} ${n}`).join(', ')}`);
 out(`goal p99 ≤ 1 ms (guardText, stable minimum): ${pct(g, 0.99) <= 1 ? 'met' : 'NOT met'}`);

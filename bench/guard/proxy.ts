@@ -12,7 +12,11 @@
  * ~2 KB prompt (allowed, nothing recorded) and one with an e-mail and an IBAN (pseudonymised,
  * restored in the answer, the decision recorded while the upstream answers).
  *
- * `npm run build && npx tsx bench/guard/proxy.ts [REQUESTS] [WARMUP]` (defaults 1500, 200).
+ * `--pin` (Linux, taskset) gives the proxies a core of their own and puts the upstream and this
+ * client on the other: the proxy as deployed on its own core, measured without three processes
+ * taking turns on two cores (which is most of the client-side p99 on a 2-core machine).
+ *
+ * `npm run build && npx tsx bench/guard/proxy.ts [REQUESTS] [WARMUP] [--pin]` (defaults 1500, 200).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,8 +25,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const requests = Number(process.argv[2] ?? 1500);
-const warmup = Number(process.argv[3] ?? 200);
+const args = process.argv.slice(2);
+const pin = args.includes('--pin');
+const numbers = args.filter((a) => !a.startsWith('--'));
+const requests = Number(numbers[0] ?? 1500);
+const warmup = Number(numbers[1] ?? 200);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'cli', 'main.js');
@@ -69,16 +76,22 @@ async function waitUntilUp(url: string): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
+/** Starts a Node process, on the given core when `--pin` is set (taskset execs node: same pid). */
+function node(core: number, args: readonly string[], options: Parameters<typeof spawn>[2]): ChildProcess {
+  return pin
+    ? spawn('taskset', ['-c', String(core), process.execPath, ...args], options)
+    : spawn(process.execPath, args, options);
+}
+const PROXY_CORE = 1;
+const CLIENT_CORE = 0;
+if (pin) execFileSync('taskset', ['-p', '-c', String(CLIENT_CORE), String(process.pid)], { stdio: 'ignore' });
+
 const dataDir = mkdtempSync(join(tmpdir(), 'vigie-proxy-bench-'));
 const children: ChildProcess[] = [];
 try {
-  const upstreamProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'fake-upstream-main.ts')],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
+  const upstreamProcess = node(CLIENT_CORE, ['--import', 'tsx', join(import.meta.dirname, 'fake-upstream-main.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   children.push(upstreamProcess);
   const upstreamUrl = await firstLine(upstreamProcess, 'fake upstream');
 
@@ -91,7 +104,7 @@ try {
   if (!token) throw new Error('no token printed by `vigie token create`');
 
   const port = await freePort();
-  const server = spawn(process.execPath, [cli, 'serve'], {
+  const server = node(PROXY_CORE, [cli, 'serve'], {
     env: {
       ...env,
       VIGIE_PORT: String(port),
@@ -119,16 +132,20 @@ try {
     return { ms, guard: guard === undefined ? Number.NaN : Number(guard) };
   }
 
-  const bareProcess = spawn(
-    process.execPath,
+  const bareProcess = node(
+    PROXY_CORE,
     ['--import', 'tsx', join(import.meta.dirname, 'bare-proxy-main.ts'), upstreamUrl],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
   );
   children.push(bareProcess);
   const bareUrl = await firstLine(bareProcess, 'bare proxy');
 
   out(`Guard proxy overhead: ${requests} requests per path after ${warmup} warm-up, non-streamed, loopback,`);
-  out('the server, the upstream and this client each in its own process');
+  out(
+    `the server, the upstream and this client each in its own process${pin ? `; proxies on core ${PROXY_CORE}, upstream and client on core ${CLIENT_CORE}` : ''}`,
+  );
   for (const [name, prompt, via] of [
     ['bare pass-through proxy (baseline: the extra hop alone), clean 2 KB prompt', CLEAN, 'bare'],
     ['clean 2 KB prompt (allow)', CLEAN, 'vigie'],
