@@ -23,7 +23,7 @@ function notBlankOrNewline(c: number): boolean {
 
 /**
  * The words of a text (letters, inner hyphens and apostrophes) as parallel arrays in buffers
- * reused from call to call: an object per word was a sixth of a scan's garbage. Folded forms
+ * reused from call to call: an object per word was a ninth of a scan's garbage. Folded forms
  * are cut from the folded text only for the capitalised words that get looked up.
  */
 class WordList {

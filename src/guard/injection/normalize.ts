@@ -20,7 +20,7 @@ export interface Obfuscation {
 }
 
 /**
- * The tokens as parallel arrays (an object per token was a third of a scan's garbage): token i
+ * The tokens as parallel arrays (an object per token was a sixth of a scan's garbage): token i
  * is `words[i]`, found at `starts[i]`..`ends[i]` in the original text. The offsets are views of
  * buffers the next `normalize` call reuses: read them before normalising another text.
  */
