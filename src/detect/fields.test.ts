@@ -1,6 +1,15 @@
 // Field reads through a mapping: cached per event, never one event's value for another's.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EVTX_JSON_MAPPING, EventView, PLAIN_JSON_MAPPING } from './fields.js';
+import {
+  EVTX_JSON_MAPPING,
+  EventView,
+  FIELD_MAPPINGS,
+  FieldPicker,
+  mappingFor,
+  PLAIN_JSON_MAPPING,
+  WINLOGBEAT_MAPPING,
+} from './fields.js';
 
 const sysmon = (image: string, eventId = 1, channel = 'Microsoft-Windows-Sysmon/Operational') => ({
   Event: { System: { EventID: eventId, Channel: channel }, EventData: { Image: image, NewProcessName: 'np.exe' } },
@@ -40,5 +49,79 @@ describe('EventView', () => {
     expect(view.field('d').strings).toEqual(['T']);
     expect(view.field('a.z').present).toBe(false);
     expect(view.allValues().strings).toEqual(['1', 'X', 'true', 'T', 'dotted']);
+  });
+});
+
+describe('FieldPicker', () => {
+  const names = [
+    'Image',
+    'NewProcessName',
+    'a',
+    'a.b',
+    'b.c',
+    'Channel',
+    'EventID',
+    'UserData',
+    '*',
+    'x.*',
+    'toString',
+  ];
+  const key = fc.constantFrom(...names, 'b', 'c', 'x', 'Other', '__proto__');
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom('v', 1, null, true),
+      fc.array(tie('node'), { maxLength: 2 }),
+      fc.dictionary(key, tie('node'), { maxKeys: 3 }),
+    ),
+  })).node;
+  const data = fc.dictionary(key, value, { maxKeys: 5 });
+  const event = fc.oneof(
+    data,
+    fc.record({
+      Event: fc.record({
+        System: fc.record({ Channel: fc.constantFrom('Security', 'X'), EventID: fc.constantFrom(4688, 1) }),
+        EventData: data,
+        UserData: fc.dictionary(key, data, { maxKeys: 2 }),
+      }),
+    }),
+    fc
+      .record({
+        winlog: fc.record({
+          channel: fc.constantFrom('Security', 'X'),
+          event_id: fc.constantFrom(4688, 1),
+          event_data: data,
+        }),
+      })
+      .chain((e) => data.map((root) => ({ ...root, ...e }))),
+  );
+
+  it('picks every field the event has, under every mapping (property)', () => {
+    const picker = new FieldPicker(names);
+    fc.assert(
+      fc.property(event, fc.constantFrom(...FIELD_MAPPINGS, undefined), (e, forced) => {
+        const view = new EventView(e, forced ?? mappingFor(e));
+        const picked = new Set(picker.pick(view));
+        names.forEach((name, i) => {
+          if (view.field(name).present) expect(picked.has(i), name).toBe(true);
+        });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('picks only what may be there, and a field kept as a non-enumerable property too', () => {
+    const picker = new FieldPicker(['Image', 'CommandLine', 'Hidden']);
+    const eventData: Record<string, unknown> = { Image: 'x.exe' };
+    Object.defineProperty(eventData, 'Hidden', { value: 'h', enumerable: false });
+    const view = new EventView({ Event: { System: { Channel: 'X' }, EventData: eventData } }, EVTX_JSON_MAPPING);
+    expect([...picker.pick(view)].sort()).toEqual([0, 2]);
+    expect(view.field('Hidden').strings).toEqual(['h']);
+    const renamed = new EventView(
+      { winlog: { channel: 'Security', event_id: 4688, event_data: { NewProcessName: 'n.exe' } } },
+      WINLOGBEAT_MAPPING,
+    );
+    // Image is renamed for Security 4688 events: always picked, whatever the keys.
+    expect([...picker.pick(renamed)]).toEqual([0]);
   });
 });

@@ -1,7 +1,7 @@
 // The literal prefilter: the automaton agrees with plain substring search, and hints only narrow.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventView, PLAIN_JSON_MAPPING } from './fields.js';
+import { EventView, mappingFor, PLAIN_JSON_MAPPING } from './fields.js';
 import { compileRuleTexts } from './index.js';
 import { Automaton, MAX_PREFILTER_LITERAL, Prefilter } from './prefilter.js';
 
@@ -107,5 +107,87 @@ describe('literal prefilter', () => {
         { field: 'Image', literal: '\\b.exe' },
       ],
     ]);
+  });
+
+  it('the detector matches exactly the rules that match when every rule is evaluated (property)', () => {
+    // Few characters, so that values often hold the rules' literals; case, non-ASCII and dashes vary.
+    const piece = fc.string({
+      unit: fc.constantFrom('a', 'B', 'b', '-', '/', '\\', '.', ' ', 'é', 'É', 'İ', 'Σ', '–', '*', '?'),
+      minLength: 1,
+      maxLength: 6,
+    });
+    const fieldName = fc.constantFrom('Image', 'CommandLine', 'a.b', 'User');
+    const modifiers = fc.constantFrom(
+      '',
+      '|contains',
+      '|startswith',
+      '|endswith',
+      '|contains|all',
+      '|windash',
+      '|cased',
+    );
+    const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+    const selection = fc
+      .array(fc.tuple(fieldName, modifiers, fc.array(piece, { minLength: 1, maxLength: 3 })), {
+        minLength: 1,
+        maxLength: 3,
+      })
+      .map((entries) =>
+        entries
+          .map(
+            ([f, m, vs]) =>
+              `    ${f}${m === '|windash' ? '|windash|contains' : m === '|cased' ? '|cased|contains' : m}: [${vs.map(quote).join(', ')}]`,
+          )
+          .join('\n'),
+      );
+    const rule = fc.record({
+      sel: selection,
+      other: selection,
+      keywords: fc.array(piece, { minLength: 1, maxLength: 2 }),
+      condition: fc.constantFrom(
+        'sel',
+        'sel and other',
+        'sel or other',
+        'sel and not other',
+        '1 of sel*',
+        'all of them',
+        'kw',
+        'sel and kw',
+      ),
+    });
+    const value = fc.oneof(
+      fc.string({
+        unit: fc.constantFrom('a', 'b', 'B', 'x', '-', '/', '\\', '.', ' ', 'é', 'İ', 'σ', 'ς', '–'),
+        maxLength: 14,
+      }),
+      fc.constant(null),
+    );
+    const data = fc.record(
+      { Image: value, CommandLine: value, User: value, a: fc.record({ b: value }), Other: value },
+      { requiredKeys: [] },
+    );
+    const event = fc.oneof(
+      data,
+      data.map((d) => ({ Event: { System: { Channel: 'X', EventID: 1 }, EventData: d } })),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(rule, { minLength: 1, maxLength: 6 }),
+        fc.array(event, { minLength: 1, maxLength: 4 }),
+        (rules, events) => {
+          const texts = rules.map((r, i) => ({
+            file: `r${i}.yml`,
+            text: `title: R${i}\nlogsource: { product: windows }\ndetection:\n  sel:\n${r.sel}\n  selother:\n${r.other}\n  other:\n${r.other}\n  kw: [${r.keywords.map(quote).join(', ')}]\n  condition: ${r.condition}\n`,
+          }));
+          const set = compileRuleTexts(texts);
+          for (const e of events) {
+            const view = new EventView(e, mappingFor(e));
+            const everyRule = set.compiled.filter((c) => c.matches(view)).map((c) => c.rule.title);
+            expect(set.detector.match(e).map((m) => m.ruleTitle)).toEqual(everyRule);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });

@@ -3,13 +3,15 @@
  * some literal text (`Image|endswith: '\whoami.exe'` needs "\whoami.exe" in Image). Each
  * rule gets such a hint: up to four groups of field/literal alternatives, every group needing
  * one hit (`Image` has "\cmd.exe" and `CommandLine` has one of "/c del", "/c copy"), or none
- * when it cannot be told (`not`, `re`, `exists`). For each pool of rules one Aho-Corasick
- * automaton per field finds, in one pass over the event's values, which literals occur; only
- * the rules whose every group has a hit, and those without a hint, are evaluated. Hints are
- * necessary conditions: they narrow to the rules that could match, never drop one that would.
+ * when it cannot be told (`not`, `re`, `exists`). For each pool of rules one gram scanner
+ * (grams.ts) per field finds, in one pass over each of the event's values, which literals
+ * occur, over the fields the event may have (`FieldPicker`); only the rules whose every group
+ * has a hit, and those without a hint, are evaluated. Hints are necessary conditions: they
+ * narrow to the rules that could match, never drop one that would.
  */
 import { type ConditionNode, identifiersMatching } from './condition.js';
-import type { EventView } from './fields.js';
+import { type EventView, FieldPicker } from './fields.js';
+import { folded, GramScanner } from './grams.js';
 
 /** Field / lower-case literal alternatives: one of them must occur. */
 export type HintGroup = ReadonlyArray<{ readonly field: string; readonly literal: string }>;
@@ -226,22 +228,32 @@ export class Automaton {
 }
 
 /**
- * The prefilter's automata search at most this many characters of each literal (its end:
- * the end of a path or a command is the telling part). A value holding the literal holds
- * its end, so no rule is lost; the tables stay small (hash values and long command lines
- * made 20-350 MB tables that missed the cache at every character).
+ * The prefilter searches at most this many characters of each literal (its end: the end of a
+ * path or a command is the telling part). A value holding the literal holds its end, so no
+ * rule is lost. (Aho-Corasick tables needed it to stay below hundreds of MB; the gram scanner
+ * keeps it to bound each check in place.)
  */
 export const MAX_PREFILTER_LITERAL = 20;
 
+/**
+ * One field's scanner, and for each of its literal ids the (entry, group) codes it satisfies:
+ * `codes[from[id]..from[id + 1]]` (flat, so that a hit reads no scattered arrays).
+ */
+interface FieldScan {
+  readonly field: string;
+  readonly scanner: GramScanner;
+  readonly from: Int32Array;
+  readonly codes: Int32Array;
+  readonly seen: Uint32Array;
+}
+
 /** A pool of tests with hints: which of them are worth evaluating on an event. */
 export class Prefilter {
-  /** Per field: its automaton, and for each pattern id the (entry, group) codes it satisfies. */
-  private readonly fields: Array<{
-    field: string;
-    automaton: Automaton;
-    targets: number[][];
-    seen: Uint32Array;
-  }> = [];
+  /** Per field tested by some hint (keywords apart): its scanner. */
+  private readonly fields: FieldScan[] = [];
+  private readonly picker: FieldPicker;
+  /** Keyword literals, searched in every value of the event. */
+  private readonly keywords: FieldScan | undefined;
   private readonly always: number[] = [];
   private readonly need: Uint8Array;
   private readonly count: Uint8Array;
@@ -267,50 +279,71 @@ export class Prefilter {
         for (const { field, literal } of group) {
           const literals = byField.get(field) ?? new Map<string, number[]>();
           byField.set(field, literals);
-          const searched = literal.length > MAX_PREFILTER_LITERAL ? literal.slice(-MAX_PREFILTER_LITERAL) : literal;
+          const searched = folded(
+            literal.length > MAX_PREFILTER_LITERAL ? literal.slice(-MAX_PREFILTER_LITERAL) : literal,
+          );
           const targets = literals.get(searched) ?? [];
           if (!targets.includes(code)) targets.push(code);
           literals.set(searched, targets);
         }
       });
     });
+    let keywords: FieldScan | undefined;
     for (const [field, literals] of byField) {
-      this.fields.push({
-        field,
-        automaton: new Automaton([...literals.keys()], { foldNonAscii: true }),
-        targets: [...literals.values()],
-        seen: new Uint32Array(literals.size),
+      const targets = [...literals.values()];
+      const from = new Int32Array(targets.length + 1);
+      targets.forEach((codes, id) => {
+        from[id + 1] = (from[id] as number) + codes.length;
       });
+      const scan: FieldScan = {
+        field,
+        scanner: new GramScanner([...literals.keys()]),
+        from,
+        codes: new Int32Array(targets.flat()),
+        seen: new Uint32Array(literals.size),
+      };
+      if (field === '') keywords = scan;
+      else this.fields.push(scan);
     }
+    this.keywords = keywords;
+    this.picker = new FieldPicker(this.fields.map((f) => f.field));
   }
 
   /** Indexes (in increasing order) of the entries that may match this event. */
   candidates(view: EventView): number[] {
     this.generation = (this.generation + 1) >>> 0 || 1;
-    const { need, count, entryStamp, groupStamp, generation, ids } = this;
     const hits = this.always.slice();
-    for (const { field, automaton, targets, seen } of this.fields) {
-      const read = field === '' ? view.allValues() : view.field(field);
-      const texts = read.lower;
-      if (texts.length === 0) continue;
-      ids.length = 0;
-      for (let t = 0; t < texts.length; t++) automaton.collect(texts[t] as string, seen, generation, ids);
-      for (let n = 0; n < ids.length; n++) {
-        const codes = targets[ids[n] as number] as readonly number[];
-        for (let c = 0; c < codes.length; c++) {
-          const code = codes[c] as number;
-          if (groupStamp[code] === generation) continue;
-          groupStamp[code] = generation;
-          const index = (code / MAX_GROUPS) | 0;
-          if (entryStamp[index] !== generation) {
-            entryStamp[index] = generation;
-            count[index] = 0;
-          }
-          count[index] = (count[index] as number) + 1;
-          if (count[index] === need[index]) hits.push(index);
+    // Only the fields the event may have: reading the others would find nothing to scan.
+    const picked = this.picker.pick(view);
+    for (let p = 0; p < picked.length; p++) {
+      const scan = this.fields[picked[p] as number] as FieldScan;
+      this.scan(scan, view.field(scan.field).lower, hits);
+    }
+    if (this.keywords) this.scan(this.keywords, view.allValues().lower, hits);
+    return hits.length > 1 ? hits.sort((a, b) => a - b) : hits;
+  }
+
+  /** Scans one field's values; entries whose every group is now satisfied go to `hits`. */
+  private scan({ scanner, from, codes, seen }: FieldScan, texts: readonly string[], hits: number[]): void {
+    if (texts.length === 0) return;
+    const { need, count, entryStamp, groupStamp, generation, ids } = this;
+    ids.length = 0;
+    for (let t = 0; t < texts.length; t++) scanner.collect(texts[t] as string, seen, generation, ids);
+    for (let n = 0; n < ids.length; n++) {
+      const id = ids[n] as number;
+      const last = from[id + 1] as number;
+      for (let c = from[id] as number; c < last; c++) {
+        const code = codes[c] as number;
+        if (groupStamp[code] === generation) continue;
+        groupStamp[code] = generation;
+        const index = (code / MAX_GROUPS) | 0;
+        if (entryStamp[index] !== generation) {
+          entryStamp[index] = generation;
+          count[index] = 0;
         }
+        count[index] = (count[index] as number) + 1;
+        if (count[index] === need[index]) hits.push(index);
       }
     }
-    return hits.length > 1 ? hits.sort((a, b) => a - b) : hits;
   }
 }

@@ -1,0 +1,70 @@
+// The gram scanner finds exactly the literals that occur, every character outside ASCII (and DEL) read as one.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { folded, GramScanner } from './grams.js';
+
+/** The scanner's reading of a text: every character from DEL up as one and the same. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: DEL is one of the folded characters.
+const reference = (text: string) => text.replace(/[^\x00-\x7e]/g, '\x7f');
+
+function collected(scanner: GramScanner, texts: readonly string[], size: number): number[] {
+  const ids: number[] = [];
+  const seen = new Uint32Array(size);
+  for (const text of texts) scanner.collect(text, seen, 7, ids);
+  return ids;
+}
+
+describe('GramScanner', () => {
+  it('finds each literal that occurs, folded, once, and no other (property)', () => {
+    // Few characters, so that literals share grams and anchors, and texts hold them.
+    const text = (max: number) =>
+      fc.string({ unit: fc.constantFrom('a', 'b', 'c', '\\', ' ', 'é', 'ü', '\x7f', '\u{1F600}'), maxLength: max });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          text(9).filter((t) => t !== ''),
+          { minLength: 1, maxLength: 12 },
+        ),
+        fc.array(text(40), { minLength: 1, maxLength: 3 }),
+        (patterns, texts) => {
+          const ids = collected(new GramScanner(patterns), texts, patterns.length);
+          expect(new Set(ids).size).toBe(ids.length);
+          const expected = patterns.flatMap((p, i) =>
+            texts.some((t) => reference(t).includes(reference(p))) ? [i] : [],
+          );
+          expect([...ids].sort((a, b) => a - b)).toEqual(expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('finds literals of every length, at the very start and end of a text', () => {
+    const patterns = ['x', 'ab', 'abc', 'abcd', '\\cmd.exe', 'é-', 'windows\\system32\\cmd.exe'];
+    const scanner = new GramScanner(patterns);
+    expect(collected(scanner, ['abcd'], patterns.length).sort()).toEqual([1, 2, 3]);
+    expect(collected(scanner, ['c:\\windows\\system32\\cmd.exe'], patterns.length).sort()).toEqual([0, 4, 6]);
+    expect(collected(scanner, ['ü-x'], patterns.length).sort()).toEqual([0, 5]);
+    expect(collected(scanner, ['', 'zzz', 'abx'], patterns.length).sort()).toEqual([0, 1]);
+  });
+
+  it('skips literals already marked, and finds them again under a new mark', () => {
+    const scanner = new GramScanner(['abcd', 'xy']);
+    const seen = new Uint32Array(2);
+    const ids: number[] = [];
+    scanner.collect('abcd xy abcd', seen, 1, ids);
+    scanner.collect('xy', seen, 1, ids);
+    expect(ids).toEqual([0, 1]);
+    scanner.collect('xy', seen, 2, ids);
+    expect(ids).toEqual([0, 1, 1]);
+  });
+
+  it('folds texts as it reads them (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (text) => {
+        expect(folded(text)).toBe(reference(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,0 +1,251 @@
+/**
+ * Which of many literals occur in a text, with hot data small enough to stay in cache. The
+ * Aho-Corasick table over SigmaHQ's 9,500 process-creation command-line literals took 13 MB
+ * (17 MB for the pool): each event walked rows no other event had left in cache. Here every
+ * literal is reduced to one short gram: the whole literal when it has 1-3 characters, else
+ * its anchor, the 4 characters of it that fewest other literals share (a gram common among
+ * literals is common in events too). A text is scanned once, its last 4 characters packed in
+ * an int; bitmaps of the grams' hashes (at most 16 KB) rule out nearly every position, and
+ * only where a gram may be some literal's are its literals looked up and checked in place,
+ * in flat typed arrays (no scattered objects to miss in cache).
+ *
+ * Matching folds DEL and every character outside ASCII into one (as `Automaton`'s
+ * `foldNonAscii`): a literal holding `é` is found where the text has any such character
+ * there. That finds a superset of the plain occurrences, which a prefilter may do, keeps
+ * characters to 7 bits, and is needed: lower case is not one character at a time (`BΣ`
+ * lower-cased is `bς`, its `Σ` alone `σ`), so a rule's lower-cased literal need not be a
+ * plain substring of the lower-cased value it matches.
+ */
+
+/** A text character as matched: ASCII below DEL as itself, DEL and anything else as 127. */
+const code = (c: number): number => Math.min(c, 127);
+
+/**
+ * The text as the scanner reads it: DEL and every character outside ASCII as DEL. Literals
+ * alike once folded are one literal to the scanner: give it each once (SigmaHQ has 2,000
+ * command-line literals of 15 Unicode spaces, or Cyrillic, all alike once folded).
+ */
+export function folded(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) < 127) continue;
+    out += `${text.slice(from, i)}\x7f`;
+    from = i + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+/** Grams of this many characters anchor the longer literals. */
+const ANCHOR = 4;
+
+/** Per gram this many bitmap bits: a position passes a bitmap by chance 1 time in 16. */
+const BITS_PER_GRAM = 16;
+
+/** Odd multipliers spreading keys over the bitmaps and over the gram tables. */
+const BITMAP_MULTIPLIER = 0x27d4eb2f | 0;
+const SLOT_MULTIPLIER = 0x9e3779b1 | 0;
+
+/** Per literal in `entries`: its id, the offset of its gram's last character, where its characters start, its length. */
+const ENTRY = 4;
+
+/** The packed gram of `text` ending at `end` (inclusive), `length` characters, 8 bits each. */
+function packed(text: string, end: number, length: number): number {
+  let g = 0;
+  for (let i = end - length + 1; i <= end; i++) g = (g << 8) | code(text.charCodeAt(i));
+  return g;
+}
+
+/** Key of a short literal's whole gram: apart from other lengths' (a 3-gram fills 24 bits). */
+const shortKey = (gram: number, length: number): number => gram | (length << 24);
+
+/**
+ * Grams to ranges of `entries`, open addressing in one Int32Array of (key, start, end) triples:
+ * one cache line read per probe (packed 4-grams reach 2^31, past V8's small integers: a Map of
+ * them hashed heap numbers). A slot with `end` 0 is free.
+ */
+function gramTable(ranges: ReadonlyMap<number, { start: number; end: number }>): { slots: Int32Array; shift: number } {
+  let bits = 1;
+  while (1 << bits < ranges.size * 2) bits++;
+  const slots = new Int32Array(3 << bits);
+  const shift = 32 - bits;
+  for (const [key, { start, end }] of ranges) {
+    let slot = Math.imul(key, SLOT_MULTIPLIER) >>> shift;
+    while (slots[slot * 3 + 2] !== 0) slot = (slot + 1) & ((1 << bits) - 1);
+    slots[slot * 3] = key;
+    slots[slot * 3 + 1] = start;
+    slots[slot * 3 + 2] = end;
+  }
+  return { slots, shift };
+}
+
+export class GramScanner {
+  /**
+   * Bitmaps of the hashes of the anchors, and of the 2- and 3-character literals: sized to the
+   * literals (there is a scanner per field of each pool: tables must stay small to stay in
+   * cache). Grams that share a bit are told apart by the exact lookup behind it.
+   */
+  private readonly bitmap: Int32Array;
+  private readonly bitmapShift: number;
+  private readonly shortBitmap: Int32Array;
+  private readonly shortBitmapShift: number;
+  private readonly hasShort: boolean;
+  private readonly hasLong: boolean;
+  /** Whether some literal is the one character, by its code; and whether any is. */
+  private readonly single = new Uint8Array(128);
+  private readonly hasSingle: boolean;
+  /** Short literals by their whole gram (`shortKey`), long ones by their anchor. */
+  private readonly shortSlots: Int32Array;
+  private readonly shortShift: number;
+  private readonly longSlots: Int32Array;
+  private readonly longShift: number;
+  /** `ENTRY` numbers per literal, grouped by gram; the literals' characters, as `code` reads them. */
+  private readonly entries: Int32Array;
+  private readonly chars: Uint8Array;
+
+  constructor(readonly patterns: readonly string[]) {
+    // How many literals share each 4-gram, to pick the rarest as each literal's anchor.
+    const shared = new Map<number, number>();
+    for (const p of patterns) {
+      const grams = new Set<number>();
+      for (let end = ANCHOR - 1; end < p.length; end++) grams.add(packed(p, end, ANCHOR));
+      for (const g of grams) shared.set(g, (shared.get(g) ?? 0) + 1);
+    }
+    // Literal ids by short key, and by anchor (with the anchor's end).
+    const short = new Map<number, number[]>();
+    const long = new Map<number, number[]>();
+    const anchorEnd = new Int32Array(patterns.length);
+    patterns.forEach((p, id) => {
+      if (p.length === 0) return;
+      if (p.length < ANCHOR) {
+        const key = shortKey(packed(p, p.length - 1, p.length), p.length);
+        short.set(key, [...(short.get(key) ?? []), id]);
+        anchorEnd[id] = p.length - 1;
+        if (p.length === 1) this.single[key & 0x7f] = 1;
+        return;
+      }
+      // The rarest gram; among equals the last (the end of a path or command tells most).
+      let best = ANCHOR - 1;
+      let bestShared = Number.POSITIVE_INFINITY;
+      for (let end = ANCHOR - 1; end < p.length; end++) {
+        const n = shared.get(packed(p, end, ANCHOR)) as number;
+        if (n <= bestShared) {
+          best = end;
+          bestShared = n;
+        }
+      }
+      const anchor = packed(p, best, ANCHOR);
+      long.set(anchor, [...(long.get(anchor) ?? []), id]);
+      anchorEnd[id] = best;
+    });
+    this.hasSingle = this.single.includes(1);
+    // Entries grouped by gram, each group's range in the tables.
+    const entries: number[] = [];
+    const chars: number[] = [];
+    const ranges = (groups: Map<number, number[]>) => {
+      const out = new Map<number, { start: number; end: number }>();
+      for (const [key, ids] of groups) {
+        const start = entries.length;
+        for (const id of ids) {
+          const p = patterns[id] as string;
+          entries.push(id, anchorEnd[id] as number, chars.length, p.length);
+          for (let i = 0; i < p.length; i++) chars.push(code(p.charCodeAt(i)));
+        }
+        out.set(key, { start, end: entries.length });
+      }
+      return out;
+    };
+    const shortTable = gramTable(ranges(short));
+    const longTable = gramTable(ranges(long));
+    this.shortSlots = shortTable.slots;
+    this.shortShift = shortTable.shift;
+    this.longSlots = longTable.slots;
+    this.longShift = longTable.shift;
+    this.entries = new Int32Array(entries);
+    this.chars = new Uint8Array(chars);
+    const shortKeys = [...short.keys()].filter((key) => key >>> 24 > 1);
+    this.hasShort = shortKeys.length > 0;
+    this.hasLong = long.size > 0;
+    const bitmap = (keys: readonly number[]) => {
+      let bits = 10;
+      while (1 << bits < keys.length * BITS_PER_GRAM && bits < 24) bits++;
+      const table = new Int32Array(1 << (bits - 5));
+      for (const key of keys) {
+        const h = Math.imul(key, BITMAP_MULTIPLIER) >>> (32 - bits);
+        table[h >>> 5] = (table[h >>> 5] as number) | (1 << (h & 31));
+      }
+      return { table, shift: 32 - bits };
+    };
+    const shortBits = bitmap(shortKeys);
+    this.shortBitmap = shortBits.table;
+    this.shortBitmapShift = shortBits.shift;
+    const longBits = bitmap([...long.keys()]);
+    this.bitmap = longBits.table;
+    this.bitmapShift = longBits.shift;
+  }
+  /**
+   * Appends to `ids` the id of each literal that occurs in the text and whose `seen` slot is not
+   * yet `mark` (then sets it): each literal once per mark.
+   */
+  collect(text: string, seen: Uint32Array, mark: number, ids: number[]): void {
+    const { bitmap, bitmapShift, shortBitmap, shortBitmapShift, single, hasSingle, hasShort, hasLong } = this;
+    let g = 0;
+    for (let i = 0; i < text.length; i++) {
+      const k = code(text.charCodeAt(i));
+      g = (g << 8) | k;
+      if (hasSingle && single[k] === 1)
+        this.found(this.shortSlots, this.shortShift, shortKey(k, 1), text, i, seen, mark, ids);
+      // Nearly every position misses the bitmaps: a few reads of tables of a few KB, no branch taken.
+      if (hasLong) {
+        const h = Math.imul(g, BITMAP_MULTIPLIER) >>> bitmapShift;
+        if ((bitmap[h >>> 5] as number) & (1 << (h & 31)))
+          this.found(this.longSlots, this.longShift, g, text, i, seen, mark, ids);
+      }
+      if (hasShort) {
+        const three = shortKey(g & 0xffffff, 3);
+        const h3 = Math.imul(three, BITMAP_MULTIPLIER) >>> shortBitmapShift;
+        if ((shortBitmap[h3 >>> 5] as number) & (1 << (h3 & 31)))
+          this.found(this.shortSlots, this.shortShift, three, text, i, seen, mark, ids);
+        const two = shortKey(g & 0xffff, 2);
+        const h2 = Math.imul(two, BITMAP_MULTIPLIER) >>> shortBitmapShift;
+        if ((shortBitmap[h2 >>> 5] as number) & (1 << (h2 & 31)))
+          this.found(this.shortSlots, this.shortShift, two, text, i, seen, mark, ids);
+      }
+    }
+  }
+
+  /** The literals of gram `key` (if it is one) that end their gram at `end`, checked in place. */
+  private found(
+    slots: Int32Array,
+    shift: number,
+    key: number,
+    text: string,
+    end: number,
+    seen: Uint32Array,
+    mark: number,
+    ids: number[],
+  ): void {
+    const size = slots.length / 3;
+    let slot = Math.imul(key, SLOT_MULTIPLIER) >>> shift;
+    while (slots[slot * 3] !== key || slots[slot * 3 + 2] === 0) {
+      if (slots[slot * 3 + 2] === 0) return;
+      slot = (slot + 1) & (size - 1);
+    }
+    const { entries, chars } = this;
+    const last = slots[slot * 3 + 2] as number;
+    for (let e = slots[slot * 3 + 1] as number; e < last; e += ENTRY) {
+      const id = entries[e] as number;
+      if (seen[id] === mark) continue;
+      const start = end - (entries[e + 1] as number);
+      const from = entries[e + 2] as number;
+      const length = entries[e + 3] as number;
+      if (start < 0 || start + length > text.length) continue;
+      let q = 0;
+      while (q < length && code(text.charCodeAt(start + q)) === chars[from + q]) q++;
+      if (q === length) {
+        seen[id] = mark;
+        ids.push(id);
+      }
+    }
+  }
+}
