@@ -278,7 +278,8 @@ export function skeleton(value: string, mode: 'name' | 'domain' = 'name'): strin
   const folded = value.slice(0, MAX_SKELETON_INPUT).normalize('NFKD').toLowerCase();
   let out = '';
   for (const char of folded) {
-    if (MARK_OR_FORMAT.test(char)) continue;
+    // No ASCII character is a mark or a format character: only the others are tested.
+    if (char.charCodeAt(0) >= 128 && MARK_OR_FORMAT.test(char)) continue;
     out += (mode === 'domain' ? DOMAIN_I_LIKE[char] : undefined) ?? CONFUSABLE_CHARS[char] ?? char;
   }
   for (const [from, to] of CONFUSABLE_SEQUENCES) out = out.split(from).join(to);

@@ -207,7 +207,32 @@ function readLinkNow(link: MessageLink): ReadLink {
  * (`a.web.app`, `b.github.io`) are two owners.
  */
 function ownerDomain(host: string): string {
-  return getDomain(host, { allowPrivateDomains: true }) ?? host;
+  return memoized(OWNER_DOMAINS, host, () => getDomain(host, { allowPrivateDomains: true }) ?? host);
+}
+
+/** What the public suffix list says of a host (read-only: the answer may be shared). */
+function parsedHost(host: string): ReturnType<typeof parseHost> {
+  return memoized(PARSED_HOSTS, host, () => parseHost(host));
+}
+
+/**
+ * The same hosts come back in every message and link after link (a newsletter's tracker, the
+ * big senders): the public suffix list's answers about host names are kept, in bounded maps
+ * emptied when full, as domains.ts does. Longer keys than a DNS name are not kept.
+ */
+const HOST_MEMO_ENTRIES = 8_192;
+const OWNER_DOMAINS = new Map<string, string>();
+const PARSED_HOSTS = new Map<string, ReturnType<typeof parseHost>>();
+
+function memoized<V>(memo: Map<string, V>, host: string, compute: () => V): V {
+  const known = memo.get(host);
+  if (known !== undefined) return known;
+  const value = compute();
+  if (host.length <= 253) {
+    if (memo.size >= HOST_MEMO_ENTRIES) memo.clear();
+    memo.set(host, value);
+  }
+  return value;
 }
 
 function isIpHost(host: string): boolean {
@@ -252,13 +277,46 @@ function shorten(url: string, max = 80): string {
   return url.length > max ? `${url.slice(0, max - 1)}…` : url;
 }
 
+/** Labels of `subdomain` other than empty ones and `www` (what `split('.')` and a filter would count). */
+function countLabels(subdomain: string): number {
+  let count = 0;
+  let start = 0;
+  for (let i = 0; i <= subdomain.length; i++) {
+    if (i < subdomain.length && subdomain.charCodeAt(i) !== 46) continue;
+    const length = i - start;
+    if (length > 0 && !(length === 3 && subdomain.startsWith('www', start))) count++;
+    start = i + 1;
+  }
+  return count;
+}
+
+/**
+ * Each list of domains normalised once (`*.x.com` and ` X.com ` read `x.com`, empty entries
+ * dropped), not once per link: the lists are the settings' and this module's constants.
+ */
+const NORMALIZED_DOMAINS = new WeakMap<readonly string[], readonly string[]>();
+
+function normalizedDomains(domains: readonly string[]): readonly string[] {
+  let normalized = NORMALIZED_DOMAINS.get(domains);
+  if (normalized === undefined) {
+    normalized = domains
+      .map((raw) =>
+        raw
+          .trim()
+          .toLowerCase()
+          .replace(/^\*?\./, ''),
+      )
+      .filter((d) => d !== '');
+    NORMALIZED_DOMAINS.set(domains, normalized);
+  }
+  return normalized;
+}
+
 function hostMatches(host: string, domains: readonly string[]): boolean {
-  for (const raw of domains) {
-    const d = raw
-      .trim()
-      .toLowerCase()
-      .replace(/^\*?\./, '');
-    if (d && (host === d || host.endsWith(`.${d}`))) return true;
+  for (const d of normalizedDomains(domains)) {
+    // `host` is `d` or ends with `.d`.
+    if (host.endsWith(d) && (host.length === d.length || host.charCodeAt(host.length - d.length - 1) === 46))
+      return true;
   }
   return false;
 }
@@ -823,7 +881,7 @@ export function shownDomain(text: string): { host: string; domain: string; expli
   } catch {
     return undefined;
   }
-  const parsed = parseHost(host);
+  const parsed = parsedHost(host);
   if (!parsed.domain || parsed.isIcann !== true) return undefined;
   // Without a scheme or "www.", insist on a real-looking name: "invoice.zip" or "setup.py" are files.
   if (!explicit && FILE_LIKE_TLDS.has(parsed.publicSuffix ?? '')) return undefined;
@@ -1015,10 +1073,11 @@ export function linkReasons(ctx: SignalContext): Reason[] {
     if (url.username || url.password) {
       add('userinfo', { read, detail: decodeOnce(url.username).slice(0, 100) });
     }
-    if (!read.isIp && read.host.split('.').some((label) => label.startsWith('xn--'))) {
+    // A label starting with `xn--`: the host starts with it or holds `.xn--`.
+    if (!read.isIp && (read.host.startsWith('xn--') || read.host.includes('.xn--'))) {
       add('punycode', { read, detail: read.host });
     }
-    if (SHORTENERS.has(read.host) || SHORTENERS.has(read.host.replace(/^www\./, ''))) {
+    if (SHORTENERS.has(read.host) || (read.host.startsWith('www.') && SHORTENERS.has(read.host.slice(4)))) {
       if (url.pathname.length > 1) add('shortener', { read, detail: read.host });
     }
     const file = url.pathname.toLowerCase();
@@ -1052,16 +1111,15 @@ export function linkReasons(ctx: SignalContext): Reason[] {
         }
       }
     }
-    const parsed = parseHost(read.host);
+    const parsed = parsedHost(read.host);
     const tld = parsed.publicSuffix ?? '';
     let risky = false;
-    if (!read.isIp && (RISKY_TLDS.has(tld) || RISKY_TLDS.has(tld.split('.').pop() ?? ''))) {
+    if (!read.isIp && (RISKY_TLDS.has(tld) || RISKY_TLDS.has(tld.slice(tld.lastIndexOf('.') + 1)))) {
       risky = true;
       if (hosting === undefined) add('risky_tld', { read, detail: `.${tld}` });
     }
     if (!read.isIp && parsed.subdomain) {
-      const labels = parsed.subdomain.split('.').filter((l) => l.length > 0 && l !== 'www');
-      if (labels.length >= 4) {
+      if (countLabels(parsed.subdomain) >= 4) {
         risky = true;
         add('many_subdomains', { read, detail: read.host });
       }

@@ -210,11 +210,33 @@ export interface PhraseMatch {
 }
 
 /**
+ * The words of every matcher's patterns, numbered once for all matchers: several matchers
+ * read the same tokens (intent, the request to scan a QR code), and each token's word is then
+ * looked up once per message rather than once per matcher. Matchers are built at module load
+ * (from fixed pattern lists), so this stays the size of those lists.
+ */
+const VOCABULARY = new Map<string, number>();
+
+/**
+ * The vocabulary numbers of the last tokens matched (-1: a word no pattern has), in a buffer
+ * reused from message to message (matching is synchronous).
+ */
+let idBuffer = new Int32Array(1024);
+let idsFor: { tokens: readonly Token[]; vocabularySize: number } | undefined;
+
+function idsOf(tokens: readonly Token[]): Int32Array {
+  if (idsFor && idsFor.tokens === tokens && idsFor.vocabularySize === VOCABULARY.size) return idBuffer;
+  if (idBuffer.length < tokens.length) idBuffer = new Int32Array(Math.max(tokens.length, idBuffer.length * 2));
+  for (let i = 0; i < tokens.length; i++) idBuffer[i] = VOCABULARY.get((tokens[i] as Token).word) ?? -1;
+  idsFor = { tokens, vocabularySize: VOCABULARY.size };
+  return idBuffer;
+}
+
+/**
  * Aho–Corasick automaton over word tokens. Build once (module load), run in one pass over
  * the tokens: time linear in the tokens plus the matches reported.
  */
 export class PhraseMatcher {
-  private readonly vocabulary = new Map<string, number>();
   private readonly children: Map<number, number>[] = [new Map()];
   private readonly fail: number[] = [0];
   /** For each state: [pattern index, length in tokens] of every phrase ending there. */
@@ -230,10 +252,10 @@ export class PhraseMatcher {
   private insert(sequence: readonly string[], pattern: number): void {
     let state = 0;
     for (const word of sequence) {
-      let id = this.vocabulary.get(word);
+      let id = VOCABULARY.get(word);
       if (id === undefined) {
-        id = this.vocabulary.size;
-        this.vocabulary.set(word, id);
+        id = VOCABULARY.size;
+        VOCABULARY.set(word, id);
       }
       const children = this.children[state] as Map<number, number>;
       let next = children.get(id);
@@ -271,11 +293,12 @@ export class PhraseMatcher {
   /** Every phrase occurrence, in text order of their end; at most `maxMatches`. */
   match(tokens: readonly Token[], maxMatches = 10_000): PhraseMatch[] {
     const matches: PhraseMatch[] = [];
-    const { vocabulary, children, fail, outputs } = this;
+    const { children, fail, outputs } = this;
+    const ids = idsOf(tokens);
     let state = 0;
     for (let i = 0; i < tokens.length; i++) {
-      const id = vocabulary.get((tokens[i] as Token).word);
-      if (id === undefined) {
+      const id = ids[i] as number;
+      if (id < 0) {
         state = 0;
         continue;
       }

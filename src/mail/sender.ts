@@ -324,6 +324,12 @@ interface BrandPhrase {
 
 interface BrandNameIndex {
   readonly phrases: readonly BrandPhrase[];
+  /**
+   * Indexes into `phrases` by the first two characters of their compact form: a phrase is
+   * found only where the compact name contains its compact form, so only the phrases starting
+   * with one of the name's character pairs need looking at.
+   */
+  readonly byFirstPair: ReadonlyMap<number, readonly number[]>;
   /** Registrable domains per brand name. */
   readonly domains: ReadonlyMap<Brand, ReadonlySet<string>>;
 }
@@ -347,7 +353,19 @@ function buildBrandIndex(brands: readonly Brand[]): BrandNameIndex {
       phrases.push({ phrase, padded: ` ${phrase} `, compact: phrase.replace(/ /g, ''), ambiguous, brand });
     }
   }
-  return { phrases, domains };
+  const byFirstPair = new Map<number, number[]>();
+  phrases.forEach((entry, i) => {
+    const key = pairAt(entry.compact, 0);
+    const list = byFirstPair.get(key);
+    if (list) list.push(i);
+    else byFirstPair.set(key, [i]);
+  });
+  return { phrases, domains, byFirstPair };
+}
+
+/** The characters at `i` and `i + 1`; every compact phrase has two (phrases of one character are not kept). */
+function pairAt(text: string, i: number): number {
+  return text.charCodeAt(i) * 0x10000 + text.charCodeAt(i + 1);
 }
 
 const brandIndexCache = new BoundedCache<BrandNameIndex>(16);
@@ -381,7 +399,21 @@ export function brandsInDisplayName(name: string, brands: readonly Brand[]): Bra
   const compact = folded.replace(/ /g, '');
   const out: BrandNameMatch[] = [];
   const seen = new Set<Brand>();
-  for (const entry of brandIndexFor(brands).phrases) {
+  const { phrases, byFirstPair } = brandIndexFor(brands);
+  // A phrase is found (` phrase ` in the padded name, or the compact phrase in the compact
+  // name) only where the compact name holds the compact phrase, whose first two characters
+  // are then a pair of the compact name: only the phrases starting with one of the name's
+  // pairs are tried, in their order, as before.
+  const candidates: number[] = [];
+  for (let i = 0; i + 1 < compact.length; i++) {
+    const list = byFirstPair.get(pairAt(compact, i));
+    if (list) for (const index of list) candidates.push(index);
+  }
+  candidates.sort((a, b) => a - b);
+  for (let k = 0; k < candidates.length; k++) {
+    const index = candidates[k] as number;
+    if (k > 0 && index === candidates[k - 1]) continue;
+    const entry = phrases[index] as BrandPhrase;
     if (seen.has(entry.brand)) continue;
     let found = padded.includes(entry.padded);
     if (!found && !entry.ambiguous && entry.compact.length >= MIN_COMPACT) found = compact.includes(entry.compact);
