@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkRegex, compileSigmaRegex } from './safe-regex.js';
+import { checkRegex, compileSigmaRegex, JAVASCRIPT_MAX_INPUT } from './safe-regex.js';
 
 describe('regular expression safety', () => {
   it('accepts ordinary patterns and translates PCRE spellings', () => {
@@ -80,6 +81,47 @@ describe('regular expression safety', () => {
       invalid: false,
     });
     expect(compileSigmaRegex('[', '')).toMatchObject({ ok: false, invalid: true });
+  });
+
+  it('searches long values with the linear-time matcher and gives the same answers', () => {
+    // `a.*b` backtracks quadratically on a long run of `a`: long values go to the automaton.
+    const polynomial = compileSigmaRegex('a.*b', '');
+    if (!polynomial.ok) throw new Error('a.*b should compile');
+    expect(polynomial.engine).toBe('javascript');
+    expect(polynomial.test('a'.repeat(60_000))).toBe(false);
+    expect(polynomial.test(`${'a'.repeat(60_000)}b`)).toBe(true);
+    const alphabet = fc.constantFrom('a', 'b', 'c', '\n', ' ', '.', 'É');
+    const text = (min: number) => fc.array(alphabet, { minLength: min, maxLength: min + 200 }).map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(
+        fc.constantFrom('a.*b', 'b[^c]{2,}c', '(?:a|b)c+', '\\bab', '^c.*a$', 'É+.b'),
+        fc.constantFrom('', 'i', 'm', 's'),
+        fc.oneof(text(0), text(JAVASCRIPT_MAX_INPUT - 100)),
+        (pattern, flags, value) => {
+          const compiled = compileSigmaRegex(pattern, flags);
+          expect(compiled.ok && compiled.test(value)).toBe(new RegExp(pattern, flags).test(value));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads `.{n,}` as a run of n characters, in one pass', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('.{5,}', '(.){5,}', '(?:.){5,}', '.{0,}', '.{40,}'),
+        fc.constantFrom('', 's', 'm'),
+        fc.array(fc.constantFrom('x', 'y', '\n', '\r', '\u2028', ' '), { maxLength: 80 }).map((cs) => cs.join('')),
+        (pattern, flags, value) => {
+          const compiled = compileSigmaRegex(pattern, flags);
+          expect(compiled.ok && compiled.test(value)).toBe(new RegExp(pattern, flags).test(value));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    const long = compileSigmaRegex('.{1000,}', '');
+    expect(long.ok && long.test('a'.repeat(999))).toBe(false);
+    expect(long.ok && long.test(`${'a'.repeat(999)}\n${'a'.repeat(1000)}`)).toBe(true);
   });
 
   it('does not mistake escaped or bracketed characters for structure', () => {

@@ -256,6 +256,37 @@ export function checkRegex(pattern: string, flags: string): SafeRegex {
   return { ok: true, source, flags: unique };
 }
 
+/**
+ * Values longer than this are searched by the linear-time matcher even when JavaScript's engine
+ * may take the pattern: the patterns {@link checkRegex} accepts cannot backtrack exponentially,
+ * but up to {@link MAX_UNBOUNDED} unbounded quantifiers still backtrack polynomially (`a.*b` is
+ * quadratic on a long run of `a`), and a crafted 64 KiB command line must not stall the engine.
+ * Below it, JavaScript's engine is faster and its worst case small.
+ */
+export const JAVASCRIPT_MAX_INPUT = 1024;
+
+/** `.{n,}`, `(.){n,}`, `(?:.){n,}`: a run of at least n characters (the "abnormally long" rules). */
+const LONG_RUN = /^(?:\.|\(\.\)|\(\?:\.\))\{(\d{1,6}),\}$/;
+
+/**
+ * A run of `n` characters other than line terminators (any characters with the `s` flag), in
+ * one pass: the backtracking engine tries every start (quadratic below n) and the automaton
+ * holds n states, where a counter is enough.
+ */
+function longRunTest(n: number, dotAll: boolean): (text: string) => boolean {
+  if (n === 0) return () => true;
+  if (dotAll) return (text) => text.length >= n;
+  return (text) => {
+    let run = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) run = 0;
+      else if (++run >= n) return true;
+    }
+    return false;
+  };
+}
+
 export type SigmaRegex =
   | {
       readonly ok: true;
@@ -268,16 +299,27 @@ export type SigmaRegex =
 
 /**
  * A Sigma `re` value as a test on a text (a search, as `RegExp.test`): JavaScript's engine when
- * {@link checkRegex} accepts the pattern, else the linear-time matcher; refused with the linear
- * matcher's reason (a real limit: backreferences, lookarounds, size) when neither can take it.
+ * {@link checkRegex} accepts the pattern and the value is at most {@link JAVASCRIPT_MAX_INPUT}
+ * characters, else the linear-time matcher (a run of n characters, `.{n,}`, by a counter);
+ * refused with the linear matcher's reason (a real limit: backreferences, lookarounds, size)
+ * when neither can take it.
  */
 export function compileSigmaRegex(pattern: string, flags: string): SigmaRegex {
+  const run = LONG_RUN.exec(pattern);
+  if (run) return { ok: true, test: longRunTest(Number(run[1]), flags.includes('s')), engine: 'linear', literal: '' };
   const checked = checkRegex(pattern, flags);
   const linear = compileLinearRegex(pattern, flags);
   const literal = linear.ok ? linear.regex.literal : '';
   if (checked.ok) {
     const regex = new RegExp(checked.source, checked.flags);
-    return { ok: true, test: (text) => regex.test(text), engine: 'javascript', literal };
+    if (!linear.ok) return { ok: true, test: (text) => regex.test(text), engine: 'javascript', literal };
+    const long = linear.regex;
+    return {
+      ok: true,
+      test: (text) => (text.length <= JAVASCRIPT_MAX_INPUT ? regex.test(text) : long.test(text)),
+      engine: 'javascript',
+      literal,
+    };
   }
   if (!linear.ok) return { ok: false, reason: linear.reason, invalid: linear.invalid };
   const { regex } = linear;
