@@ -297,7 +297,7 @@ export class PhraseMatcher {
     const ids = idsOf(tokens);
     let state = 0;
     for (let i = 0; i < tokens.length; i++) {
-      const id = ids[i] as number;
+      const id = ids[i] ?? -1;
       if (id < 0) {
         state = 0;
         continue;

@@ -188,13 +188,25 @@ function internedAscii(text: string, from: number, to: number): string {
     }
     if (same) return known;
   }
-  const fresh = text.slice(from, to).toLowerCase();
+  // A copy of its own, code by code: a slice (or its lower case, when already lower case) may
+  // be a view that keeps the whole input alive, and the table outlives the request.
+  const codes = INTERN_CODES[length] as number[];
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(from + i);
+    codes[i] = c >= 65 && c <= 90 ? c + 32 : c;
+  }
+  // `apply` on a reused array of the right length: no iterator, no array per string.
+  const fresh = String.fromCharCode.apply(null, codes);
   interned[slot] = fresh;
   return fresh;
 }
+/** One reused argument array per word length (index = length). */
+const INTERN_CODES: number[][] = Array.from({ length: INTERN_MAX + 1 }, (_, n) => new Array<number>(n).fill(0));
 
 /** Word and offset buffers reused from call to call (grown when a text needs more). */
 const scratchWords: string[] = [];
+/** Slots of `scratchWords` that may still hold a word. */
+let scratchWordsUsed = 0;
 let scratchStarts = new Int32Array(1024);
 let scratchEnds = new Int32Array(1024);
 function pushOffsets(at: number, start: number, end: number): void {
@@ -351,6 +363,9 @@ export function normalize(text: string, maxTokens = 50_000): Normalized {
   }
   if (count < maxTokens) flush(text.length);
   const raw = buffer.slice(0, count);
+  // The buffer's tail must not keep the words of an earlier, longer text alive.
+  if (scratchWordsUsed > count) buffer.fill('', count, scratchWordsUsed);
+  scratchWordsUsed = count;
 
   const obfuscation = { invisible, tagChars, confusables, leet: leetWords, spaced: 0 };
   if (!hasSpacedRun(raw)) {
