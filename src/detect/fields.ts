@@ -454,7 +454,12 @@ export class FieldPicker {
    */
   pick(view: EventView): readonly number[] {
     const { direct, byKey } = this.plan(view.mapping);
-    this.generation = (this.generation + 1) >>> 0 || 1;
+    this.generation = (this.generation + 1) >>> 0;
+    if (this.generation === 0) {
+      // Wrapped after 2^32 events: a stamp left from the last cycle would read as "picked now".
+      this.generation = 1;
+      this.stamp.fill(0);
+    }
     const { stamp, generation, picked } = this;
     picked.length = 0;
     for (let i = 0; i < direct.length; i++) picked.push(direct[i] as number);

@@ -65,6 +65,17 @@ describe('literal prefilter', () => {
     expect(prefilter.candidates(view('C:\\other.exe'))).toEqual([]);
   });
 
+  it('still finds its candidates after its event counters wrap around (2^32 events)', () => {
+    const prefilter = new Prefilter([[[{ field: 'Image', literal: 'cmd' }]]]);
+    const view = () => new EventView({ Image: 'C:\\cmd.exe' }, PLAIN_JSON_MAPPING);
+    expect(prefilter.candidates(view())).toEqual([0]);
+    const counters = prefilter as unknown as { generation: number; picker: { generation: number } };
+    counters.generation = 0xffffffff;
+    counters.picker.generation = 0xffffffff;
+    expect(prefilter.candidates(view())).toEqual([0]);
+    expect(prefilter.candidates(view())).toEqual([0]);
+  });
+
   it('keeps the rules whose every group has a hit, and those without a hint', () => {
     const prefilter = new Prefilter([
       [[{ field: 'Image', literal: '\\cmd.exe' }]],

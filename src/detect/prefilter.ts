@@ -311,7 +311,15 @@ export class Prefilter {
 
   /** Indexes (in increasing order) of the entries that may match this event. */
   candidates(view: EventView): number[] {
-    this.generation = (this.generation + 1) >>> 0 || 1;
+    this.generation = (this.generation + 1) >>> 0;
+    if (this.generation === 0) {
+      // Wrapped after 2^32 events: a stamp left from the last cycle would read as "seen now".
+      this.generation = 1;
+      this.entryStamp.fill(0);
+      this.groupStamp.fill(0);
+      for (const scan of this.fields) scan.seen.fill(0);
+      this.keywords?.seen.fill(0);
+    }
     const hits = this.always.slice();
     // Only the fields the event may have: reading the others would find nothing to scan.
     const picked = this.picker.pick(view);

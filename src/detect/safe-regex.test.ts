@@ -4,8 +4,14 @@ import { checkRegex, compileSigmaRegex, JAVASCRIPT_MAX_INPUT } from './safe-rege
 
 describe('regular expression safety', () => {
   it('accepts ordinary patterns and translates PCRE spellings', () => {
-    expect(checkRegex('\\\\[a-z]{1,8}\\.exe$', '')).toEqual({ ok: true, source: '\\\\[a-z]{1,8}\\.exe$', flags: '' });
-    expect(checkRegex('(?i)cmd\\.exe', '')).toEqual({ ok: true, source: 'cmd\\.exe', flags: 'i' });
+    expect(checkRegex('\\\\[a-z]{1,8}\\.exe$', '')).toEqual({
+      ok: true,
+      source: '\\\\[a-z]{1,8}\\.exe$',
+      flags: '',
+      unbounded: 0,
+    });
+    expect(checkRegex('(?i)cmd\\.exe', '')).toEqual({ ok: true, source: 'cmd\\.exe', flags: 'i', unbounded: 0 });
+    expect(checkRegex('a.*b\\d+', '')).toMatchObject({ ok: true, unbounded: 2 });
     expect(checkRegex('(?P<x>ab)+', 's')).toMatchObject({ ok: true, source: '(?<x>ab)+' });
     expect(checkRegex('(a|b)?c', '')).toMatchObject({ ok: true });
     expect(checkRegex('(a|b){1,3}c', '')).toMatchObject({ ok: true });
@@ -48,7 +54,7 @@ describe('regular expression safety', () => {
   });
 
   it('translates \\A, \\Z, \\z and refuses escapes JavaScript reads differently', () => {
-    expect(checkRegex('\\Acmd\\.exe\\Z', '')).toEqual({ ok: true, source: '^cmd\\.exe$', flags: '' });
+    expect(checkRegex('\\Acmd\\.exe\\Z', '')).toEqual({ ok: true, source: '^cmd\\.exe$', flags: '', unbounded: 0 });
     expect(checkRegex('a\\z', '')).toMatchObject({ ok: true, source: 'a$' });
     expect(checkRegex('[\\A]', '')).toMatchObject({ ok: true, source: '[\\A]' });
     expect(checkRegex('\\Aa', 'm')).toEqual({ ok: false, reason: '\\A is not supported in multiline mode' });
@@ -104,6 +110,16 @@ describe('regular expression safety', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('keeps patterns with several unbounded quantifiers off the backtracking engine at any length', () => {
+    // Cubic on JavaScript's engine: 8 s on these 1,024 characters.
+    const cubic = compileSigmaRegex('a.*b.*c.*d', '');
+    expect(cubic).toMatchObject({ ok: true, engine: 'linear' });
+    expect(cubic.ok && cubic.test(`${'a'.repeat(342)}${'b'.repeat(341)}${'c'.repeat(341)}`)).toBe(false);
+    expect(cubic.ok && cubic.test('xaybzczd')).toBe(true);
+    // What the linear-time matcher refuses is refused, not left to the backtracking engine.
+    expect(compileSigmaRegex('a.*b.*c.*d(?:e|f{1001})', '')).toMatchObject({ ok: false });
   });
 
   it('reads `.{n,}` as a run of n characters, in one pass', () => {
