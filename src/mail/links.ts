@@ -5,6 +5,7 @@
  * Lookalike domains are judged elsewhere (domains.ts): `linkDomains` hands it the hosts.
  */
 import { getDomain, parse as parseHost } from 'tldts';
+import { BoundedCache } from './domains.js';
 import { escapeUnsafe, safeText } from './text.js';
 import type { Brand, HtmlFacts, MessageLink, ParsedMessage, Reason, SignalContext } from './types.js';
 
@@ -207,33 +208,22 @@ function readLinkNow(link: MessageLink): ReadLink {
  * (`a.web.app`, `b.github.io`) are two owners.
  */
 function ownerDomain(host: string): string {
-  return memoized(OWNER_DOMAINS, host, () => getDomain(host, { allowPrivateDomains: true }) ?? host);
+  const compute = () => getDomain(host, { allowPrivateDomains: true }) ?? host;
+  return host.length <= 253 ? OWNER_DOMAINS.get(host, compute) : compute();
 }
 
 /** What the public suffix list says of a host (read-only: the answer may be shared). */
 function parsedHost(host: string): ReturnType<typeof parseHost> {
-  return memoized(PARSED_HOSTS, host, () => parseHost(host));
+  return host.length <= 253 ? PARSED_HOSTS.get(host, () => parseHost(host)) : parseHost(host);
 }
 
 /**
  * The same hosts come back in every message and link after link (a newsletter's tracker, the
- * big senders): the public suffix list's answers about host names are kept, in bounded maps
- * emptied when full, as domains.ts does. Longer keys than a DNS name are not kept.
+ * big senders): the public suffix list's answers about host names are kept in bounded caches.
+ * Longer keys than a DNS name are not kept.
  */
-const HOST_MEMO_ENTRIES = 8_192;
-const OWNER_DOMAINS = new Map<string, string>();
-const PARSED_HOSTS = new Map<string, ReturnType<typeof parseHost>>();
-
-function memoized<V>(memo: Map<string, V>, host: string, compute: () => V): V {
-  const known = memo.get(host);
-  if (known !== undefined) return known;
-  const value = compute();
-  if (host.length <= 253) {
-    if (memo.size >= HOST_MEMO_ENTRIES) memo.clear();
-    memo.set(host, value);
-  }
-  return value;
-}
+const OWNER_DOMAINS = new BoundedCache<string>(8_192);
+const PARSED_HOSTS = new BoundedCache<ReturnType<typeof parseHost>>(8_192);
 
 function isIpHost(host: string): boolean {
   if (host.startsWith('[')) return true; // IPv6 literal; the URL parser normalised it
