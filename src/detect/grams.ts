@@ -115,11 +115,16 @@ export class GramScanner {
     const short = new Map<number, number[]>();
     const long = new Map<number, number[]>();
     const anchorEnd = new Int32Array(patterns.length);
+    const addTo = (map: Map<number, number[]>, key: number, id: number) => {
+      const list = map.get(key);
+      if (list) list.push(id);
+      else map.set(key, [id]);
+    };
     patterns.forEach((p, id) => {
       if (p.length === 0) return;
       if (p.length < ANCHOR) {
         const key = shortKey(packed(p, p.length - 1, p.length), p.length);
-        short.set(key, [...(short.get(key) ?? []), id]);
+        addTo(short, key, id);
         anchorEnd[id] = p.length - 1;
         if (p.length === 1) this.single[key & 0x7f] = 1;
         return;
@@ -135,7 +140,7 @@ export class GramScanner {
         }
       }
       const anchor = packed(p, best, ANCHOR);
-      long.set(anchor, [...(long.get(anchor) ?? []), id]);
+      addTo(long, anchor, id);
       anchorEnd[id] = best;
     });
     this.hasSingle = this.single.includes(1);
