@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { zlibSync } from 'fflate';
+import { Unzlib, zlibSync } from 'fflate';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { parseMessage } from './parse.js';
 import {
   decodeQrCodes,
   imageSize,
+  inflateBounded,
   pdfFlateImages,
   pdfJpegImages,
   type QrInput,
@@ -259,6 +260,71 @@ describe('decodeQrCodes', () => {
     // Half a stream is not an image (neither inflater makes one up).
     const half = zlibSync(rgb).subarray(0, 200);
     expect(pdfFlateImages(pdfOf('/ColorSpace /DeviceRGB /BitsPerComponent 8', half))).toEqual([]);
+  });
+
+  it('inflates as fflate read in slices did, on whole, longer, shorter, truncated and damaged streams, or finds the whole image where fflate gave up on a cut stream (property)', () => {
+    // The reading before native zlib was tried first: fflate in 4 KiB slices, then 1 KiB if damaged.
+    const inSlices = (data: Uint8Array, expected: number, slice: number) => {
+      const out = new Uint8Array(expected);
+      let filled = 0;
+      const inflater = new Unzlib();
+      inflater.ondata = (chunk) => {
+        const take = Math.min(chunk.length, expected - filled);
+        out.set(chunk.subarray(0, take), filled);
+        filled += take;
+      };
+      try {
+        for (let i = 0; i < data.length && filled < expected; i += slice)
+          inflater.push(data.subarray(i, Math.min(data.length, i + slice)), false);
+      } catch {
+        return 'damaged';
+      }
+      return filled === expected ? out : undefined;
+    };
+    const reference = (data: Uint8Array, expected: number) => {
+      const first = inSlices(data, expected, 4096);
+      if (first !== 'damaged') return first;
+      const again = inSlices(data, expected, 1024);
+      return again === 'damaged' ? undefined : again;
+    };
+    const stream = fc
+      .tuple(fc.uint8Array({ minLength: 1, maxLength: 20_000 }), fc.integer({ min: 1, max: 4 }))
+      // A small alphabet compresses, as pixels do; 4 symbols or all 256.
+      .map(([bytes, bits]) => bytes.map((b) => (bits === 4 ? b : b & ((1 << bits) - 1))));
+    fc.assert(
+      fc.property(
+        stream,
+        fc.integer({ min: -50, max: 50 }),
+        fc.oneof(
+          fc.constant({ kind: 'whole' as const }),
+          fc.record({ kind: fc.constant('truncated' as const), at: fc.nat() }),
+          fc.record({ kind: fc.constant('damaged' as const), at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }),
+          fc.record({ kind: fc.constant('trailing' as const), junk: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
+        ),
+        (pixels, delta, change) => {
+          let data = zlibSync(pixels);
+          if (change.kind === 'truncated') data = data.subarray(0, change.at % data.length);
+          if (change.kind === 'damaged') {
+            data = data.slice();
+            const at = change.at % data.length;
+            data[at] = (data[at] ?? 0) ^ change.xor;
+          }
+          if (change.kind === 'trailing') data = new Uint8Array([...data, ...change.junk]);
+          const expected = Math.max(1, pixels.length + delta);
+          const got = inflateBounded(data, expected);
+          const want = reference(data, expected);
+          if (want !== undefined || got === undefined) {
+            expect(got === undefined ? undefined : [...got]).toEqual(want === undefined ? undefined : [...want]);
+          } else {
+            // zlib hands back what a stream cut short of its last bytes (end of block, checksum)
+            // holds, which fflate kept back: only ever the image's own first bytes.
+            expect(expected).toBeLessThanOrEqual(pixels.length);
+            expect([...got]).toEqual([...pixels.subarray(0, expected)]);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 
   it('charges its budget before decoding: many PDFs of large blank images cost a bounded amount of work', async () => {

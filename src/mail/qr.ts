@@ -7,6 +7,7 @@
  * pixels per image and per message (charged from the declared size, before anything is decoded
  * or inflated), bytes per source, PDF attachments searched; tiny images (tracking pixels) skipped.
  */
+import { inflateSync, constants as zlibConstants } from 'node:zlib';
 import { Unzlib } from 'fflate';
 import { intentText } from './intent.js';
 import { PhraseMatcher, tokenize } from './phrases.js';
@@ -205,13 +206,23 @@ function dictNumber(dict: string, key: string): number | undefined {
 }
 
 /**
- * Inflates a zlib stream into exactly `expected` bytes, stopping there: a bomb costs little more
- * (one input slice inflates to at most ~1,000 times its size). Slices of 4 KiB: fflate copies its
- * 32 KiB window and grows a buffer on every push, which made 1 KiB slices four times slower.
- * A damaged stream is read again in 1 KiB slices, so that what was read before the damage
- * counts exactly as it always did.
+ * Inflates a zlib stream into exactly `expected` bytes, stopping there: a bomb costs little more.
+ * Node's zlib first (native, about four times faster than fflate fed in slices), told to stop
+ * past `expected` bytes and to hand back what a truncated stream holds: a stream of exactly the
+ * declared size, or a shorter one, is answered there (a stream cut after its last pixel, before
+ * its checksum, still gives the image, which fflate kept back). A longer or damaged stream is read with
+ * fflate in slices, which keeps the first `expected` bytes of it: 4 KiB slices (one inflates
+ * to at most ~1,000 times its size; fflate copies its 32 KiB window and grows a buffer on every
+ * push, which made 1 KiB slices four times slower), then, if damaged, 1 KiB slices, so that
+ * what was read before the damage counts exactly as it always did.
  */
-function inflateBounded(data: Uint8Array, expected: number): Uint8Array | undefined {
+export function inflateBounded(data: Uint8Array, expected: number): Uint8Array | undefined {
+  try {
+    const out = inflateSync(data, { maxOutputLength: expected, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    if (out.length <= expected) return out.length === expected ? out : undefined;
+  } catch {
+    // More than `expected` bytes, or damaged: the slices below keep the part that counts.
+  }
   const pixels = inflateInSlices(data, expected, 4096);
   if (pixels !== 'damaged') return pixels;
   const again = inflateInSlices(data, expected, 1024);
