@@ -9,12 +9,12 @@ import { attachmentReasons } from './attachments.js';
 import { authenticationReasons } from './auth.js';
 import { SHIPPED_BRANDS } from './brands.js';
 import { lookalikeReasons } from './domains.js';
-import { messageFeatures } from './features.js';
+import { type FeatureInput, messageFeatures } from './features.js';
 import { analyzeHtml, shownText } from './html.js';
 import { htmlTrickReasons } from './htmltricks.js';
 import { intentReasons } from './intent.js';
 import { extractLinks, linkDomains, linkReasons, urlAsWritten } from './links.js';
-import { type FeatureContribution, type MailModel, scoreWithModel } from './model.js';
+import { type FeatureContribution, type MailModel, scoreMessageWithModel } from './model.js';
 import { DEFAULT_MAIL_LIMITS, type MailLimits, parseMessage } from './parse.js';
 import { asksToScan, decodeQrCodes, type QrReader, qrReasons } from './qr.js';
 import { senderReasons } from './sender.js';
@@ -75,6 +75,9 @@ export interface MailAnalysis {
 export interface MessageEvidence {
   readonly context: SignalContext;
   readonly reasons: readonly Reason[];
+  /** The texts the model reads. */
+  readonly featureInput: FeatureInput;
+  /** Their features (`messageFeatures`), built on first use: scoring a message does not need them. */
   readonly features: ReadonlySet<string>;
 }
 
@@ -89,7 +92,7 @@ export async function analyzeMail(raw: Uint8Array, options: AnalyzeOptions = {})
 export async function analyzeParsed(message: ParsedMessage, options: AnalyzeOptions = {}): Promise<MailAnalysis> {
   const model = options.model ?? SHIPPED_MAIL_MODEL;
   const evidence = await gatherEvidence(message, options.settings ?? DEFAULT_MAIL_SETTINGS, options.qrReader);
-  const scored = scoreWithModel(model, evidence.features, evidence.reasons);
+  const scored = scoreMessageWithModel(model, evidence.featureInput, evidence.reasons);
   const reasons = [...scored.reasons, modelReason(scored.textLogit, scored.contributions)].sort(
     (a, b) => Math.abs(b.weight) - Math.abs(a.weight) || (a.code < b.code ? -1 : 1),
   );
@@ -144,14 +147,23 @@ export async function gatherEvidence(
     ...qrReasons(context, qrCodes),
     ...intentReasons(context),
   ];
-  const features = messageFeatures({
+  const featureInput: FeatureInput = {
     subject: message.subject,
     // Both alternatives: the words a client shows (HTML) and the plain part, which a lure
     // may fill with harmless words — the model sees both, the intent rules the shown one.
     text: message.text && message.html ? `${html.visibleText}\n${message.text}` : shownText(message, html),
     displayName: message.from?.name ?? '',
-  });
-  return { context, reasons, features };
+  };
+  let features: ReadonlySet<string> | undefined;
+  return {
+    context,
+    reasons,
+    featureInput,
+    get features() {
+      features ??= messageFeatures(featureInput);
+      return features;
+    },
+  };
 }
 
 /**

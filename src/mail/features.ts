@@ -40,17 +40,17 @@ export function messageFeatures(input: FeatureInput): Set<string> {
   return features;
 }
 
-/** A word's feature and the start of the bigrams it begins, built once per distinct word. */
-interface WordForms {
-  readonly feature: string;
-  readonly bigramStart: string;
-}
+/** `#1` … `#9`: a number is its count of digits (9 and more alike). */
+const NUMBER_WORDS = Array.from({ length: 10 }, (_, n) => `#${n}`);
 
-function addWords(features: Set<string>, raw: string, prefix: string, bigrams: boolean): void {
+/**
+ * Calls `visit` with each word of `raw` in order, folded as the model reads it; `linked` tells
+ * whether a word came before it in the same sentence (a bigram ends at the word). Words too
+ * short or too long are skipped without breaking the sentence; `. ! ?` and line breaks end it.
+ */
+function forEachWord(raw: string, visit: (word: string, linked: boolean) => void): void {
   const text = foldText(raw);
-  // Long texts repeat their words: each distinct word's strings are built once.
-  const forms = new Map<string, WordForms>();
-  let previous: WordForms | undefined;
+  let linked = false;
   let start = -1;
   let digits = 0;
   for (let i = 0; i <= text.length; i++) {
@@ -68,22 +68,133 @@ function addWords(features: Set<string>, raw: string, prefix: string, bigrams: b
     if (start >= 0) {
       const length = i - start;
       let word: string | undefined;
-      if (digits === length) word = `#${Math.min(length, 9)}`;
+      if (digits === length) word = NUMBER_WORDS[Math.min(length, 9)];
       else if (digits === 0) word = length >= MIN_WORD && length <= MAX_WORD ? text.slice(start, i) : undefined;
       else if (length <= MAX_WORD) word = '#mixed';
       if (word !== undefined) {
-        let form = forms.get(word);
-        if (form === undefined) {
-          form = { feature: prefix + word, bigramStart: `b:${word}_` };
-          forms.set(word, form);
-        }
-        features.add(form.feature);
-        if (bigrams && previous) features.add(previous.bigramStart + word);
-        previous = form;
+        visit(word, linked);
+        linked = true;
       }
       start = -1;
     }
     // Sentence punctuation breaks bigrams; spaces and hyphens do not.
-    if (code === 46 || code === 33 || code === 63 || code === 10) previous = undefined;
+    if (code === 46 || code === 33 || code === 63 || code === 10) linked = false;
   }
+}
+
+/** A word's feature and the start of the bigrams it begins, built once per distinct word. */
+interface WordForms {
+  readonly feature: string;
+  readonly bigramStart: string;
+}
+
+function addWords(features: Set<string>, raw: string, prefix: string, bigrams: boolean): void {
+  // Long texts repeat their words: each distinct word's strings are built once.
+  const forms = new Map<string, WordForms>();
+  let previous: WordForms | undefined;
+  forEachWord(raw, (word, linked) => {
+    let form = forms.get(word);
+    if (form === undefined) {
+      form = { feature: prefix + word, bigramStart: `b:${word}_` };
+      forms.set(word, form);
+    }
+    features.add(form.feature);
+    if (bigrams && linked && previous) features.add(previous.bigramStart + word);
+    previous = form;
+  });
+}
+
+/** A model's weights arranged by word, so that a message is scored without building its feature names. */
+export interface FeatureIndex {
+  readonly subject: ReadonlyMap<string, number>;
+  readonly name: ReadonlyMap<string, number>;
+  readonly body: ReadonlyMap<string, number>;
+  /** First word → second word → weight of the bigram. */
+  readonly bigrams: ReadonlyMap<string, ReadonlyMap<string, number>>;
+}
+
+export function featureIndex(weights: Readonly<Record<string, number>>): FeatureIndex {
+  const subject = new Map<string, number>();
+  const name = new Map<string, number>();
+  const body = new Map<string, number>();
+  const bigrams = new Map<string, Map<string, number>>();
+  for (const [feature, weight] of Object.entries(weights)) {
+    const rest = feature.slice(2);
+    if (feature.startsWith('s:')) subject.set(rest, weight);
+    else if (feature.startsWith('n:')) name.set(rest, weight);
+    else if (feature.startsWith('w:')) body.set(rest, weight);
+    else if (feature.startsWith('b:')) {
+      // Words hold no `_` (letters, digits, `#`): the first one splits the pair.
+      const split = rest.indexOf('_');
+      if (split < 0) continue;
+      const first = rest.slice(0, split);
+      const next = bigrams.get(first) ?? new Map<string, number>();
+      next.set(rest.slice(split + 1), weight);
+      bigrams.set(first, next);
+    }
+  }
+  return { subject, name, body, bigrams };
+}
+
+/** A feature of the message that the model weighs. */
+export interface WeightedFeature {
+  readonly feature: string;
+  readonly weight: number;
+}
+
+/**
+ * What `messageFeatures` followed by a lookup of each feature in the model gives — how many
+ * distinct features the message has, and those the model knows with their weights, in the
+ * order the feature set lists them — without building a name for the features the model does
+ * not know (most of them: every bigram of a long text).
+ */
+export function weightedFeatures(
+  input: FeatureInput,
+  index: FeatureIndex,
+): { count: number; known: WeightedFeature[] } {
+  const known: WeightedFeature[] = [];
+  let count = 0;
+  const addSimple = (raw: string, prefix: string, weights: ReadonlyMap<string, number>) => {
+    const seen = new Set<string>();
+    forEachWord(raw, (word) => {
+      if (seen.has(word)) return;
+      seen.add(word);
+      count++;
+      const weight = weights.get(word);
+      if (weight !== undefined) known.push({ feature: prefix + word, weight });
+    });
+  };
+  addSimple(input.subject, 's:', index.subject);
+  addSimple(input.displayName, 'n:', index.name);
+  // Body words get a number each (their first occurrence); a bigram is the pair of numbers
+  // (fewer than 65,536 words: MAX_FEATURE_CHARS characters hold at most half as many).
+  const ids = new Map<string, number>();
+  const words: string[] = [];
+  /** Per word number: the weights of the bigrams the word begins. */
+  const follows: (ReadonlyMap<string, number> | undefined)[] = [];
+  const pairs = new Set<number>();
+  let previous = -1;
+  forEachWord(input.text.slice(0, MAX_FEATURE_CHARS), (word, linked) => {
+    let id = ids.get(word);
+    if (id === undefined) {
+      id = words.length;
+      ids.set(word, id);
+      words.push(word);
+      follows.push(index.bigrams.get(word));
+      count++;
+      const weight = index.body.get(word);
+      if (weight !== undefined) known.push({ feature: `w:${word}`, weight });
+    }
+    if (linked) {
+      const pair = previous * 65_536 + id;
+      if (!pairs.has(pair)) {
+        pairs.add(pair);
+        count++;
+        const weight = follows[previous]?.get(word);
+        if (weight !== undefined) known.push({ feature: `b:${words[previous]}_${word}`, weight });
+      }
+    }
+    previous = id;
+  });
+  return { count, known };
 }

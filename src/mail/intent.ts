@@ -646,11 +646,21 @@ export interface IntentHit {
   readonly phrases: readonly string[];
 }
 
-/** The text the intent signal reads: subject, then the body (text part, else the visible HTML). */
+/**
+ * The text the intent signal reads: subject, then the body (text part, else the visible HTML).
+ * Kept per message: several signals read it, and handing them the same string lets the
+ * tokeniser's cache recognise it by identity instead of comparing every character.
+ */
 export function intentText(ctx: SignalContext): string {
+  const kept = INTENT_TEXTS.get(ctx.message);
+  if (kept?.html === ctx.html) return kept.text;
   const body = shownText(ctx.message, ctx.html);
-  return `${ctx.message.subject.slice(0, 1000)}\n${body.slice(0, MAX_INTENT_TEXT)}`;
+  const text = `${ctx.message.subject.slice(0, 1000)}\n${body.slice(0, MAX_INTENT_TEXT)}`;
+  INTENT_TEXTS.set(ctx.message, { html: ctx.html, text });
+  return text;
 }
+
+const INTENT_TEXTS = new WeakMap<SignalContext['message'], { html: SignalContext['html']; text: string }>();
 
 /** Scores every category on a text (bounded by the caller). Exposed for tests and tools. */
 export function scoreIntent(text: string): IntentHit[] {

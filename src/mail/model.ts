@@ -6,6 +6,13 @@
  * (`npm run train:mail`).
  */
 import { z } from 'zod';
+import {
+  type FeatureIndex,
+  type FeatureInput,
+  featureIndex,
+  type WeightedFeature,
+  weightedFeatures,
+} from './features.js';
 import type { Reason } from './types.js';
 
 export const mailModelSchema = z.strictObject({
@@ -81,13 +88,39 @@ export function scoreWithModel(
   features: ReadonlySet<string>,
   reasons: readonly Reason[],
 ): ModelScore {
-  let textLogit = model.bias;
-  const contributions: FeatureContribution[] = [];
-  const scale = featureScale(features.size);
   const weights = featureWeights(model);
+  const known: WeightedFeature[] = [];
   for (const feature of features) {
     const weight = weights.get(feature);
-    if (weight === undefined) continue;
+    if (weight !== undefined) known.push({ feature, weight });
+  }
+  return scoreKnown(model, features.size, known, reasons);
+}
+
+/** `scoreWithModel(model, messageFeatures(input), reasons)`, the same to the last bit, faster. */
+export function scoreMessageWithModel(model: MailModel, input: FeatureInput, reasons: readonly Reason[]): ModelScore {
+  let index = FEATURE_INDEXES.get(model);
+  if (!index) {
+    index = featureIndex(model.features);
+    FEATURE_INDEXES.set(model, index);
+  }
+  const { count, known } = weightedFeatures(input, index);
+  return scoreKnown(model, count, known, reasons);
+}
+
+const FEATURE_INDEXES = new WeakMap<MailModel, FeatureIndex>();
+
+/** The score from the features the model knows, in the feature set's order, among `count`. */
+function scoreKnown(
+  model: MailModel,
+  count: number,
+  known: readonly WeightedFeature[],
+  reasons: readonly Reason[],
+): ModelScore {
+  let textLogit = model.bias;
+  const scale = featureScale(count);
+  const contributions: FeatureContribution[] = [];
+  for (const { feature, weight } of known) {
     textLogit += weight * scale;
     contributions.push({ feature, weight: round(weight * scale) });
   }
