@@ -22,7 +22,16 @@ export const LAYERS: Record<string, LayerRule> = {
   sense: { modules: ['core'], packages: PURE_LIBRARIES },
   mail: {
     modules: ['core'],
-    packages: [...PURE_LIBRARIES, 'postal-mime', 'htmlparser2', 'tldts', 'fflate', 'zxing-wasm/reader', 'node:crypto'],
+    packages: [
+      ...PURE_LIBRARIES,
+      'postal-mime',
+      'htmlparser2',
+      'tldts',
+      'fflate',
+      'zxing-wasm/reader',
+      'node:crypto',
+      'node:zlib',
+    ],
   },
   detect: { modules: ['core'], packages: [...PURE_LIBRARIES, 'yaml', '@ts-evtx/core'] },
   guard: { modules: ['core'], packages: [...PURE_LIBRARIES, 'yaml', 'libphonenumber-js', 'node:crypto'] },
