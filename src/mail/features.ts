@@ -5,6 +5,8 @@
  * their shape (`#4` for a 4-digit number) so that no year or order number can be learnt.
  */
 
+import { hashOf, hashStep, PairSet, WordIds } from './word-ids.js';
+
 /** Longest text read for features; phishing says what it wants early. */
 const MAX_FEATURE_CHARS = 40_000;
 const MIN_WORD = 2;
@@ -42,17 +44,26 @@ export function messageFeatures(input: FeatureInput): Set<string> {
 
 /** `#1` … `#9`: a number is its count of digits (9 and more alike). */
 const NUMBER_WORDS = Array.from({ length: 10 }, (_, n) => `#${n}`);
+const NUMBER_HASHES = NUMBER_WORDS.map(hashOf);
+const MIXED_WORD = '#mixed';
+const MIXED_HASH = hashOf(MIXED_WORD);
+
+/** The words of the text being read; every call starts it afresh (callers are synchronous). */
+const WORDS = new WordIds();
 
 /**
- * Calls `visit` with each word of `raw` in order, folded as the model reads it; `linked` tells
- * whether a word came before it in the same sentence (a bigram ends at the word). Words too
- * short or too long are skipped without breaking the sentence; `. ! ?` and line breaks end it.
+ * Calls `visit` with the number of each word of `raw` in order (`WORDS.words[id]`, folded as
+ * the model reads it), whether it is the word's first occurrence, and whether a word came
+ * before it in the same sentence (a bigram ends at the word). Words too short or too long are
+ * skipped without breaking the sentence; `. ! ?` and line breaks end it.
  */
-function forEachWord(raw: string, visit: (word: string, linked: boolean) => void): void {
+function forEachWord(raw: string, visit: (id: number, isNew: boolean, linked: boolean) => void): void {
   const text = foldText(raw);
+  WORDS.reset();
   let linked = false;
   let start = -1;
   let digits = 0;
+  let hash = 0;
   for (let i = 0; i <= text.length; i++) {
     const code = i < text.length ? text.charCodeAt(i) : 32;
     const isLetter = code >= 97 && code <= 122;
@@ -61,18 +72,29 @@ function forEachWord(raw: string, visit: (word: string, linked: boolean) => void
       if (start < 0) {
         start = i;
         digits = 0;
+        hash = 0;
       }
       if (isDigit) digits++;
+      hash = hashStep(hash, code);
       continue;
     }
     if (start >= 0) {
       const length = i - start;
-      let word: string | undefined;
-      if (digits === length) word = NUMBER_WORDS[Math.min(length, 9)];
-      else if (digits === 0) word = length >= MIN_WORD && length <= MAX_WORD ? text.slice(start, i) : undefined;
-      else if (length <= MAX_WORD) word = '#mixed';
-      if (word !== undefined) {
-        visit(word, linked);
+      let fixed: string | undefined;
+      let wordHash = hash;
+      let counted = true;
+      if (digits === length) {
+        fixed = NUMBER_WORDS[Math.min(length, 9)];
+        wordHash = NUMBER_HASHES[Math.min(length, 9)] as number;
+      } else if (digits === 0) counted = length >= MIN_WORD && length <= MAX_WORD;
+      else if (length <= MAX_WORD) {
+        fixed = MIXED_WORD;
+        wordHash = MIXED_HASH;
+      } else counted = false;
+      if (counted) {
+        const known = WORDS.words.length;
+        const id = WORDS.idOf(text, start, i, wordHash, fixed);
+        visit(id, id === known, linked);
         linked = true;
       }
       start = -1;
@@ -90,14 +112,12 @@ interface WordForms {
 
 function addWords(features: Set<string>, raw: string, prefix: string, bigrams: boolean): void {
   // Long texts repeat their words: each distinct word's strings are built once.
-  const forms = new Map<string, WordForms>();
+  const forms: WordForms[] = [];
   let previous: WordForms | undefined;
-  forEachWord(raw, (word, linked) => {
-    let form = forms.get(word);
-    if (form === undefined) {
-      form = { feature: prefix + word, bigramStart: `b:${word}_` };
-      forms.set(word, form);
-    }
+  forEachWord(raw, (id, isNew, linked) => {
+    const word = WORDS.words[id] as string;
+    if (isNew) forms.push({ feature: prefix + word, bigramStart: `b:${word}_` });
+    const form = forms[id] as WordForms;
     features.add(form.feature);
     if (bigrams && linked && previous) features.add(previous.bigramStart + word);
     previous = form;
@@ -136,6 +156,10 @@ export function featureIndex(weights: Readonly<Record<string, number>>): Feature
   return { subject, name, body, bigrams };
 }
 
+/** The body's bigrams, and per word number the weights of the bigrams it begins: reused, as WORDS. */
+const PAIRS = new PairSet();
+const FOLLOWS: (ReadonlyMap<string, number> | undefined)[] = [];
+
 /** A feature of the message that the model weighs. */
 export interface WeightedFeature {
   readonly feature: string;
@@ -155,44 +179,34 @@ export function weightedFeatures(
   const known: WeightedFeature[] = [];
   let count = 0;
   const addSimple = (raw: string, prefix: string, weights: ReadonlyMap<string, number>) => {
-    const seen = new Set<string>();
-    forEachWord(raw, (word) => {
-      if (seen.has(word)) return;
-      seen.add(word);
+    forEachWord(raw, (id, isNew) => {
+      if (!isNew) return;
       count++;
+      const word = WORDS.words[id] as string;
       const weight = weights.get(word);
       if (weight !== undefined) known.push({ feature: prefix + word, weight });
     });
   };
   addSimple(input.subject, 's:', index.subject);
   addSimple(input.displayName, 'n:', index.name);
-  // Body words get a number each (their first occurrence); a bigram is the pair of numbers
-  // (fewer than 65,536 words: MAX_FEATURE_CHARS characters hold at most half as many).
-  const ids = new Map<string, number>();
-  const words: string[] = [];
-  /** Per word number: the weights of the bigrams the word begins. */
-  const follows: (ReadonlyMap<string, number> | undefined)[] = [];
-  const pairs = new Set<number>();
+  // A bigram is the pair of its words' numbers (fewer than 65,536 words: MAX_FEATURE_CHARS
+  // characters hold at most half as many).
+  PAIRS.reset();
+  const follows = FOLLOWS;
+  follows.length = 0;
   let previous = -1;
-  forEachWord(input.text.slice(0, MAX_FEATURE_CHARS), (word, linked) => {
-    let id = ids.get(word);
-    if (id === undefined) {
-      id = words.length;
-      ids.set(word, id);
-      words.push(word);
+  forEachWord(input.text.slice(0, MAX_FEATURE_CHARS), (id, isNew, linked) => {
+    const word = WORDS.words[id] as string;
+    if (isNew) {
       follows.push(index.bigrams.get(word));
       count++;
       const weight = index.body.get(word);
       if (weight !== undefined) known.push({ feature: `w:${word}`, weight });
     }
-    if (linked) {
-      const pair = previous * 65_536 + id;
-      if (!pairs.has(pair)) {
-        pairs.add(pair);
-        count++;
-        const weight = follows[previous]?.get(word);
-        if (weight !== undefined) known.push({ feature: `b:${words[previous]}_${word}`, weight });
-      }
+    if (linked && PAIRS.add(previous * 65_536 + id)) {
+      count++;
+      const weight = follows[previous]?.get(word);
+      if (weight !== undefined) known.push({ feature: `b:${WORDS.words[previous]}_${word}`, weight });
     }
     previous = id;
   });

@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { hashOf, PairSet, WordIds } from './word-ids.js';
+
+describe('word numbers and pair sets', () => {
+  it('number words as a Map would, through growth and colliding hashes (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.stringMatching(/^[a-c]{1,4}$/), { maxLength: 300 }), { maxLength: 4 }),
+        fc.boolean(),
+        (texts, collide) => {
+          // A table of 4 slots grows many times; a constant hash makes every word collide.
+          const table = new WordIds(4);
+          for (const words of texts) {
+            table.reset();
+            const text = words.join(' ');
+            const reference = new Map<string, number>();
+            let at = 0;
+            for (const word of words) {
+              const expected = reference.get(word) ?? reference.size;
+              reference.set(word, expected);
+              const id = table.idOf(text, at, at + word.length, collide ? 7 : hashOf(word), undefined);
+              expect(id).toBe(expected);
+              expect(table.words[id]).toBe(word);
+              at += word.length + 1;
+            }
+          }
+        },
+      ),
+    );
+  });
+
+  it('tells fixed words from text words with the same hash', () => {
+    const table = new WordIds(4);
+    table.reset();
+    expect(table.idOf('ab', 0, 2, 1, undefined)).toBe(0);
+    expect(table.idOf('', 0, 0, 1, '#mixed')).toBe(1);
+    expect(table.idOf('xxab', 2, 4, 1, undefined)).toBe(0);
+    expect(table.idOf('', 0, 0, 1, '#mixed')).toBe(1);
+    table.reset();
+    expect(table.idOf('', 0, 0, 1, '#mixed')).toBe(0);
+  });
+
+  it('holds unsigned 32-bit keys as a Set would, and forgets them on reset (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.array(fc.oneof(fc.nat(20), fc.constantFrom(0, 65_535 * 65_536 + 65_535, 2 ** 31)), { maxLength: 300 }),
+        ),
+        (runs) => {
+          const pairs = new PairSet(4);
+          for (const keys of runs) {
+            pairs.reset();
+            const reference = new Set<number>();
+            for (const key of keys) {
+              expect(pairs.add(key)).toBe(!reference.has(key));
+              reference.add(key);
+            }
+          }
+        },
+      ),
+    );
+  });
+
+  it('forgets what it held when its generation stamp wraps after 2^32 texts', () => {
+    class Aged extends PairSet {
+      age(): void {
+        this.generation = 0xfffffffe;
+      }
+    }
+    const pairs = new Aged(8);
+    pairs.age();
+    pairs.reset(); // the last generation before the wrap
+    expect(pairs.add(3)).toBe(true);
+    pairs.reset(); // wraps: stamps cleared
+    expect(pairs.add(3)).toBe(true);
+    expect(pairs.add(3)).toBe(false);
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * Numbers for the distinct words of one text, and a set of word pairs, without a string or a
+ * Map entry per occurrence: the model reads every word and bigram of up to 40,000 characters,
+ * most of them repeats. A word is found by a hash of its characters, computed while the text
+ * is scanned, and compared in place; only a new word is cut out of the text. Tables are reused
+ * from text to text (synchronous callers) and emptied by a generation stamp, not by clearing.
+ */
+
+/** Multiplicative hash of one more character (what the scanner accumulates). */
+export function hashStep(hash: number, code: number): number {
+  return (Math.imul(hash, 31) + code) | 0;
+}
+
+export function hashOf(word: string): number {
+  let hash = 0;
+  for (let i = 0; i < word.length; i++) hash = hashStep(hash, word.charCodeAt(i));
+  return hash;
+}
+
+/** Spreads a hash over a table of `2^(32 - shift)` slots (Fibonacci hashing: the product's top bits). */
+function slotOf(hash: number, shift: number): number {
+  return Math.imul(hash, 0x9e3779b1) >>> shift;
+}
+
+/** The shift that selects a slot of a power-of-two `capacity`. */
+function shiftFor(capacity: number): number {
+  return Math.clz32(capacity) + 1;
+}
+
+/** Open-addressing slots whose stamps say which are used in the current generation. */
+class Stamped {
+  protected stamps: Uint32Array;
+  protected shift: number;
+  protected generation = 1;
+
+  constructor(capacity: number) {
+    this.stamps = new Uint32Array(capacity);
+    this.shift = shiftFor(capacity);
+  }
+
+  protected nextGeneration(): void {
+    // After 2^32 - 1 texts the stamps start again from zero: an old stamp must never read as current.
+    if (this.generation === 0xffffffff) {
+      this.stamps.fill(0);
+      this.generation = 0;
+    }
+    this.generation++;
+  }
+}
+
+export class WordIds extends Stamped {
+  /** The words of the current text, by number. */
+  readonly words: string[] = [];
+  #ids: Int32Array;
+  #hashes: number[] = [];
+
+  constructor(capacity = 1024) {
+    super(capacity);
+    this.#ids = new Int32Array(capacity);
+  }
+
+  /** Starts a new text: no word is known. */
+  reset(): void {
+    this.words.length = 0;
+    this.#hashes.length = 0;
+    this.nextGeneration();
+  }
+
+  /**
+   * The number of the word `fixed`, or else of `text[start, end)`, whose characters hash to
+   * `hash`; a word not seen since `reset` gets the next number (then `words.length - 1`).
+   */
+  idOf(text: string, start: number, end: number, hash: number, fixed: string | undefined): number {
+    const mask = this.stamps.length - 1;
+    for (let slot = slotOf(hash, this.shift); ; slot = (slot + 1) & mask) {
+      if (this.stamps[slot] !== this.generation) return this.#add(slot, fixed ?? text.slice(start, end), hash);
+      const id = this.#ids[slot] as number;
+      if (this.#hashes[id] === hash && sameWord(this.words[id] as string, text, start, end, fixed)) return id;
+    }
+  }
+
+  #add(slot: number, word: string, hash: number): number {
+    const id = this.words.length;
+    this.words.push(word);
+    this.#hashes.push(hash);
+    this.stamps[slot] = this.generation;
+    this.#ids[slot] = id;
+    // At most half full, so that probes stay short.
+    if (this.words.length * 2 > this.stamps.length) this.#grow();
+    return id;
+  }
+
+  #grow(): void {
+    const capacity = this.stamps.length * 2;
+    this.stamps = new Uint32Array(capacity);
+    this.#ids = new Int32Array(capacity);
+    this.shift = shiftFor(capacity);
+    this.generation = 1;
+    const mask = capacity - 1;
+    for (let id = 0; id < this.words.length; id++) {
+      let slot = slotOf(this.#hashes[id] as number, this.shift);
+      while (this.stamps[slot] === this.generation) slot = (slot + 1) & mask;
+      this.stamps[slot] = this.generation;
+      this.#ids[slot] = id;
+    }
+  }
+}
+
+function sameWord(word: string, text: string, start: number, end: number, fixed: string | undefined): boolean {
+  if (fixed !== undefined) return word === fixed;
+  if (word.length !== end - start) return false;
+  for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
+}
+
+/** A set of unsigned 32-bit keys (two word numbers below 65,536), emptied by `reset`. */
+export class PairSet extends Stamped {
+  #keys: Uint32Array;
+  #size = 0;
+
+  constructor(capacity = 1024) {
+    super(capacity);
+    this.#keys = new Uint32Array(capacity);
+  }
+
+  reset(): void {
+    this.#size = 0;
+    this.nextGeneration();
+  }
+
+  /** Adds `key`; true when it was not in the set. */
+  add(key: number): boolean {
+    const mask = this.stamps.length - 1;
+    for (let slot = slotOf(key, this.shift); ; slot = (slot + 1) & mask) {
+      if (this.stamps[slot] !== this.generation) {
+        this.stamps[slot] = this.generation;
+        this.#keys[slot] = key;
+        if (++this.#size * 2 > this.stamps.length) this.#grow();
+        return true;
+      }
+      if (this.#keys[slot] === key) return false;
+    }
+  }
+
+  #grow(): void {
+    const oldKeys = this.#keys;
+    const oldStamps = this.stamps;
+    const oldGeneration = this.generation;
+    const capacity = oldStamps.length * 2;
+    this.stamps = new Uint32Array(capacity);
+    this.#keys = new Uint32Array(capacity);
+    this.shift = shiftFor(capacity);
+    this.generation = 1;
+    const mask = capacity - 1;
+    for (let i = 0; i < oldStamps.length; i++) {
+      if (oldStamps[i] !== oldGeneration) continue;
+      const key = oldKeys[i] as number;
+      let slot = slotOf(key, this.shift);
+      while (this.stamps[slot] === this.generation) slot = (slot + 1) & mask;
+      this.stamps[slot] = this.generation;
+      this.#keys[slot] = key;
+    }
+  }
+}
