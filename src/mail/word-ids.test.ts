@@ -76,4 +76,20 @@ describe('word numbers and pair sets', () => {
     expect(pairs.add(3)).toBe(true);
     expect(pairs.add(3)).toBe(false);
   });
+  it('spreads words that all share one hash under a fixed multiplier (hash flooding)', () => {
+    // Fifty of the 32,809 ten-letter words a review computed with one hash for the multiplier 31.
+    const words = `
+    siaaaekyvm zmaaavdktd cyaaakbclj uebaapquol mmbaaslyyz hecaamzduc rldaabrezn ypdaasjvxe
+    theaamxasm dxeaasnjij ghfaakaoyd vwfaaekgdg idgaavgkrc nciaaelvrv ugiaavehpm uziaabqrhh
+    acjaabuexm hgjaasmvvd wvjaamwnag zfkaaejsqa mflaabsbvw tjlaaskstn enlaaengbf gjmaaptbze
+    bbnaakblum dqoaabtrfg paqaavfelv aeqaahhwyn hiqaayaiwe ptqaabrodq wxqaaskabh caraasnsrm
+    mhsaahftwx epsaakaycg odtaaslppw ykuaahdqvc sovaaveqyp dsvaahhegh pvxaahfber ccyaaybfsn
+    zjyaappxsc cvyaaenpki mjzaamygxy erzaaptldh ddabaryzfr ssabamdqpu vcbbadvwao uobbaxjmit
+    akcbadzjqt cgdbapafjs`
+      .trim()
+      .split(/\s+/);
+    const fixed = (word: string) => [...word].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, 0);
+    expect(new Set(words.map(fixed)).size).toBe(1);
+    expect(new Set(words.map(hashOf)).size).toBeGreaterThan(45);
+  });
 });

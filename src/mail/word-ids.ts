@@ -6,9 +6,18 @@
  * from text to text (synchronous callers) and emptied by a generation stamp, not by clearing.
  */
 
+/**
+ * The hash's multiplier: odd, drawn once per process. With a fixed one anybody can compute
+ * thousands of words of one hash (a review did, for 31), and a subject made of them turned each
+ * lookup into a walk over all the others (2 s for a 250 KB subject). Words that collide
+ * whatever the multiplier must be far longer than the 24 letters a word may have: unknown, it
+ * cannot be aimed at. Numbers are given in order of first occurrence: results never depend on it.
+ */
+const MULTIPLIER = ((globalThis.crypto.getRandomValues(new Uint32Array(1))[0] ?? 0) | 1) >>> 0;
+
 /** Multiplicative hash of one more character (what the scanner accumulates). */
 export function hashStep(hash: number, code: number): number {
-  return (Math.imul(hash, 31) + code) | 0;
+  return (Math.imul(hash, MULTIPLIER) + code) | 0;
 }
 
 export function hashOf(word: string): number {
