@@ -120,6 +120,27 @@ export function createDetector(
     }
     return found;
   };
+  // The same pools by the event's own spelling of product, channel and id: three lookups of strings
+  // the event already holds, not a key built and lower-cased for every event.
+  const spelled = new Map<string, Map<string, Map<string, Pool>>>();
+  const forEvent = (product: string, channel: string, eventId: string): Pool => {
+    let channels = spelled.get(product);
+    if (!channels) {
+      channels = new Map();
+      spelled.set(product, channels);
+    }
+    let ids = channels.get(channel);
+    if (!ids) {
+      ids = new Map();
+      channels.set(channel, ids);
+    }
+    let found = ids.get(eventId);
+    if (!found) {
+      found = forProduct(product, channel, eventId);
+      ids.set(eventId, found);
+    }
+    return found;
+  };
   const everything = pool(rules);
   // Linux and web events: the rules of the product (by service for Linux), never another's.
   const forServices = (product: string, services: readonly string[]): Pool => {
@@ -172,7 +193,7 @@ export function createDetector(
         const channel = view.field('Channel').strings[0];
         const eventId = view.field('EventID').strings[0];
         // A Windows event without a channel cannot be placed: detection alone.
-        if (channel !== undefined) chosen = forProduct(mapping.product, channel, eventId ?? '*');
+        if (channel !== undefined) chosen = forEvent(mapping.product, channel, eventId ?? '*');
       }
       const out: DetectMatch[] = [];
       for (const index of chosen.prefilter.candidates(view)) {

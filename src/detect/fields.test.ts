@@ -6,10 +6,14 @@ import {
   EventView,
   FIELD_MAPPINGS,
   FieldPicker,
+  type FieldRead,
   mappingFor,
   PLAIN_JSON_MAPPING,
   WINLOGBEAT_MAPPING,
 } from './fields.js';
+
+/** A read's four parts (its lower case is made on first need, by a getter). */
+const parts = ({ present, isNull, strings, lower }: FieldRead) => ({ present, isNull, strings, lower });
 
 const sysmon = (image: string, eventId = 1, channel = 'Microsoft-Windows-Sysmon/Operational') => ({
   Event: { System: { EventID: eventId, Channel: channel }, EventData: { Image: image, NewProcessName: 'np.exe' } },
@@ -21,7 +25,7 @@ describe('EventView', () => {
     const b = new EventView(sysmon('B.exe'), EVTX_JSON_MAPPING);
     expect(a.field('Image').strings).toEqual(['A.exe']);
     expect(b.field('Image').strings).toEqual(['B.exe']);
-    expect(a.field('Image')).toEqual({ present: true, isNull: false, strings: ['A.exe'], lower: ['a.exe'] });
+    expect(parts(a.field('Image'))).toEqual({ present: true, isNull: false, strings: ['A.exe'], lower: ['a.exe'] });
     expect(b.field('Missing').present).toBe(false);
     expect(a.field('Missing').present).toBe(false);
   });
@@ -39,16 +43,30 @@ describe('EventView', () => {
       { a: { b: [1, 'X', [true]] }, c: null, d: { '#text': 'T', '#attributes': {} }, 'e.f': 'dotted' },
       PLAIN_JSON_MAPPING,
     );
-    expect(view.field('a.b')).toEqual({
+    expect(parts(view.field('a.b'))).toEqual({
       present: true,
       isNull: false,
       strings: ['1', 'X', 'true'],
       lower: ['1', 'x', 'true'],
     });
-    expect(view.field('c')).toMatchObject({ present: true, isNull: true, strings: [] });
+    expect(parts(view.field('c'))).toMatchObject({ present: true, isNull: true, strings: [] });
     expect(view.field('d').strings).toEqual(['T']);
     expect(view.field('a.z').present).toBe(false);
     expect(view.allValues().strings).toEqual(['1', 'X', 'true', 'T', 'dotted']);
+  });
+
+  it('reads a flat container’s values as it reads a nested one’s (property)', () => {
+    const scalar = fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.boolean(), fc.constant(null));
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 3 }), scalar, { maxKeys: 6 }), (data) => {
+        const flat = new EventView({ Event: { System: {}, EventData: data } }, EVTX_JSON_MAPPING);
+        // An empty list nests without adding a value: the same values, read by the general walk.
+        const nested = new EventView({ Event: { System: {}, EventData: { ...data, '~~~~': [] } } }, EVTX_JSON_MAPPING);
+        expect(flat.allValues().strings).toEqual(nested.allValues().strings);
+        expect(flat.allValues().strings).toEqual(Object.values(data).flatMap((v) => (v === null ? [] : [String(v)])));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

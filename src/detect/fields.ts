@@ -221,7 +221,25 @@ export interface FieldRead {
   readonly lower: readonly string[];
 }
 
-const ABSENT: FieldRead = { present: false, isNull: true, strings: [], lower: [] };
+/**
+ * A read whose lower case is made on first need: the prefilter scans values as they are
+ * (grams.ts folds case), and most values read for it are tested by no rule.
+ */
+class Read implements FieldRead {
+  private lowerCase: readonly string[] | undefined;
+  constructor(
+    readonly present: boolean,
+    readonly isNull: boolean,
+    readonly strings: readonly string[],
+  ) {}
+
+  get lower(): readonly string[] {
+    if (this.lowerCase === undefined) this.lowerCase = lowered(this.strings);
+    return this.lowerCase;
+  }
+}
+
+const ABSENT: FieldRead = new Read(false, true, []);
 
 function scalarText(value: Json): string | undefined {
   if (typeof value === 'string') return value;
@@ -239,6 +257,17 @@ function collectStrings(root: Json, objects: boolean, out: string[]): void {
   if (single !== undefined) {
     if (out.length < MAX_EVENT_VALUES) out.push(single);
     return;
+  }
+  // Most containers (EventData) are flat: their values in order, as the walk below reads them, without its stack.
+  if (objects && typeof root === 'object' && root !== null && !Array.isArray(root)) {
+    const children = Object.values(root);
+    if (out.length + children.length < MAX_EVENT_VALUES && children.every((c) => typeof c !== 'object' || c === null)) {
+      for (let i = 0; i < children.length; i++) {
+        const text = scalarText(children[i]);
+        if (text !== undefined) out.push(text);
+      }
+      return;
+    }
   }
   const stack: Array<{ node: Json; depth: number }> = [{ node: root, depth: 0 }];
   let seen = 0;
@@ -296,8 +325,10 @@ interface FieldSlot {
 class Resolver {
   private readonly slots = new Map<string, FieldSlot>();
   readonly containerPaths: ReadonlyArray<readonly string[]>;
+  readonly markerPath: readonly string[];
   constructor(readonly mapping: FieldMapping) {
     this.containerPaths = mapping.containers.map(splitPath);
+    this.markerPath = splitPath(mapping.marker);
   }
 
   slot(field: string): FieldSlot {
@@ -367,14 +398,11 @@ export class EventView {
       const value = unwrap(raw);
       const single = scalarText(value);
       // Most fields hold one text: no walk, no array copies.
-      if (single !== undefined) {
-        const lower = single.toLowerCase();
-        const strings = [single];
-        read = { present: true, isNull: false, strings, lower: lower === single ? strings : [lower] };
-      } else {
+      if (single !== undefined) read = new Read(true, false, [single]);
+      else {
         const strings: string[] = [];
         collectStrings(value, false, strings);
-        read = { present: true, isNull: value === null, strings, lower: lowered(strings) };
+        read = new Read(true, value === null, strings);
       }
       break;
     }
@@ -389,7 +417,7 @@ export class EventView {
       const strings: string[] = [];
       // Keywords search the event's data, not the header, when the format separates them.
       for (let i = 0; i < this.mapping.containers.length; i++) collectStrings(this.container(i), true, strings);
-      this.everything = { present: true, isNull: false, strings, lower: lowered(strings) };
+      this.everything = new Read(true, false, strings);
     }
     return this.everything;
   }
@@ -488,7 +516,7 @@ export class FieldPicker {
 /** The first mapping whose marker the event has. */
 export function mappingFor(event: Json, mappings: readonly FieldMapping[] = FIELD_MAPPINGS): FieldMapping {
   for (const mapping of mappings) {
-    if (mapping.marker === '' || walk(event, splitPath(mapping.marker)) !== undefined) return mapping;
+    if (mapping.marker === '' || walk(event, resolverFor(mapping).markerPath) !== undefined) return mapping;
   }
   return PLAIN_JSON_MAPPING;
 }

@@ -15,10 +15,22 @@
  * characters to 7 bits, and is needed: lower case is not one character at a time (`BΣ`
  * lower-cased is `bς`, its `Σ` alone `σ`), so a rule's lower-cased literal need not be a
  * plain substring of the lower-cased value it matches.
+ *
+ * ASCII letters are matched in lower case: a text is scanned as it is, and the scanner finds
+ * what it would find in the text lower-cased (the prefilter need not make a lower-cased copy of
+ * every value it reads). Only two characters lower-case to ASCII, `İ` (to `i` and a combining
+ * dot, two characters) and the Kelvin sign (to `k`): a text holding either is scanned
+ * lower-cased instead.
  */
 
-/** A text character as matched: ASCII below DEL as itself, DEL and anything else as 127. */
-const code = (c: number): number => Math.min(c, 127);
+/** ASCII characters below DEL as matched: letters in lower case, the others as themselves. */
+const LOWER = Uint8Array.from({ length: 127 }, (_, c) => (c >= 65 && c <= 90 ? c + 32 : c));
+
+/** A text character as matched: ASCII below DEL in lower case, DEL and anything else as 127. */
+const code = (c: number): number => (c < 127 ? (LOWER[c] as number) : 127);
+
+/** The characters whose lower case is (or holds) ASCII: see above. */
+const lowersToAscii = (c: number): boolean => c === 0x130 || c === 0x212a;
 
 /**
  * The text as the scanner reads it: DEL and every character outside ASCII as DEL. Literals
@@ -79,6 +91,55 @@ function gramTable(ranges: ReadonlyMap<number, { start: number; end: number }>):
   return { slots, shift };
 }
 
+/** A gate of at most `GATE_GRAMS` grams of `GATE_MIN` to `GATE_MAX` characters, for at most `GATE_LITERALS` literals, or none. */
+const GATE_GRAMS = 4;
+const GATE_MIN = 2;
+const GATE_MAX = 4;
+const GATE_LITERALS = 64;
+
+/**
+ * A native search that a text must pass to hold any of the literals, when a few printable ASCII
+ * grams cover them all (every literal holds one): the 20 Mimikatz keywords, searched in every
+ * value of every Windows event, all hold `::`, `kiwi` or `mimi`, and most values hold none, which
+ * `RegExp.test` tells faster than a scan. Case-insensitive, as the scanner: an ASCII gram in a
+ * text lower-cased stands there in some case, unless the text holds one of the two characters
+ * that lower-case to ASCII (see above), which the gate lets through. Chosen greedily, the gram
+ * covering most literals first, the longest among those.
+ */
+function gateFor(patterns: readonly string[]): RegExp | undefined {
+  // Many literals have no small cover, and looking for one would cost more than it saves.
+  if (patterns.length === 0 || patterns.length > GATE_LITERALS) return undefined;
+  let left = patterns.map((p) => folded(p).replace(/[A-Z]/g, (c) => c.toLowerCase()));
+  const chosen: string[] = [];
+  while (left.length > 0) {
+    if (chosen.length === GATE_GRAMS) return undefined;
+    const covers = new Map<string, number>();
+    for (const p of left) {
+      const grams = new Set<string>();
+      for (let n = GATE_MIN; n <= GATE_MAX; n++)
+        for (let at = 0; at + n <= p.length; at++) {
+          const gram = p.slice(at, at + n);
+          if (/^[\x20-\x7e]+$/.test(gram)) grams.add(gram);
+        }
+      for (const gram of grams) covers.set(gram, (covers.get(gram) ?? 0) + 1);
+    }
+    let best: string | undefined;
+    let most = 0;
+    for (const [gram, n] of covers)
+      if (n > most || (n === most && best !== undefined && gram.length > best.length)) {
+        best = gram;
+        most = n;
+      }
+    // A literal too short for any gram: no gate.
+    if (best === undefined) return undefined;
+    const gram = best;
+    chosen.push(gram);
+    left = left.filter((p) => !p.includes(gram));
+  }
+  const escaped = chosen.map((g) => g.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+  return new RegExp(`${escaped.join('|')}|[\u0130\u212a]`, 'i');
+}
+
 export class GramScanner {
   /**
    * Bitmaps of the hashes of the anchors, and of the 2- and 3-character literals: sized to the
@@ -102,6 +163,8 @@ export class GramScanner {
   /** `ENTRY` numbers per literal, grouped by gram; the literals' characters, as `code` reads them. */
   private readonly entries: Int32Array;
   private readonly chars: Uint8Array;
+  /** A text this does not match holds none of the literals (see `gateFor`); undefined when no small one exists. */
+  private readonly gate: RegExp | undefined;
 
   constructor(readonly patterns: readonly string[]) {
     // How many literals share each 4-gram, to pick the rarest as each literal's anchor.
@@ -171,6 +234,7 @@ export class GramScanner {
     const shortKeys = [...short.keys()].filter((key) => key >>> 24 > 1);
     this.hasShort = shortKeys.length > 0;
     this.hasLong = long.size > 0;
+    this.gate = gateFor(patterns);
     const bitmap = (keys: readonly number[]) => {
       let bits = 10;
       while (1 << bits < keys.length * BITS_PER_GRAM && bits < 24) bits++;
@@ -189,14 +253,24 @@ export class GramScanner {
     this.bitmapShift = longBits.shift;
   }
   /**
-   * Appends to `ids` the id of each literal that occurs in the text and whose `seen` slot is not
-   * yet `mark` (then sets it): each literal once per mark.
+   * Appends to `ids` the id of each literal that occurs in the text lower-cased and whose `seen`
+   * slot is not yet `mark` (then sets it): each literal once per mark.
    */
   collect(text: string, seen: Uint32Array, mark: number, ids: number[]): void {
+    if (this.gate !== undefined && !this.gate.test(text)) return;
     const { bitmap, bitmapShift, shortBitmap, shortBitmapShift, single, hasSingle, hasShort, hasLong } = this;
+    const before = ids.length;
     let g = 0;
     for (let i = 0; i < text.length; i++) {
-      const k = code(text.charCodeAt(i));
+      const c = text.charCodeAt(i);
+      if (c >= 127 && lowersToAscii(c)) {
+        // Positions shift once lower-cased: what this pass found is undone, the lower case scanned.
+        for (let n = before; n < ids.length; n++) seen[ids[n] as number] = mark === 0 ? 1 : 0;
+        ids.length = before;
+        this.collect(text.toLowerCase(), seen, mark, ids);
+        return;
+      }
+      const k = code(c);
       g = (g << 8) | k;
       if (hasSingle && single[k] === 1)
         this.found(this.shortSlots, this.shortShift, shortKey(k, 1), text, i, seen, mark, ids);

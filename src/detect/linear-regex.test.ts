@@ -194,6 +194,44 @@ describe('linear-time regular expressions', () => {
     expect(linearMatch('(?:abc)+d', 'abcabd')).toBe(false);
   });
 
+  it('finds the lower-case literal that every match holds once lower-cased, i or not', () => {
+    const lower = (pattern: string, flags = '') => {
+      const compiled = compileLinearRegex(pattern, flags);
+      return compiled.ok ? compiled.regex.lowerLiteral : undefined;
+    };
+    expect(lower('(?i)\\.exe\\s+werfaultSecure\\.exe')).toBe('werfaultsecure.exe');
+    expect(lower('ABC[dD]ef')).toBe('abc');
+    expect(lower('x&&y', 'i')).toBe('x&&y');
+    expect(lower('a?bc|x', 'i')).toBe('');
+    // Only printable ASCII: the Kelvin sign lower-cases to k, but é stays what it is.
+    expect(lower('ab\u212Acd')).toBe('abkcd');
+    expect(lower('abé', 'i')).toBe('ab');
+  });
+
+  it('every match, lower-cased, holds the lower-case literal (property)', () => {
+    // Letters whose case folds oddly: the Kelvin sign, dotted and dotless i, long s.
+    const atom = fc.constantFrom('a', 'K', 'k', 's', 'S', 'i', 'I', '\u212A', 'İ', 'ı', 'ſ', '-', '[kK]', '\\w', '.');
+    const quantifier = fc.constantFrom('', '', '', '?', '+', '{2}');
+    const pattern = fc
+      .array(fc.tuple(atom, quantifier), { minLength: 1, maxLength: 6 })
+      .map((parts) => parts.map(([a, q]) => a + q).join(''));
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'K', 'k', 's', 'S', 'i', 'I', '\u212A', 'İ', 'ı', 'ſ', '-', ' '),
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(pattern, fc.array(text, { minLength: 1, maxLength: 8 }), fc.constantFrom('', 'i'), (p, texts, f) => {
+        const compiled = compileLinearRegex(p, f);
+        if (!compiled.ok) throw new Error(`${p}: ${compiled.reason}`);
+        const { lowerLiteral } = compiled.regex;
+        expect(lowerLiteral).toBe(lowerLiteral.toLowerCase());
+        for (const t of texts)
+          if (new RegExp(p, f).test(t)) expect(t.toLowerCase().includes(lowerLiteral), `${p} /${f} on ${t}`).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('stays right when its state cache overflows and is emptied', () => {
     // (a|b)*a(a|b){9}: the DFA needs 2^10 states, more than the cache holds.
     const pattern = '(?:a|b)*a(?:a|b){9}$';

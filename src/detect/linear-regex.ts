@@ -512,6 +512,35 @@ function anchoredAtStart(node: Node): boolean {
  * and optional parts), so that a text without it is answered by one `includes`.
  */
 function requiredLiteral(node: Node): string {
+  return longestRun(node, (set) => {
+    const [lo, hi] = set.ranges;
+    if (lo === undefined || lo !== hi || set.ranges.length !== 2 || set.negated) return undefined;
+    const caseless = !set.fold || !foldTables().classes.has(foldTables().canon[lo] ?? lo);
+    return caseless ? String.fromCharCode(lo) : undefined;
+  });
+}
+
+/**
+ * The longest lower-case literal that the lower case of every match contains: as
+ * {@link requiredLiteral}, and a set matching `w` and `W` (the `i` flag) counts as `w`. Only
+ * printable ASCII, and only sets whose every member lower-cases to that one character (the
+ * Kelvin sign to `k`), so that a text lower-cased holds it wherever the pattern matches: for
+ * the prefilter, where `(?i)...werfaultsecure\.exe` would otherwise have no literal at all.
+ */
+function requiredLowerLiteral(node: Node): string {
+  return longestRun(node, (set) => {
+    const [lo, hi] = set.ranges;
+    if (lo === undefined || lo !== hi || set.ranges.length !== 2 || set.negated) return undefined;
+    const lower = String.fromCharCode(lo).toLowerCase();
+    if (lower.length !== 1 || lower < ' ' || lower > '~') return undefined;
+    const tables = foldTables();
+    const members = set.fold ? (tables.classes.get(tables.canon[lo] ?? lo) ?? [lo]) : [lo];
+    return members.every((m) => String.fromCharCode(m).toLowerCase() === lower) ? lower : undefined;
+  });
+}
+
+/** The longest run of consecutive required sets that `char` reads as one character each. */
+function longestRun(node: Node, char: (set: CharSet) => string | undefined): string {
   let best = '';
   let run = '';
   const flush = () => {
@@ -524,16 +553,15 @@ function requiredLiteral(node: Node): string {
       return;
     }
     if (n.type === 'set') {
-      const [lo, hi] = n.set.ranges;
-      const caseless = !n.set.fold || (lo !== undefined && !foldTables().classes.has(foldTables().canon[lo] ?? lo));
-      if (lo !== undefined && lo === hi && n.set.ranges.length === 2 && !n.set.negated && caseless) {
-        run += String.fromCharCode(lo);
+      const c = char(n.set);
+      if (c !== undefined) {
+        run += c;
         return;
       }
     }
     flush();
     if (n.type === 'repeat' && n.min >= 1) {
-      const inner = requiredLiteral(n.node);
+      const inner = longestRun(n.node, char);
       if (inner.length > best.length) best = inner;
     }
   };
@@ -655,10 +683,13 @@ export class LinearRegex {
   readonly size: number;
   /** A literal every match contains ('' when there is none). */
   readonly literal: string;
+  /** A lower-case literal that every match, lower-cased, contains ('' when there is none). */
+  readonly lowerLiteral: string;
 
   /** @internal Use {@link compileLinearRegex}. */
-  constructor(nfa: Nfa, startState: number, anchored: boolean, literal: string) {
+  constructor(nfa: Nfa, startState: number, anchored: boolean, literal: string, lowerLiteral = '') {
     this.literal = literal;
+    this.lowerLiteral = lowerLiteral;
     this.op = Int32Array.from(nfa.op);
     this.out = Int32Array.from(nfa.out);
     this.alt = Int32Array.from(nfa.alt);
@@ -833,7 +864,10 @@ export function compileLinearRegex(pattern: string, flags = ''): LinearCompiled 
     const node = new Parser(pattern).parse({ i: flags.includes('i'), m: flags.includes('m'), s: flags.includes('s') });
     const nfa = new Nfa();
     const start = nfa.emit(node, nfa.add(MATCH, -1, -1, 0));
-    return { ok: true, regex: new LinearRegex(nfa, start, anchoredAtStart(node), requiredLiteral(node)) };
+    return {
+      ok: true,
+      regex: new LinearRegex(nfa, start, anchoredAtStart(node), requiredLiteral(node), requiredLowerLiteral(node)),
+    };
   } catch (error) {
     if (!(error instanceof PatternError)) throw error;
     return {

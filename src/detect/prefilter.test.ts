@@ -123,7 +123,7 @@ describe('literal prefilter', () => {
   it('the detector matches exactly the rules that match when every rule is evaluated (property)', () => {
     // Few characters, so that values often hold the rules' literals; case, non-ASCII and dashes vary.
     const piece = fc.string({
-      unit: fc.constantFrom('a', 'B', 'b', '-', '/', '\\', '.', ' ', 'é', 'É', 'İ', 'Σ', '–', '*', '?'),
+      unit: fc.constantFrom('a', 'B', 'b', '-', '/', '\\', '.', ' ', 'é', 'É', 'İ', 'Σ', '–', '*', '?', 'K'),
       minLength: 1,
       maxLength: 6,
     });
@@ -136,6 +136,8 @@ describe('literal prefilter', () => {
       '|contains|all',
       '|windash',
       '|cased',
+      '|re',
+      '|re|i',
     );
     const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
     const selection = fc
@@ -164,11 +166,14 @@ describe('literal prefilter', () => {
         'all of them',
         'kw',
         'sel and kw',
+        '(sel and kw) or other',
+        'sel or (other and kw)',
+        '(sel and other) or (selother and kw)',
       ),
     });
     const value = fc.oneof(
       fc.string({
-        unit: fc.constantFrom('a', 'b', 'B', 'x', '-', '/', '\\', '.', ' ', 'é', 'İ', 'σ', 'ς', '–'),
+        unit: fc.constantFrom('a', 'b', 'B', 'x', '-', '/', '\\', '.', ' ', 'é', 'İ', 'σ', 'ς', '–', 'k', '\u212A'),
         maxLength: 14,
       }),
       fc.constant(null),

@@ -48,15 +48,22 @@ export function allHint(hints: readonly Hint[]): Hint {
   return normalise(hints.flatMap((h) => h ?? []));
 }
 
-/** One must hold: the union of each part's most selective group; none if a part has none. */
+/**
+ * One must hold: (A1 and A2) or (B1 and B2) implies (A1 or B1), (A1 or B2), (A2 or B1) and
+ * (A2 or B2), each a necessary group by itself; the most selective of these unions are kept,
+ * so that a rule whose parts each need a rare literal is not evaluated on a common one of the
+ * first part's (`Image` has "\windows\" and `CommandLine` ".exe\..\"). None if a part has none.
+ */
 export function anyHint(hints: readonly Hint[]): Hint {
-  const out: Array<{ field: string; literal: string }> = [];
+  let unions: HintGroup[] = [[]];
   for (const hint of hints) {
-    const best = hint?.[0];
-    if (!best) return undefined;
-    out.push(...best);
+    if (!hint || hint.length === 0) return undefined;
+    const next: HintGroup[] = [];
+    for (const union of unions) for (const group of hint) next.push([...union, ...group]);
+    // Any subset of the unions is still necessary: the cheapest few go on to the next part.
+    unions = next.length > MAX_GROUPS ? next.sort((a, b) => cost(a) - cost(b)).slice(0, MAX_GROUPS) : next;
   }
-  return normalise([out]);
+  return normalise(unions);
 }
 
 export function conditionHint(node: ConditionNode, hints: ReadonlyMap<string, Hint>): Hint {
@@ -247,6 +254,21 @@ interface FieldScan {
   readonly seen: Uint32Array;
 }
 
+/** Sorted in place, ascending: an insertion sort, as candidates are few (`sort` with a comparator cost more). */
+function sortSmall(list: number[]): number[] {
+  if (list.length > 64) return list.sort((a, b) => a - b);
+  for (let i = 1; i < list.length; i++) {
+    const value = list[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (list[j] as number) > value) {
+      list[j + 1] = list[j] as number;
+      j--;
+    }
+    list[j + 1] = value;
+  }
+  return list;
+}
+
 /** A pool of tests with hints: which of them are worth evaluating on an event. */
 export class Prefilter {
   /** Per field tested by some hint (keywords apart): its scanner. */
@@ -325,10 +347,11 @@ export class Prefilter {
     const picked = this.picker.pick(view);
     for (let p = 0; p < picked.length; p++) {
       const scan = this.fields[picked[p] as number] as FieldScan;
-      this.scan(scan, view.field(scan.field).lower, hits);
+      // As they are: the scanners match lower-cased literals in lower case (grams.ts).
+      this.scan(scan, view.field(scan.field).strings, hits);
     }
-    if (this.keywords) this.scan(this.keywords, view.allValues().lower, hits);
-    return hits.length > 1 ? hits.sort((a, b) => a - b) : hits;
+    if (this.keywords) this.scan(this.keywords, view.allValues().strings, hits);
+    return sortSmall(hits);
   }
 
   /** Scans one field's values; entries whose every group is now satisfied go to `hits`. */

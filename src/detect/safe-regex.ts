@@ -299,8 +299,10 @@ export type SigmaRegex =
       readonly ok: true;
       readonly test: (text: string) => boolean;
       readonly engine: 'javascript' | 'linear';
-      /** A literal every match contains, as written ('' when none is known): for prefiltering. */
+      /** A literal every match contains, as written ('' when none is known). */
       readonly literal: string;
+      /** A printable ASCII lower-case literal that every match, lower-cased, contains ('' when none is known): for prefiltering. */
+      readonly lowerLiteral: string;
     }
   | { readonly ok: false; readonly reason: string; readonly invalid: boolean };
 
@@ -313,13 +315,21 @@ export type SigmaRegex =
  */
 export function compileSigmaRegex(pattern: string, flags: string): SigmaRegex {
   const run = LONG_RUN.exec(pattern);
-  if (run) return { ok: true, test: longRunTest(Number(run[1]), flags.includes('s')), engine: 'linear', literal: '' };
+  if (run)
+    return {
+      ok: true,
+      test: longRunTest(Number(run[1]), flags.includes('s')),
+      engine: 'linear',
+      literal: '',
+      lowerLiteral: '',
+    };
   const checked = checkRegex(pattern, flags);
   const linear = compileLinearRegex(pattern, flags);
   const literal = linear.ok ? linear.regex.literal : '';
   // Nothing runs on JavaScript's engine alone: what the linear-time matcher refuses is refused.
   if (!linear.ok) return { ok: false, reason: linear.reason, invalid: linear.invalid };
   const { regex } = linear;
+  const { lowerLiteral } = regex;
   if (checked.ok && checked.unbounded <= 1) {
     const fast = new RegExp(checked.source, checked.flags);
     return {
@@ -327,7 +337,8 @@ export function compileSigmaRegex(pattern: string, flags: string): SigmaRegex {
       test: (text) => (text.length <= JAVASCRIPT_MAX_INPUT ? fast.test(text) : regex.test(text)),
       engine: 'javascript',
       literal,
+      lowerLiteral,
     };
   }
-  return { ok: true, test: (text) => regex.test(text), engine: 'linear', literal };
+  return { ok: true, test: (text) => regex.test(text), engine: 'linear', literal, lowerLiteral };
 }

@@ -208,9 +208,8 @@ function valueTest(raw: unknown, modifiers: readonly string[], options: EntryOpt
       // Only the first MAX_REGEX_INPUT characters of a value are searched (see safe-regex.ts).
       const readTest: ReadTest = (read) =>
         read.strings.some((s) => test(s.length > MAX_REGEX_INPUT ? s.slice(0, MAX_REGEX_INPUT) : s));
-      // For the prefilter: a literal every match contains (printable ASCII, whose lower case is exact).
-      if (regex.literal.length >= 3 && /^[\x20-\x7e]+$/.test(regex.literal))
-        LITERALS.set(readTest, [regex.literal.toLowerCase()]);
+      // For the prefilter: a literal every match contains, lower-cased (`(?i)` patterns have one too).
+      if (regex.lowerLiteral.length >= 3) LITERALS.set(readTest, [regex.lowerLiteral]);
       return readTest;
     }
     case 'cidr': {
@@ -271,15 +270,58 @@ function valueTest(raw: unknown, modifiers: readonly string[], options: EntryOpt
     test,
     variants.map((v) => longestLiteral(place(v.pattern, placement)).toLowerCase()),
   );
-  if (!cased && placement === 'contains') {
+  if (!cased) {
     const pieces = variants.map((v) => place(v.pattern, placement));
-    if (pieces.every((p) => p.length === 3 && typeof p[1] === 'string'))
+    const lower = (p: Pattern, at: number) => String(p[at]).toLowerCase();
+    if (placement === 'contains' && pieces.every((p) => p.length === 3 && typeof p[1] === 'string'))
       CONTAINS.set(
         test,
-        pieces.map((p) => String(p[1]).toLowerCase()),
+        pieces.map((p) => lower(p, 1)),
+      );
+    if (placement === undefined && pieces.every((p) => p.length === 1 && typeof p[0] === 'string'))
+      EQUALS.set(
+        test,
+        pieces.map((p) => lower(p, 0)),
+      );
+    if (placement === 'endswith' && pieces.every((p) => p.length === 2 && p[0] === ANY && typeof p[1] === 'string'))
+      SUFFIXES.set(
+        test,
+        pieces.map((p) => lower(p, 1)),
       );
   }
   return test;
+}
+
+/** Case-insensitive values that are the whole of a value's test (equality), when that is all it is. */
+const EQUALS = new WeakMap<ReadTest, readonly string[]>();
+
+/** Case-insensitive suffixes that are the whole of a value's test (`endswith`), when that is all it is. */
+const SUFFIXES = new WeakMap<ReadTest, readonly string[]>();
+
+/** From this many suffixes on, looking up a value's end beats an `endsWith` per suffix. */
+const SUFFIX_INDEX_FROM = 8;
+
+/**
+ * Whether a value ends with one of many non-empty suffixes: the suffixes by their last `n`
+ * characters (`n` the shortest one's length), so a value is checked against those sharing its
+ * end only (`Image|endswith` lists of 50 programs, nearly all ending in `.exe`).
+ */
+function suffixTest(suffixes: readonly string[]): (value: string) => boolean {
+  const n = Math.min(...suffixes.map((x) => x.length));
+  const byEnd = new Map<string, string[]>();
+  for (const x of new Set(suffixes)) {
+    const end = x.slice(-n);
+    const list = byEnd.get(end);
+    if (list) list.push(x);
+    else byEnd.set(end, [x]);
+  }
+  return (value) => {
+    if (value.length < n) return false;
+    const list = byEnd.get(value.slice(-n));
+    if (list === undefined) return false;
+    for (let i = 0; i < list.length; i++) if (value.endsWith(list[i] as string)) return true;
+    return false;
+  };
 }
 
 /** Case-insensitive substrings that are the whole of a value's test, when that is all it is. */
@@ -347,13 +389,26 @@ export function compileEntry(
     !all && substrings.every((s) => s !== undefined) && substrings.flat().length >= AUTOMATON_FROM
       ? new Automaton(substrings.flat() as string[])
       : undefined;
+  const equals = all ? [] : tests.map((t) => EQUALS.get(t));
+  const equalTo =
+    equals.length > 1 && equals.every((e) => e !== undefined) ? new Set(equals.flat() as string[]) : undefined;
+  const suffixes = all ? [] : tests.map((t) => SUFFIXES.get(t));
+  const suffixed =
+    suffixes.every((e) => e !== undefined) && suffixes.flat().length >= SUFFIX_INDEX_FROM
+      ? suffixTest(suffixes.flat() as string[])
+      : undefined;
+  // Lists of plain values (a set), of suffixes (by their ends) or of substrings (an automaton): one test, not one per item.
   const combined: ReadTest = automaton
     ? (read) => read.lower.some((s) => automaton.any(s))
-    : tests.length === 1 && tests[0]
-      ? tests[0]
-      : all
-        ? (read, view) => tests.every((t) => t(read, view))
-        : (read, view) => tests.some((t) => t(read, view));
+    : equalTo
+      ? (read) => read.lower.some((s) => equalTo.has(s))
+      : suffixed
+        ? (read) => read.lower.some(suffixed)
+        : tests.length === 1 && tests[0]
+          ? tests[0]
+          : all
+            ? (read, view) => tests.every((t) => t(read, view))
+            : (read, view) => tests.some((t) => t(read, view));
   const neq = modifiers.includes('neq');
   const test: ReadTest = neq ? (read, view) => read.present && !combined(read, view) : combined;
   const hints: Hint[] = tests.map((t) => {

@@ -1,0 +1,59 @@
+// A list of values on one field (one test for the whole list: a set, suffixes by their ends, an
+// automaton) matches exactly what its values, each tested alone, match.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileRuleTexts } from './index.js';
+
+describe('lists of values', () => {
+  it('a list matches where one of its values alone matches (property)', () => {
+    // Few characters, so that values end alike and events hold them; case, wildcards and odd lower cases vary.
+    const unit = fc.constantFrom('a', 'B', 'b', '.', '\\', '-', 'é', 'İ', 'K', '\u212A', 'Σ', 'ς');
+    const piece = fc.oneof(
+      { weight: 5, arbitrary: fc.string({ unit, minLength: 1, maxLength: 5 }) },
+      { weight: 1, arbitrary: fc.string({ unit: fc.oneof(unit, fc.constantFrom('*', '?')), maxLength: 5 }) },
+    );
+    const modifier = fc.constantFrom(
+      '',
+      '|endswith',
+      '|contains',
+      '|startswith',
+      '|windash|endswith',
+      '|cased|endswith',
+    );
+    const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+    const value = fc.oneof(
+      fc.string({ unit, maxLength: 8 }),
+      fc.array(fc.string({ unit, maxLength: 8 }), { maxLength: 2 }),
+      fc.constant(null),
+    );
+    fc.assert(
+      fc.property(
+        modifier,
+        fc.uniqueArray(piece, { minLength: 1, maxLength: 14 }),
+        fc.array(fc.record({ F: value }, { requiredKeys: [] }), { minLength: 1, maxLength: 6 }),
+        (m, values, events) => {
+          const alone = values.map((v, i) => `  s${i}:\n    F${m}: ${quote(v)}`).join('\n');
+          const texts = [
+            {
+              file: 'list.yml',
+              text: `title: List\nlogsource: { product: test }\ndetection:\n  sel:\n    F${m}: [${values.map(quote).join(', ')}]\n  condition: sel\n`,
+            },
+            {
+              file: 'alone.yml',
+              text: `title: Alone\nlogsource: { product: test }\ndetection:\n${alone}\n  condition: 1 of s*\n`,
+            },
+          ];
+          const set = compileRuleTexts(texts);
+          expect(set.problems).toEqual([]);
+          const [list, each] = set.compiled;
+          if (!list || !each) throw new Error('both rules compile');
+          for (const event of events) {
+            const titles = set.detector.match(event).map((match) => match.ruleTitle);
+            expect(titles.includes('List'), JSON.stringify(event)).toBe(titles.includes('Alone'));
+          }
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+});
