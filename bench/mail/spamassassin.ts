@@ -2,7 +2,9 @@
  * SpamAssassin side by side on the same files (Debian package; local tests only: no network,
  * no Bayes, no auto-learning), as a daemon with one child so that per-message cost is not
  * Perl start-up: throughput and detection at its default threshold (5.0) and at ≤ 0.5% false
- * positives.
+ * positives. Vigie's engine runs on the same files just before and just after (three passes
+ * each, one core, as bench/mail/speed.ts), so that the ratio of the two rates is read from one
+ * half hour of this machine, whose speed drifts from hour to hour.
  *
  *   apt-get install spamassassin && npx tsx bench/mail/spamassassin.ts [CORPUS_DIR]
  */
@@ -10,7 +12,8 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectionFigures } from '../../src/mail/index.js';
+import { analyzeMail, detectionFigures } from '../../src/mail/index.js';
+import { loadQrReader } from '../../src/platform/index.js';
 import { DEFAULT_MAIL_CORPUS } from './corpus.js';
 
 const root = process.argv[2] ?? DEFAULT_MAIL_CORPUS;
@@ -37,7 +40,21 @@ const daemon = spawn(
   ['-L', '-x', '--max-children=1', '--min-children=1', `--listen=127.0.0.1:${PORT}`, `--siteconfigpath=${config}`],
   { stdio: 'ignore' },
 );
+const qrReader = await loadQrReader();
+/** Vigie's messages per second over `passes` passes of every file (after one warm-up pass). */
+async function vigieRates(passes: number): Promise<number[]> {
+  for (const m of messages) await analyzeMail(m.bytes, { qrReader });
+  const rates: number[] = [];
+  for (let pass = 0; pass < passes; pass++) {
+    const start = performance.now();
+    for (const m of messages) await analyzeMail(m.bytes, { qrReader });
+    rates.push(messages.length / ((performance.now() - start) / 1000));
+  }
+  return rates;
+}
+
 try {
+  const before = await vigieRates(3);
   await waitForDaemon();
   const scores: number[] = [];
   const start = performance.now();
@@ -58,12 +75,19 @@ try {
   out(
     `SpamAssassin ${execFileSync('spamassassin', ['--version']).toString().split('\n')[0]} (spamd, 1 child, -L, no Bayes)`,
   );
-  out(`${messages.length} messages in ${seconds.toFixed(1)} s: ${(messages.length / seconds).toFixed(1)} messages/s`);
+  const rate = messages.length / seconds;
+  out(`${messages.length} messages in ${seconds.toFixed(1)} s: ${rate.toFixed(1)} messages/s`);
   out(
     `default threshold 5.0: ${(atDefault(true) * 100).toFixed(1)}% of phishing caught, ${(atDefault(false) * 100).toFixed(1)}% of legitimate flagged`,
   );
   out(
     `at ≤ 0.5% false positives: ${(strict.recallAtFpr * 100).toFixed(1)}% caught; ROC AUC ${strict.rocAuc.toFixed(4)}`,
+  );
+  const vigie = [...before, ...(await vigieRates(3))].sort((a, b) => a - b);
+  const median = ((vigie[2] ?? 0) + (vigie[3] ?? 0)) / 2;
+  out(
+    `Vigie on the same files, 3 passes before and 3 after: ${vigie.map((r) => r.toFixed(0)).join(', ')} messages/s ` +
+      `(median ${median.toFixed(0)}): ${(median / rate).toFixed(0)} times SpamAssassin's rate`,
   );
 } finally {
   daemon.kill();
