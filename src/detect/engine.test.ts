@@ -122,4 +122,26 @@ describe('the Sigma engine on Windows events', () => {
     const flat = { Image: 'C:\\x\\powershell.exe', CommandLine: 'powershell /enc abc', message: 'powershell' };
     expect(detector.match(flat).map((m) => m.ruleId)).toEqual(['ps-enc', 'ps-any', 'linux', 'web']);
   });
+
+  it('places events whose channels and ids the rules never name, beyond the sources it remembers', () => {
+    const set = compileRuleTexts([
+      {
+        file: 'any-id.yml',
+        text: 'title: Any id\nid: any-id\nlogsource: { product: windows, service: security }\ndetection:\n  sel:\n    TargetUserName: admin\n  condition: sel\n',
+      },
+      {
+        file: 'failed.yml',
+        text: 'title: Failed\nid: failed\nlogsource: { product: windows, service: security }\ndetection:\n  sel:\n    EventID: 4625\n    TargetUserName: admin\n  condition: sel\n',
+      },
+    ]);
+    expect(set.problems).toEqual([]);
+    const ids = (event: object) => set.detector.match(event).map((m) => m.ruleId);
+    // 6,000 spellings of event ids (the engine remembers the pool of 4,096 sources by name).
+    for (let i = 0; i < 6000; i++)
+      expect(ids({ Channel: i % 3 ? 'Security' : 'SECURITY', EventID: `0${i}`, TargetUserName: 'admin' })).toEqual([
+        'any-id',
+      ]);
+    expect(ids({ Channel: 'Security', EventID: 4625, TargetUserName: 'admin' })).toEqual(['any-id', 'failed']);
+    expect(ids({ Channel: 'security', EventID: '4625', TargetUserName: 'admin' })).toEqual(['any-id', 'failed']);
+  });
 });

@@ -63,6 +63,9 @@ function pool(rules: readonly CompiledRule[]): Pool {
 
 const key = (channel: string, eventId: string) => `${channel.toLowerCase()}\u0000${eventId}`;
 
+/** Sources (product, channel, event id as spelled) whose pool is remembered by name. */
+const MAX_REMEMBERED_SOURCES = 4096;
+
 export function createDetector(
   given: readonly CompiledRule[],
   mappings: readonly FieldMapping[] = FIELD_MAPPINGS,
@@ -104,58 +107,80 @@ export function createDetector(
   }
   // Rules that threw on an event: reported once, then skipped.
   const disabled = new Set<CompiledRule>();
+  // Pools are shared by every source with the same rules: events name channels and ids the
+  // rules never mention (`1`, `01`, ` 1`, ...), and each would otherwise build and keep a
+  // prefilter of its own. The caches by name stay bounded (past the bound, a source is looked
+  // up again at each event, which costs time, never memory).
+  const poolsByRules = new Map<string, Pool>();
+  const poolOf = (entries: readonly Entry[]): Pool => {
+    const sorted = [...new Set(entries)].sort((a, b) => a.order - b.order);
+    const signature = sorted.map((e) => e.order).join(',');
+    let found = poolsByRules.get(signature);
+    if (!found) {
+      found = pool(sorted.map((e) => e.rule));
+      poolsByRules.set(signature, found);
+    }
+    return found;
+  };
   const candidates = new Map<string, Pool>();
+  const remember = <K, V>(map: Map<K, V>, k: K, v: V): V => {
+    if (map.size < MAX_REMEMBERED_SOURCES) map.set(k, v);
+    return v;
+  };
   const forProduct = (product: string, channel: string, eventId: string): Pool => {
     const k = `${product}\u0000${key(channel, eventId)}`;
-    let found = candidates.get(k);
-    if (!found) {
-      const merged = [
+    const found = candidates.get(k);
+    if (found) return found;
+    return remember(
+      candidates,
+      k,
+      poolOf([
         ...(bySource.get(key(channel, eventId)) ?? []),
         ...(eventId === '*' ? [] : (bySource.get(key(channel, '*')) ?? [])),
         ...(undecided.get(product) ?? []),
         ...(undecided.get(undefined) ?? []),
-      ];
-      found = pool([...new Set(merged)].sort((a, b) => a.order - b.order).map((e) => e.rule));
-      candidates.set(k, found);
-    }
-    return found;
+      ]),
+    );
   };
   // The same pools by the event's own spelling of product, channel and id: three lookups of strings
   // the event already holds, not a key built and lower-cased for every event.
   const spelled = new Map<string, Map<string, Map<string, Pool>>>();
+  let spellings = 0;
   const forEvent = (product: string, channel: string, eventId: string): Pool => {
-    let channels = spelled.get(product);
-    if (!channels) {
-      channels = new Map();
-      spelled.set(product, channels);
+    const found = spelled.get(product)?.get(channel)?.get(eventId);
+    if (found) return found;
+    const chosen = forProduct(product, channel, eventId);
+    if (spellings < MAX_REMEMBERED_SOURCES) {
+      spellings++;
+      let channels = spelled.get(product);
+      if (!channels) {
+        channels = new Map();
+        spelled.set(product, channels);
+      }
+      let ids = channels.get(channel);
+      if (!ids) {
+        ids = new Map();
+        channels.set(channel, ids);
+      }
+      ids.set(eventId, chosen);
     }
-    let ids = channels.get(channel);
-    if (!ids) {
-      ids = new Map();
-      channels.set(channel, ids);
-    }
-    let found = ids.get(eventId);
-    if (!found) {
-      found = forProduct(product, channel, eventId);
-      ids.set(eventId, found);
-    }
-    return found;
+    return chosen;
   };
   const everything = pool(rules);
   // Linux and web events: the rules of the product (by service for Linux), never another's.
   const forServices = (product: string, services: readonly string[]): Pool => {
     const k = `${product}\u0001${services.join('\u0000')}`;
-    let found = candidates.get(k);
-    if (!found) {
-      const merged = [
+    const found = candidates.get(k);
+    if (found) return found;
+    return remember(
+      candidates,
+      k,
+      poolOf([
         ...services.flatMap((service) => bySource.get(key(service, '*')) ?? []),
         ...(undecided.get(product) ?? []),
         ...(undecided.get(undefined) ?? []),
-      ];
-      found = pool([...new Set(merged)].sort((a, b) => a.order - b.order).map((e) => e.rule));
-      candidates.set(k, found);
-    }
-    return found;
+      ]),
+    );
   };
 
   // A rule's match says the same every time: one frozen object per rule, not one per match.

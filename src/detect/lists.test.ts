@@ -56,4 +56,25 @@ describe('lists of values', () => {
       { numRuns: 1500 },
     );
   });
+
+  it('a placeholder given an empty value matches every value in a long endswith or contains list', () => {
+    // Found by review: the suffix index took '' as the length of its keys, and the automaton finds no ''.
+    for (const placement of ['endswith', 'contains']) {
+      const set = compileRuleTexts(
+        [
+          {
+            file: 'expand.yml',
+            text: `title: Expand\nlogsource: { product: test }\ndetection:\n  sel:\n    F|expand|${placement}: ['%p%', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9', 'c1', 'c2']\n  condition: sel\n`,
+          },
+        ],
+        { placeholders: { p: [''] } },
+      );
+      expect(set.problems).toEqual([]);
+      for (const F of ['C:\\x\\other.exe', ''])
+        expect(
+          set.detector.match({ F }).map((m) => m.ruleTitle),
+          `${placement} ${JSON.stringify(F)}`,
+        ).toEqual(['Expand']);
+    }
+  });
 });

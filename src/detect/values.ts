@@ -273,7 +273,9 @@ function valueTest(raw: unknown, modifiers: readonly string[], options: EntryOpt
   if (!cased) {
     const pieces = variants.map((v) => place(v.pattern, placement));
     const lower = (p: Pattern, at: number) => String(p[at]).toLowerCase();
-    if (placement === 'contains' && pieces.every((p) => p.length === 3 && typeof p[1] === 'string'))
+    // Empty pieces (a placeholder expanded to '') stay with the per-value tests: every value
+    // contains and ends with '', which neither the automaton nor the suffix index says.
+    if (placement === 'contains' && pieces.every((p) => p.length === 3 && typeof p[1] === 'string' && p[1] !== ''))
       CONTAINS.set(
         test,
         pieces.map((p) => lower(p, 1)),
@@ -283,7 +285,10 @@ function valueTest(raw: unknown, modifiers: readonly string[], options: EntryOpt
         test,
         pieces.map((p) => lower(p, 0)),
       );
-    if (placement === 'endswith' && pieces.every((p) => p.length === 2 && p[0] === ANY && typeof p[1] === 'string'))
+    if (
+      placement === 'endswith' &&
+      pieces.every((p) => p.length === 2 && p[0] === ANY && typeof p[1] === 'string' && p[1] !== '')
+    )
       SUFFIXES.set(
         test,
         pieces.map((p) => lower(p, 1)),
