@@ -64,6 +64,29 @@ describe('GramScanner', () => {
     );
   });
 
+  it('finds every id of a literal given more than once, short ones included (property)', () => {
+    const text = (max: number) =>
+      fc.string({ unit: fc.constantFrom('a', 'B', 'b', ':', ' ', 'é', '\u{1F600}'), maxLength: max });
+    fc.assert(
+      fc.property(
+        fc.array(
+          text(4).filter((t) => t !== ''),
+          { minLength: 1, maxLength: 10 },
+        ),
+        fc.array(text(30), { minLength: 1, maxLength: 3 }),
+        (patterns, texts) => {
+          const ids = collected(new GramScanner(patterns), texts, patterns.length);
+          expect(new Set(ids).size).toBe(ids.length);
+          const expected = patterns.flatMap((p, i) =>
+            texts.some((t) => textReference(t).includes(reference(p))) ? [i] : [],
+          );
+          expect([...ids].sort((a, b) => a - b)).toEqual(expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('finds literals of every length, at the very start and end of a text', () => {
     const patterns = ['x', 'ab', 'abc', 'abcd', '\\cmd.exe', 'é-', 'windows\\system32\\cmd.exe'];
     const scanner = new GramScanner(patterns);

@@ -68,6 +68,16 @@ function packed(text: string, end: number, length: number): number {
   return g;
 }
 
+/** `single` entries: no one-character literal, or more than one (the same given twice). */
+const NONE = -1;
+const SEVERAL = -2;
+
+/** Pairs of characters below DEL: the `shortPairs` table's size, in bits. */
+const PAIRS = 1 << 14;
+
+/** The last two characters of a packed gram (or of a short key) as one number below `PAIRS`. */
+const pairOf = (gram: number): number => ((gram >>> 1) & 0x3f80) | (gram & 0x7f);
+
 /** Key of a short literal's whole gram: apart from other lengths' (a 3-gram fills 24 bits). */
 const shortKey = (gram: number, length: number): number => gram | (length << 24);
 
@@ -152,8 +162,19 @@ export class GramScanner {
   private readonly shortBitmapShift: number;
   private readonly hasShort: boolean;
   private readonly hasLong: boolean;
-  /** Whether some literal is the one character, by its code; and whether any is. */
-  private readonly single = new Uint8Array(128);
+  /**
+   * One bit per pair of characters (as `code` reads them) that ends some 2- or 3-character
+   * literal: where the last two characters are no such pair, neither bitmap of the short
+   * literals is read (one read of a 2 KB table instead of hashing twice).
+   */
+  private readonly shortPairs = new Int32Array(PAIRS / 32);
+  /**
+   * By character code: the id of the literal that is that one character, `NONE`, or `SEVERAL`
+   * (the same literal given twice, each id then found through the tables); and whether any is.
+   * One-character literals (`:`, `s`) occur in most command lines: a hit is marked here, without
+   * a table lookup, and not again once seen.
+   */
+  private readonly single = new Int32Array(128).fill(NONE);
   private readonly hasSingle: boolean;
   /** Short literals by their whole gram (`shortKey`), long ones by their anchor. */
   private readonly shortSlots: Int32Array;
@@ -189,7 +210,7 @@ export class GramScanner {
         const key = shortKey(packed(p, p.length - 1, p.length), p.length);
         addTo(short, key, id);
         anchorEnd[id] = p.length - 1;
-        if (p.length === 1) this.single[key & 0x7f] = 1;
+        if (p.length === 1) this.single[key & 0x7f] = this.single[key & 0x7f] === NONE ? id : SEVERAL;
         return;
       }
       // The rarest gram; among equals the last (the end of a path or command tells most).
@@ -206,7 +227,7 @@ export class GramScanner {
       addTo(long, anchor, id);
       anchorEnd[id] = best;
     });
-    this.hasSingle = this.single.includes(1);
+    this.hasSingle = this.single.some((id) => id !== NONE);
     // Entries grouped by gram, each group's range in the tables.
     const entries: number[] = [];
     const chars: number[] = [];
@@ -234,6 +255,10 @@ export class GramScanner {
     const shortKeys = [...short.keys()].filter((key) => key >>> 24 > 1);
     this.hasShort = shortKeys.length > 0;
     this.hasLong = long.size > 0;
+    for (const key of shortKeys) {
+      const pair = pairOf(key);
+      this.shortPairs[pair >>> 5] = (this.shortPairs[pair >>> 5] as number) | (1 << (pair & 31));
+    }
     this.gate = gateFor(patterns);
     const bitmap = (keys: readonly number[]) => {
       let bits = 10;
@@ -258,7 +283,8 @@ export class GramScanner {
    */
   collect(text: string, seen: Uint32Array, mark: number, ids: number[]): void {
     if (this.gate !== undefined && !this.gate.test(text)) return;
-    const { bitmap, bitmapShift, shortBitmap, shortBitmapShift, single, hasSingle, hasShort, hasLong } = this;
+    const { bitmap, bitmapShift, shortBitmap, shortBitmapShift, single, hasSingle, hasShort, hasLong, shortPairs } =
+      this;
     const before = ids.length;
     let g = 0;
     for (let i = 0; i < text.length; i++) {
@@ -272,15 +298,24 @@ export class GramScanner {
       }
       const k = code(c);
       g = (g << 8) | k;
-      if (hasSingle && single[k] === 1)
-        this.found(this.shortSlots, this.shortShift, shortKey(k, 1), text, i, seen, mark, ids);
+      if (hasSingle) {
+        const id = single[k] as number;
+        if (id >= 0) {
+          if (seen[id] !== mark) {
+            seen[id] = mark;
+            ids.push(id);
+          }
+        } else if (id === SEVERAL)
+          this.found(this.shortSlots, this.shortShift, shortKey(k, 1), text, i, seen, mark, ids);
+      }
       // Nearly every position misses the bitmaps: a few reads of tables of a few KB, no branch taken.
       if (hasLong) {
         const h = Math.imul(g, BITMAP_MULTIPLIER) >>> bitmapShift;
         if ((bitmap[h >>> 5] as number) & (1 << (h & 31)))
           this.found(this.longSlots, this.longShift, g, text, i, seen, mark, ids);
       }
-      if (hasShort) {
+      const pair = pairOf(g);
+      if (hasShort && ((shortPairs[pair >>> 5] as number) & (1 << (pair & 31))) !== 0) {
         const three = shortKey(g & 0xffffff, 3);
         const h3 = Math.imul(three, BITMAP_MULTIPLIER) >>> shortBitmapShift;
         if ((shortBitmap[h3 >>> 5] as number) & (1 << (h3 & 31)))

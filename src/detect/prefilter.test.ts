@@ -97,6 +97,20 @@ describe('literal prefilter', () => {
     expect(prefilter.candidates(view({ CommandLine: 'WHOAMI /all /c del', note: 'Mimikatz' }))).toEqual([1, 2, 3]);
   });
 
+  it('counts only the hits of the event and field at hand, however many came before', () => {
+    // More literal hits in a row than the hit list keeps before it is emptied.
+    const literals = Array.from({ length: 1500 }, (_, i) => `<${i.toString(36).padStart(3, '0')}>`);
+    const prefilter = new Prefilter([
+      ...literals.map((literal) => [[{ field: 'Image', literal }], [{ field: 'CommandLine', literal }]]),
+      [[{ field: 'CommandLine', literal: 'whoami' }]],
+    ]);
+    const view = (event: Record<string, unknown>) => new EventView(event, PLAIN_JSON_MAPPING);
+    const all = literals.join(' ');
+    expect(prefilter.candidates(view({ Image: all, CommandLine: all }))).toHaveLength(1500);
+    expect(prefilter.candidates(view({ Image: all, CommandLine: 'whoami' }))).toEqual([1500]);
+    expect(prefilter.candidates(view({ Image: literals[7], CommandLine: `${literals[7]} ${all}` }))).toEqual([7]);
+  });
+
   it('gives no hint where a rule can match without a literal (not, re, null, exists)', () => {
     const rule = (detection: string) =>
       compileRuleTexts([{ file: 'r.yml', text: `title: T\nlogsource: { product: x }\ndetection:\n${detection}\n` }])
