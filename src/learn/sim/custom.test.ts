@@ -69,6 +69,23 @@ describe('sanitiseHtml', () => {
     );
   });
 
+  it('closes what a start tag closes even after a tag it dropped, and keeps form attributes off other elements', () => {
+    // Found by the properties: a dropped tag (`<A<script>`, `<A!>`) stayed open in the parser,
+    // which then nested a <p> in a <p> and a <textarea> in a <button>, read as siblings when run again.
+    for (const input of [
+      '<p><A<script>alert(1)</script><p>',
+      '<button formaction="https://evil"><A!><textarea><script>x</script></textarea>',
+    ]) {
+      const once = sanitiseHtml(input, 'landing');
+      expect(sanitiseHtml(once, 'landing')).toBe(once);
+    }
+    expect(sanitiseHtml('<p><A<script>alert(1)</script><p>', 'landing')).toBe('<p>alert(1)</p><p></p>');
+    // A malformed tag hands a form's attributes to the element before it.
+    expect(
+      sanitiseHtml('<A <form action="https://evil" method=get enctype="multipart/form-data" target=_blank>', 'landing'),
+    ).toBe('<a></a>');
+  });
+
   it('is stable: sanitising its own output changes nothing', () => {
     fc.assert(
       fc.property(html, (input) => {

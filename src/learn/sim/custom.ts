@@ -271,6 +271,64 @@ const TAG = /^[a-z][a-z0-9-]{0,30}$/;
 const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'background', 'poster', 'cite', 'longdesc', 'usemap']);
 const FORBIDDEN_ATTRIBUTES = new Set(['formaction', 'srcdoc', 'srcset', 'ping', 'http-equiv', 'nonce', 'is']);
 
+/**
+ * Open elements that a start tag closes, as HTML parsers read it (htmlparser2's table, which it
+ * does not export): `<p>` closes an open `<p>`, `<textarea>` an open `<button>`, ... The parser
+ * applies it to its own innermost element, which may be one we dropped (`<a<script>`), so the
+ * sanitiser applies it to what it wrote: otherwise the output nests what a browser, or this
+ * sanitiser run again, reads as siblings.
+ */
+const P_CLOSED = new Set(['p']);
+const FORM_CLOSED = new Set(['input', 'option', 'optgroup', 'select', 'button', 'datalist', 'textarea']);
+const IMPLIED_CLOSES = new Map<string, ReadonlySet<string>>([
+  ['tr', new Set(['tr', 'th', 'td'])],
+  ['th', new Set(['th'])],
+  ['td', new Set(['thead', 'th', 'td'])],
+  ['li', new Set(['li'])],
+  ['option', new Set(['option'])],
+  ['optgroup', new Set(['optgroup', 'option'])],
+  ['dd', new Set(['dd', 'dt'])],
+  ['dt', new Set(['dd', 'dt'])],
+  ['rt', new Set(['rt', 'rp'])],
+  ['rp', new Set(['rt', 'rp'])],
+  ['tbody', new Set(['thead', 'tbody'])],
+  ['tfoot', new Set(['thead', 'tbody'])],
+  ...['select', 'input', 'output', 'button', 'datalist', 'textarea'].map((t): [string, ReadonlySet<string>] => [
+    t,
+    FORM_CLOSED,
+  ]),
+  ...[
+    'p',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'address',
+    'article',
+    'aside',
+    'blockquote',
+    'details',
+    'div',
+    'dl',
+    'fieldset',
+    'figcaption',
+    'figure',
+    'footer',
+    'form',
+    'header',
+    'hr',
+    'main',
+    'nav',
+    'ol',
+    'pre',
+    'section',
+    'table',
+    'ul',
+  ].map((t): [string, ReadonlySet<string>] => [t, P_CLOSED]),
+]);
+
 /** True when a URL can run code or load something active. Control characters and spaces are ignored, as browsers do. */
 function activeUrl(value: string, allowDataImage: boolean): boolean {
   let compact = '';
@@ -324,14 +382,17 @@ export function sanitiseHtml(
           if (attr.startsWith('form') || attr === 'pattern' || attr === 'minlength' || attr === 'maxlength') continue;
           // Ours, written below: never taken from the input (no duplicate, no forged marker).
           if (attr === 'data-vigie-form' || (name === 'input' && attr === 'autocomplete')) continue;
-          if (name === 'form' && (attr === 'action' || attr === 'method' || attr === 'enctype' || attr === 'target')) {
-            continue;
-          }
+          // Where a form posts, and how, is ours (set below and at render); on any other element
+          // these mean nothing or open another window (`target`), and a malformed tag such as
+          // `<a <form action=… target=…>` hands a form's attributes to the element before it.
+          if (attr === 'action' || attr === 'method' || attr === 'enctype' || attr === 'target') continue;
           if (name === 'a' && attr === 'href' && options.linksToTracked) continue;
           if (URL_ATTRIBUTES.has(attr) && activeUrl(value, name === 'img' && attr === 'src')) continue;
           if (attr === 'style' && activeStyle(value)) continue;
           attrs += ` ${attr}="${escapeHtml(value)}"`;
         }
+        const closes = IMPLIED_CLOSES.get(name);
+        while (closes && open.length > 0 && closes.has(open[open.length - 1] as string)) out += `</${open.pop()}>`;
         if (name === 'form') attrs += ' method="post" data-vigie-form=""';
         // GoPhish's "change links to point to the landing page", for imported e-mails.
         if (name === 'a' && options.linksToTracked && attributes.href !== undefined) attrs = ` href="{{link}}"${attrs}`;
