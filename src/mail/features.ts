@@ -190,7 +190,7 @@ export function weightedFeatures(
   addSimple(input.subject, 's:', index.subject);
   addSimple(input.displayName, 'n:', index.name);
   // A bigram is the pair of its words' numbers (fewer than 65,536 words: MAX_FEATURE_CHARS
-  // characters hold at most half as many).
+  // characters hold at most ~20,000 distinct ones, the few characters NFKD expands included).
   PAIRS.reset();
   const follows = FOLLOWS;
   follows.length = 0;
