@@ -68,6 +68,20 @@ describe('scoring a message without building its feature set', () => {
     );
   });
 
+  it('gives the same on a text of thousands of distinct words (the tables grow)', () => {
+    const letters = (n: number) => String.fromCharCode(97 + (n % 26), 97 + ((n / 26) % 26), 97 + ((n / 676) % 26));
+    const words = Array.from({ length: 5_000 }, (_, n) => `w${letters(n)}`);
+    // Read backwards the second time: new bigrams of words already numbered.
+    const text = `${words.join(' ')} ${[...words].reverse().join(' ')}`;
+    const message = { subject: words.slice(0, 50).join(' '), text, displayName: 'Zed' };
+    for (const seed of [0, 1, 2]) {
+      const model = modelOf(message, seed);
+      expect(scoreMessageWithModel(model, message, reasons)).toEqual(
+        scoreWithModel(model, messageFeatures(message), reasons),
+      );
+    }
+  });
+
   it('scores a real lure as the shipped model does through its feature set', () => {
     const lure = {
       subject: 'Action requise : vérifiez votre compte',

@@ -5,7 +5,7 @@
  * their shape (`#4` for a 4-digit number) so that no year or order number can be learnt.
  */
 
-import { hashOf, hashStep, PairSet, WordIds } from './word-ids.js';
+import { hashOf, hashStep, PairSet, WordIds, WordTable } from './word-ids.js';
 
 /** Longest text read for features; phishing says what it wants early. */
 const MAX_FEATURE_CHARS = 40_000;
@@ -50,14 +50,21 @@ const MIXED_HASH = hashOf(MIXED_WORD);
 
 /** The words of the text being read; every call starts it afresh (callers are synchronous). */
 const WORDS = new WordIds();
+/** Per word number of the text being read, its index in the vocabulary given to forEachWord. */
+let VOCABULARY_INDEXES = new Int32Array(1024);
 
 /**
  * Calls `visit` with the number of each word of `raw` in order (`WORDS.words[id]`, folded as
  * the model reads it), whether it is the word's first occurrence, and whether a word came
  * before it in the same sentence (a bigram ends at the word). Words too short or too long are
- * skipped without breaking the sentence; `. ! ?` and line breaks end it.
+ * skipped without breaking the sentence; `. ! ?` and line breaks end it. With a `vocabulary`,
+ * `visit` is also given the word's index in it (-1: not in it), found once per distinct word.
  */
-function forEachWord(raw: string, visit: (id: number, isNew: boolean, linked: boolean) => void): void {
+function forEachWord(
+  raw: string,
+  visit: (id: number, isNew: boolean, linked: boolean, known: number) => void,
+  vocabulary?: WordTable,
+): void {
   const text = foldText(raw);
   WORDS.reset();
   let linked = false;
@@ -92,9 +99,22 @@ function forEachWord(raw: string, visit: (id: number, isNew: boolean, linked: bo
         wordHash = MIXED_HASH;
       } else counted = false;
       if (counted) {
-        const known = WORDS.words.length;
+        const size = WORDS.words.length;
         const id = WORDS.idOf(text, start, i, wordHash, fixed);
-        visit(id, id === known, linked);
+        const isNew = id === size;
+        let known = -1;
+        if (vocabulary) {
+          if (isNew) {
+            if (id >= VOCABULARY_INDEXES.length) {
+              const grown = new Int32Array(VOCABULARY_INDEXES.length * 2);
+              grown.set(VOCABULARY_INDEXES);
+              VOCABULARY_INDEXES = grown;
+            }
+            known = vocabulary.find(text, start, i, wordHash, fixed);
+            VOCABULARY_INDEXES[id] = known;
+          } else known = VOCABULARY_INDEXES[id] as number;
+        }
+        visit(id, isNew, linked, known);
         linked = true;
       }
       start = -1;
@@ -124,41 +144,62 @@ function addWords(features: Set<string>, raw: string, prefix: string, bigrams: b
   });
 }
 
-/** A model's weights arranged by word, so that a message is scored without building its feature names. */
+/**
+ * A model's weights arranged by word, so that a message is scored without building its feature
+ * names: every word the model weighs is numbered once, and a bigram is a pair of numbers.
+ */
 export interface FeatureIndex {
-  readonly subject: ReadonlyMap<string, number>;
-  readonly name: ReadonlyMap<string, number>;
-  readonly body: ReadonlyMap<string, number>;
-  /** First word → second word → weight of the bigram. */
-  readonly bigrams: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  readonly vocabulary: WordTable;
+  /** Weight by vocabulary index, NaN where the model has none. */
+  readonly subject: Float64Array;
+  readonly name: Float64Array;
+  readonly body: Float64Array;
+  /** Whether the word begins a bigram the model weighs, by vocabulary index. */
+  readonly beginsBigram: Uint8Array;
+  /** Bigram weight by `first * vocabulary size + second`. */
+  readonly bigrams: ReadonlyMap<number, number>;
 }
 
 export function featureIndex(weights: Readonly<Record<string, number>>): FeatureIndex {
-  const subject = new Map<string, number>();
-  const name = new Map<string, number>();
-  const body = new Map<string, number>();
-  const bigrams = new Map<string, Map<string, number>>();
+  const words = new Map<string, number>();
+  const numberOf = (word: string): number => {
+    let index = words.get(word);
+    if (index === undefined) {
+      index = words.size;
+      words.set(word, index);
+    }
+    return index;
+  };
+  const simple: [Map<number, number>, Map<number, number>, Map<number, number>] = [new Map(), new Map(), new Map()];
+  const pairs: [number, number, number][] = [];
   for (const [feature, weight] of Object.entries(weights)) {
     const rest = feature.slice(2);
-    if (feature.startsWith('s:')) subject.set(rest, weight);
-    else if (feature.startsWith('n:')) name.set(rest, weight);
-    else if (feature.startsWith('w:')) body.set(rest, weight);
+    const kind = ['s:', 'n:', 'w:'].indexOf(feature.slice(0, 2));
+    if (kind >= 0) simple[kind]?.set(numberOf(rest), weight);
     else if (feature.startsWith('b:')) {
       // Words hold no `_` (letters, digits, `#`): the first one splits the pair.
       const split = rest.indexOf('_');
-      if (split < 0) continue;
-      const first = rest.slice(0, split);
-      const next = bigrams.get(first) ?? new Map<string, number>();
-      next.set(rest.slice(split + 1), weight);
-      bigrams.set(first, next);
+      if (split >= 0) pairs.push([numberOf(rest.slice(0, split)), numberOf(rest.slice(split + 1)), weight]);
     }
   }
-  return { subject, name, body, bigrams };
+  const size = words.size;
+  const byIndex = (weightOf: ReadonlyMap<number, number>) => {
+    const array = new Float64Array(size).fill(Number.NaN);
+    for (const [index, weight] of weightOf) array[index] = weight;
+    return array;
+  };
+  const beginsBigram = new Uint8Array(size);
+  const bigrams = new Map<number, number>();
+  for (const [first, second, weight] of pairs) {
+    beginsBigram[first] = 1;
+    bigrams.set(first * size + second, weight);
+  }
+  const [subject, name, body] = simple.map(byIndex) as [Float64Array, Float64Array, Float64Array];
+  return { vocabulary: new WordTable([...words.keys()]), subject, name, body, beginsBigram, bigrams };
 }
 
-/** The body's bigrams, and per word number the weights of the bigrams it begins: reused, as WORDS. */
+/** The body's bigrams: reused, as WORDS. */
 const PAIRS = new PairSet();
-const FOLLOWS: (ReadonlyMap<string, number> | undefined)[] = [];
 
 /** A feature of the message that the model weighs. */
 export interface WeightedFeature {
@@ -177,38 +218,49 @@ export function weightedFeatures(
   index: FeatureIndex,
 ): { count: number; known: WeightedFeature[] } {
   const known: WeightedFeature[] = [];
+  const { vocabulary } = index;
+  const words = vocabulary.words;
   let count = 0;
-  const addSimple = (raw: string, prefix: string, weights: ReadonlyMap<string, number>) => {
-    forEachWord(raw, (id, isNew) => {
-      if (!isNew) return;
-      count++;
-      const word = WORDS.words[id] as string;
-      const weight = weights.get(word);
-      if (weight !== undefined) known.push({ feature: prefix + word, weight });
-    });
+  const addSimple = (raw: string, prefix: string, weights: Float64Array) => {
+    forEachWord(
+      raw,
+      (_id, isNew, _linked, word) => {
+        if (!isNew) return;
+        count++;
+        const weight = word >= 0 ? (weights[word] as number) : Number.NaN;
+        if (!Number.isNaN(weight)) known.push({ feature: prefix + words[word], weight });
+      },
+      vocabulary,
+    );
   };
   addSimple(input.subject, 's:', index.subject);
   addSimple(input.displayName, 'n:', index.name);
-  // A bigram is the pair of its words' numbers (fewer than 65,536 words: MAX_FEATURE_CHARS
-  // characters hold at most ~20,000 distinct ones, the few characters NFKD expands included).
+  // A bigram of the text is the pair of its words' numbers (fewer than 65,536 words:
+  // MAX_FEATURE_CHARS characters hold at most ~20,000 distinct ones, the few characters NFKD
+  // expands included); one the model weighs is the pair of their vocabulary indexes.
   PAIRS.reset();
-  const follows = FOLLOWS;
-  follows.length = 0;
+  const size = words.length;
   let previous = -1;
-  forEachWord(input.text.slice(0, MAX_FEATURE_CHARS), (id, isNew, linked) => {
-    const word = WORDS.words[id] as string;
-    if (isNew) {
-      follows.push(index.bigrams.get(word));
-      count++;
-      const weight = index.body.get(word);
-      if (weight !== undefined) known.push({ feature: `w:${word}`, weight });
-    }
-    if (linked && PAIRS.add(previous * 65_536 + id)) {
-      count++;
-      const weight = follows[previous]?.get(word);
-      if (weight !== undefined) known.push({ feature: `b:${WORDS.words[previous]}_${word}`, weight });
-    }
-    previous = id;
-  });
+  let previousWord = -1;
+  forEachWord(
+    input.text.slice(0, MAX_FEATURE_CHARS),
+    (id, isNew, linked, word) => {
+      if (isNew) {
+        count++;
+        const weight = word >= 0 ? (index.body[word] as number) : Number.NaN;
+        if (!Number.isNaN(weight)) known.push({ feature: `w:${words[word]}`, weight });
+      }
+      if (linked && PAIRS.add(previous * 65_536 + id)) {
+        count++;
+        if (previousWord >= 0 && word >= 0 && index.beginsBigram[previousWord] === 1) {
+          const weight = index.bigrams.get(previousWord * size + word);
+          if (weight !== undefined) known.push({ feature: `b:${words[previousWord]}_${words[word]}`, weight });
+        }
+      }
+      previous = id;
+      previousWord = word;
+    },
+    vocabulary,
+  );
   return { count, known };
 }

@@ -171,3 +171,42 @@ export class PairSet extends Stamped {
     }
   }
 }
+
+/**
+ * A fixed list of words (a model's vocabulary), found by the same hash as `WordIds` without
+ * cutting the word out of the text: a word's index in the list, or -1.
+ */
+export class WordTable {
+  readonly words: readonly string[];
+  readonly #slots: Int32Array;
+  readonly #hashes: Int32Array;
+  readonly #shift: number;
+
+  constructor(words: readonly string[]) {
+    this.words = words;
+    // At most half full, so that probes stay short.
+    let capacity = 16;
+    while (capacity < words.length * 2) capacity *= 2;
+    this.#slots = new Int32Array(capacity).fill(-1);
+    this.#hashes = new Int32Array(words.length);
+    this.#shift = shiftFor(capacity);
+    const mask = capacity - 1;
+    words.forEach((word, index) => {
+      const hash = hashOf(word);
+      this.#hashes[index] = hash;
+      let slot = slotOf(hash, this.#shift);
+      while ((this.#slots[slot] as number) >= 0) slot = (slot + 1) & mask;
+      this.#slots[slot] = index;
+    });
+  }
+
+  /** The index of the word `fixed`, or else of `text[start, end)`, whose characters hash to `hash`. */
+  find(text: string, start: number, end: number, hash: number, fixed: string | undefined): number {
+    const mask = this.#slots.length - 1;
+    for (let slot = slotOf(hash, this.#shift); ; slot = (slot + 1) & mask) {
+      const index = this.#slots[slot] as number;
+      if (index < 0) return -1;
+      if (this.#hashes[index] === hash && sameWord(this.words[index] as string, text, start, end, fixed)) return index;
+    }
+  }
+}
