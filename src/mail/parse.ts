@@ -66,7 +66,10 @@ export async function parseMessage(raw: Uint8Array, limits: MailLimits = DEFAULT
   });
   let parsed: Email | undefined;
   try {
-    parsed = await parser.parse(buffer);
+    // postal-mime copies a view into a buffer of its own; a message that fills its whole
+    // ArrayBuffer (a file read, a request body) is handed over as that buffer, without the copy.
+    const whole = raw.buffer instanceof ArrayBuffer && raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength;
+    parsed = await parser.parse(whole ? (raw.buffer as ArrayBuffer) : buffer);
   } catch (error) {
     problems.push(parseFailure(error));
   }
