@@ -213,6 +213,36 @@ describe('postal-mime as installed', () => {
     const writer = fileURLToPath(new URL('chunk-writer.js', import.meta.resolve('postal-mime')));
     expect(readFileSync(writer, 'utf8')).toContain('concatChunks(this.chunks)');
   });
+
+  it('decodes base64 bodies as before the patch: junk skipped, each "=" ends a unit (property)', async () => {
+    // The meaning postal-mime's own decoder gave them: non-base64 characters removed, then each
+    // run up to an "=" decoded alone, its last partial group giving the bytes it holds.
+    const reference = (body: string): Buffer =>
+      Buffer.concat(
+        body
+          .replace(/[^A-Za-z0-9+/=]+/g, '')
+          .split('=')
+          .map((unit) => Buffer.from(unit.length % 4 === 1 ? unit.slice(0, -1) : unit, 'base64')),
+      );
+    const character = fc.oneof(
+      { weight: 12, arbitrary: fc.constantFrom(...'ABCXYZabcxyz0189+/') },
+      fc.constantFrom('=', ' ', '\t', '!', '*', 'é', '€', '\u00ff'),
+    );
+    const line = fc.array(character, { maxLength: 90 }).map((c) => c.join(''));
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 40 }), async (lines) => {
+        const body = lines.join('\r\n');
+        const raw =
+          'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\n' +
+          `Content-Disposition: attachment; filename=x.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n--b--\r\n`;
+        const message = await parseMessage(Buffer.from(raw, 'utf8'));
+        const expected = reference(body);
+        const content = message.attachments[0]?.content ?? Buffer.alloc(0);
+        expect(Buffer.from(content).toString('hex')).toBe(expected.toString('hex'));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('asciiDomain', () => {
