@@ -216,6 +216,14 @@ export interface PhraseMatch {
  * (from fixed pattern lists), so this stays the size of those lists.
  */
 const VOCABULARY = new Map<string, number>();
+/**
+ * Which beginnings (first two characters, hashed) vocabulary words have: most words of a text
+ * begin like no pattern word, and this says so without hashing the whole word for the Map.
+ */
+const VOCABULARY_BEGINNINGS = new Uint8Array(65_536);
+function beginningOf(word: string): number {
+  return (word.charCodeAt(0) * 257 + (word.length > 1 ? word.charCodeAt(1) : 0)) & 0xffff;
+}
 
 /**
  * The vocabulary numbers of the last tokens matched (-1: a word no pattern has), in a buffer
@@ -227,7 +235,10 @@ let idsFor: { tokens: readonly Token[]; vocabularySize: number } | undefined;
 function idsOf(tokens: readonly Token[]): Int32Array {
   if (idsFor && idsFor.tokens === tokens && idsFor.vocabularySize === VOCABULARY.size) return idBuffer;
   if (idBuffer.length < tokens.length) idBuffer = new Int32Array(Math.max(tokens.length, idBuffer.length * 2));
-  for (let i = 0; i < tokens.length; i++) idBuffer[i] = VOCABULARY.get((tokens[i] as Token).word) ?? -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const word = (tokens[i] as Token).word;
+    idBuffer[i] = VOCABULARY_BEGINNINGS[beginningOf(word)] === 1 ? (VOCABULARY.get(word) ?? -1) : -1;
+  }
   idsFor = { tokens, vocabularySize: VOCABULARY.size };
   return idBuffer;
 }
@@ -256,6 +267,7 @@ export class PhraseMatcher {
       if (id === undefined) {
         id = VOCABULARY.size;
         VOCABULARY.set(word, id);
+        VOCABULARY_BEGINNINGS[beginningOf(word)] = 1;
       }
       const children = this.children[state] as Map<number, number>;
       let next = children.get(id);
