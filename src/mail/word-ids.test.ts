@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashOf, PairSet, WordIds } from './word-ids.js';
+import { hashOf, PairSet, WordIds, WordTable } from './word-ids.js';
 
 describe('word numbers and pair sets', () => {
   it('number words as a Map would, through growth and colliding hashes (property)', () => {
@@ -24,6 +24,25 @@ describe('word numbers and pair sets', () => {
               expect(table.words[id]).toBe(word);
               at += word.length + 1;
             }
+          }
+        },
+      ),
+    );
+  });
+
+  it('finds the words of a fixed list in place, as indexOf would (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[a-c#]{1,4}$/), { maxLength: 40 }),
+        fc.array(fc.stringMatching(/^[a-c#]{1,4}$/), { maxLength: 60 }),
+        (list, words) => {
+          const table = new WordTable(list);
+          const text = words.join(' ');
+          let at = 0;
+          for (const word of words) {
+            expect(table.find(text, at, at + word.length, hashOf(word), undefined)).toBe(list.indexOf(word));
+            expect(table.find('', 0, 0, hashOf(word), word)).toBe(list.indexOf(word));
+            at += word.length + 1;
           }
         },
       ),
