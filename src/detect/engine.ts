@@ -223,7 +223,7 @@ export function createDetector(
       const out: DetectMatch[] = [];
       for (const index of chosen.prefilter.candidates(view)) {
         const compiled = chosen.rules[index];
-        if (compiled === undefined || disabled.has(compiled)) continue;
+        if (compiled === undefined || (disabled.size > 0 && disabled.has(compiled))) continue;
         let matched: boolean;
         try {
           matched = compiled.matches(view);

@@ -88,7 +88,7 @@ describe('FieldPicker', () => {
   const value = fc.letrec((tie) => ({
     node: fc.oneof(
       { depthSize: 'small' },
-      fc.constantFrom('v', 1, null, true),
+      fc.constantFrom('v', 'w', '', 1, null, true),
       fc.array(tie('node'), { maxLength: 2 }),
       fc.dictionary(key, tie('node'), { maxKeys: 3 }),
     ),
@@ -123,6 +123,23 @@ describe('FieldPicker', () => {
         names.forEach((name, i) => {
           if (view.field(name).present) expect(picked.has(i), name).toBe(true);
         });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("tells a picked field's value only where its read is that one text (property)", () => {
+    const picker = new FieldPicker(names);
+    fc.assert(
+      fc.property(event, fc.constantFrom(...FIELD_MAPPINGS, undefined), (e, forced) => {
+        const mapping = forced ?? mappingFor(e);
+        const picked = picker.pick(new EventView(e, mapping));
+        picked.forEach((index, p) => {
+          const text = picker.texts[p];
+          const name = names[index] as string;
+          if (text !== undefined) expect(new EventView(e, mapping).field(name).strings, name).toEqual([text]);
+        });
+        expect(picker.texts.length).toBe(picked.length);
       }),
       { numRuns: 3000 },
     );

@@ -315,14 +315,14 @@ interface Lookup {
  * cache their reads here rather than in a map of their own (one map per event was the
  * hottest allocation): a read belongs to the view that made it, another view reads afresh.
  */
-interface FieldSlot {
+export interface FieldSlot {
   readonly lookups: readonly Lookup[];
   owner: EventView | undefined;
   read: FieldRead;
 }
 
 /** Where each rule field lives, resolved once per mapping. */
-class Resolver {
+export class Resolver {
   private readonly slots = new Map<string, FieldSlot>();
   readonly containerPaths: ReadonlyArray<readonly string[]>;
   readonly markerPath: readonly string[];
@@ -345,6 +345,22 @@ class Resolver {
   }
 }
 
+/**
+ * Reads one field of views, its slot found once per mapping rather than looked up by name at
+ * every read: each test of a rule reads its field so.
+ */
+export function fieldReader(name: string): (view: EventView) => FieldRead {
+  let resolver: Resolver | undefined;
+  let slot: FieldSlot | undefined;
+  return (view) => {
+    if (view.resolver !== resolver || slot === undefined) {
+      resolver = view.resolver;
+      slot = resolver.slot(name);
+    }
+    return view.read(slot, name);
+  };
+}
+
 const resolvers = new Map<FieldMapping, Resolver>();
 function resolverFor(mapping: FieldMapping): Resolver {
   let resolver = resolvers.get(mapping);
@@ -358,7 +374,8 @@ function resolverFor(mapping: FieldMapping): Resolver {
 /** An event seen through a field mapping, with every field read at most once. */
 export class EventView {
   private everything: FieldRead | undefined;
-  private readonly resolver: Resolver;
+  /** Where fields live under this view's mapping (shared by every view of it). */
+  readonly resolver: Resolver;
   private readonly renamed: Readonly<Record<string, string>> | undefined;
   /** The mapping's container objects in this event, found on first need. */
   private containers: Json[] | undefined;
@@ -383,7 +400,11 @@ export class EventView {
   }
 
   field(name: string): FieldRead {
-    const slot = this.resolver.slot(name);
+    return this.read(this.resolver.slot(name), name);
+  }
+
+  /** The field `name`, whose slot under this view's resolver is `slot`. */
+  read(slot: FieldSlot, name: string): FieldRead {
     if (slot.owner === this) return slot.read;
     const { renamed } = this;
     const lookups =
@@ -445,6 +466,13 @@ export class FieldPicker {
   private readonly stamp: Uint32Array;
   private generation = 0;
   private readonly picked: number[] = [];
+  /**
+   * Per entry of the last pick: the field's one value when the event holds it as text where its
+   * read finds it (the read would be just that text), else undefined. The prefilter scans such
+   * a value as it is, without a read of the field (a lookup, a walk, a read object): most
+   * values of Windows events are such texts.
+   */
+  readonly texts: Array<string | undefined> = [];
 
   constructor(readonly names: readonly string[]) {
     this.stamp = new Uint32Array(names.length);
@@ -478,7 +506,8 @@ export class FieldPicker {
 
   /**
    * Indexes (into `names`) of the fields the view's event may have, each once, in no set order;
-   * every field present is among them. The array is reused by the next call.
+   * every field present is among them; `texts` tells their values where it can. The arrays are
+   * reused by the next call.
    */
   pick(view: EventView): readonly number[] {
     const { direct, byKey } = this.plan(view.mapping);
@@ -488,9 +517,13 @@ export class FieldPicker {
       this.generation = 1;
       this.stamp.fill(0);
     }
-    const { stamp, generation, picked } = this;
+    const { stamp, generation, picked, texts } = this;
     picked.length = 0;
-    for (let i = 0; i < direct.length; i++) picked.push(direct[i] as number);
+    texts.length = 0;
+    for (let i = 0; i < direct.length; i++) {
+      picked.push(direct[i] as number);
+      texts.push(undefined);
+    }
     for (let c = 0; c < byKey.length; c++) {
       const map = byKey[c] as ReadonlyMap<string, readonly number[]>;
       if (map.size === 0) continue;
@@ -498,14 +531,24 @@ export class FieldPicker {
       if (typeof container !== 'object' || container === null || Array.isArray(container)) continue;
       // Own names, enumerable or not, as `Object.hasOwn` in `walk` sees them.
       const keys = Object.getOwnPropertyNames(container);
+      // A field is read from the first container holding the key of its own name (the root's keys
+      // are dotted paths' first steps): from this one, unless an earlier one picked it already.
+      const own = view.mapping.containers[c] !== '';
       for (let k = 0; k < keys.length; k++) {
-        const indexes = map.get(keys[k] as string);
+        const key = keys[k] as string;
+        const indexes = map.get(key);
         if (indexes === undefined) continue;
+        let text: string | undefined;
+        if (own) {
+          const value = (container as Record<string, Json>)[key];
+          if (typeof value === 'string') text = value;
+        }
         for (let i = 0; i < indexes.length; i++) {
           const index = indexes[i] as number;
           if (stamp[index] === generation) continue;
           stamp[index] = generation;
           picked.push(index);
+          texts.push(text);
         }
       }
     }

@@ -81,6 +81,38 @@ describe('GramScanner', () => {
     );
   });
 
+  it('finds each long literal that occurs, looking up only some positions, and no other (property)', () => {
+    // Literals all 12 characters or longer are found from some positions only: texts made of
+    // literals, their pieces and other characters, in any case.
+    const unit = fc.constantFrom('a', 'b', 'B', '0', '=', 'é', 'İ', '\u212A', 'k', 'i');
+    const literal = fc.string({ unit, minLength: 12, maxLength: 20 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(literal, { minLength: 1, maxLength: 6 }).chain((patterns) =>
+          fc.tuple(
+            fc.constant(patterns),
+            fc.array(
+              fc
+                .array(
+                  fc.oneof(
+                    fc.constantFrom(...patterns),
+                    fc.constantFrom(...patterns).chain((p) => fc.nat(p.length).map((n) => p.slice(n))),
+                    fc.constantFrom(...patterns).map((p) => p.toUpperCase()),
+                    fc.string({ unit, maxLength: 6 }),
+                  ),
+                  { maxLength: 5 },
+                )
+                .map((pieces) => pieces.join('')),
+              { minLength: 1, maxLength: 3 },
+            ),
+          ),
+        ),
+        ([patterns, texts]) => findsExactlyWhatIsThere(patterns, texts),
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('finds literals of every length, at the very start and end of a text', () => {
     const patterns = ['x', 'ab', 'abc', 'abcd', '\\cmd.exe', 'é-', 'windows\\system32\\cmd.exe'];
     const scanner = new GramScanner(patterns);

@@ -51,6 +51,14 @@ export function folded(text: string): string {
 /** Grams of this many characters anchor the longer literals. */
 const ANCHOR = 4;
 
+/**
+ * When every literal has at least this many characters, only the 4-grams ending every
+ * `shortest - 3` characters are looked up, each in a table of every 4-gram of every literal:
+ * an occurrence spans `shortest - 3` consecutive 4-gram ends, one of them looked up. (Hashes
+ * are 110 characters of an event's 420 scanned, and the literals searched in them all 20.)
+ */
+const SAMPLED_FROM = 12;
+
 /** Per gram this many bitmap bits: a position passes a bitmap by chance 1 time in 16. */
 const BITS_PER_GRAM = 16;
 
@@ -186,15 +194,29 @@ export class GramScanner {
   private readonly chars: Uint8Array;
   /** A text this does not match holds none of the literals (see `gateFor`); undefined when no small one exists. */
   private readonly gate: RegExp | undefined;
+  /**
+   * With literals all `SAMPLED_FROM` characters or longer: the distance between the positions
+   * looked up (see `SAMPLED_FROM`), and each literal under every 4-gram it holds (with that
+   * gram's end); 0 and empty otherwise.
+   */
+  private readonly step: number;
+  private readonly sampledSlots: Int32Array;
+  private readonly sampledShift: number;
+  private readonly sampledBitmap: Int32Array;
+  private readonly sampledBitmapShift: number;
 
   constructor(readonly patterns: readonly string[]) {
-    // How many literals share each 4-gram, to pick the rarest as each literal's anchor.
+    // The shortest non-empty literal (empty ones are never found); none: no sampling.
+    const shortest = patterns.reduce((n, p) => (p.length > 0 && p.length < n ? p.length : n), Number.POSITIVE_INFINITY);
+    this.step = shortest !== Number.POSITIVE_INFINITY && shortest >= SAMPLED_FROM ? shortest - ANCHOR + 1 : 0;
+    // How many literals share each 4-gram, to pick the rarest as each literal's anchor (sampled ones have none).
     const shared = new Map<number, number>();
-    for (const p of patterns) {
-      const grams = new Set<number>();
-      for (let end = ANCHOR - 1; end < p.length; end++) grams.add(packed(p, end, ANCHOR));
-      for (const g of grams) shared.set(g, (shared.get(g) ?? 0) + 1);
-    }
+    if (this.step === 0)
+      for (const p of patterns) {
+        const grams = new Set<number>();
+        for (let end = ANCHOR - 1; end < p.length; end++) grams.add(packed(p, end, ANCHOR));
+        for (const g of grams) shared.set(g, (shared.get(g) ?? 0) + 1);
+      }
     // Literal ids by short key, and by anchor (with the anchor's end).
     const short = new Map<number, number[]>();
     const long = new Map<number, number[]>();
@@ -205,7 +227,8 @@ export class GramScanner {
       else map.set(key, [id]);
     };
     patterns.forEach((p, id) => {
-      if (p.length === 0) return;
+      // Sampled literals are in a table of their own (below).
+      if (p.length === 0 || this.step > 0) return;
       if (p.length < ANCHOR) {
         const key = shortKey(packed(p, p.length - 1, p.length), p.length);
         addTo(short, key, id);
@@ -250,6 +273,29 @@ export class GramScanner {
     this.shortShift = shortTable.shift;
     this.longSlots = longTable.slots;
     this.longShift = longTable.shift;
+    // Sampled: each literal's characters once, an entry per 4-gram position.
+    const sampled = new Map<number, { start: number; end: number }>();
+    if (this.step > 0) {
+      const at = new Map<number, Array<{ id: number; end: number; from: number }>>();
+      patterns.forEach((p, id) => {
+        const from = chars.length;
+        for (let i = 0; i < p.length; i++) chars.push(code(p.charCodeAt(i)));
+        for (let end = ANCHOR - 1; end < p.length; end++) {
+          const gram = packed(p, end, ANCHOR);
+          const list = at.get(gram) ?? [];
+          list.push({ id, end, from });
+          at.set(gram, list);
+        }
+      });
+      for (const [gram, list] of at) {
+        const start = entries.length;
+        for (const { id, end, from } of list) entries.push(id, end, from, (patterns[id] as string).length);
+        sampled.set(gram, { start, end: entries.length });
+      }
+    }
+    const sampledTable = gramTable(sampled);
+    this.sampledSlots = sampledTable.slots;
+    this.sampledShift = sampledTable.shift;
     this.entries = new Int32Array(entries);
     this.chars = new Uint8Array(chars);
     const shortKeys = [...short.keys()].filter((key) => key >>> 24 > 1);
@@ -276,6 +322,9 @@ export class GramScanner {
     const longBits = bitmap([...long.keys()]);
     this.bitmap = longBits.table;
     this.bitmapShift = longBits.shift;
+    const sampledBits = bitmap([...sampled.keys()]);
+    this.sampledBitmap = sampledBits.table;
+    this.sampledBitmapShift = sampledBits.shift;
   }
   /**
    * Appends to `ids` the id of each literal that occurs in the text lower-cased and whose `seen`
@@ -283,6 +332,10 @@ export class GramScanner {
    */
   collect(text: string, seen: Uint32Array, mark: number, ids: number[]): void {
     if (this.gate !== undefined && !this.gate.test(text)) return;
+    if (this.step > 0) {
+      this.collectSampled(text, seen, mark, ids);
+      return;
+    }
     const { bitmap, bitmapShift, shortBitmap, shortBitmapShift, single, hasSingle, hasShort, hasLong, shortPairs } =
       this;
     const before = ids.length;
@@ -325,6 +378,20 @@ export class GramScanner {
         if ((shortBitmap[h2 >>> 5] as number) & (1 << (h2 & 31)))
           this.found(this.shortSlots, this.shortShift, two, text, i, seen, mark, ids);
       }
+    }
+  }
+
+  /** `collect` when the literals are long (see `SAMPLED_FROM`): the 4-grams at every `step`-th position only. */
+  private collectSampled(text: string, seen: Uint32Array, mark: number, ids: number[]): void {
+    const { step, sampledBitmap, sampledBitmapShift } = this;
+    // Lower-cased first where positions would shift (see above); the shortest literal is `step + 3` long.
+    const read = text.indexOf('\u0130') >= 0 || text.indexOf('\u212a') >= 0 ? text.toLowerCase() : text;
+    // `step - 1` is past the first gram's end: `step` is at least `SAMPLED_FROM - 3`.
+    for (let i = step - 1; i < read.length; i += step) {
+      const g = packed(read, i, ANCHOR);
+      const h = Math.imul(g, BITMAP_MULTIPLIER) >>> sampledBitmapShift;
+      if ((sampledBitmap[h >>> 5] as number) & (1 << (h & 31)))
+        this.found(this.sampledSlots, this.sampledShift, g, read, i, seen, mark, ids);
     }
   }
 

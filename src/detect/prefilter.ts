@@ -348,17 +348,20 @@ export class Prefilter {
     const hits = this.always.slice();
     // Only the fields the event may have: reading the others would find nothing to scan.
     const picked = this.picker.pick(view);
+    const { texts } = this.picker;
     for (let p = 0; p < picked.length; p++) {
       const scan = this.fields[picked[p] as number] as FieldScan;
       // As they are: the scanners match lower-cased literals in lower case (grams.ts).
-      this.scan(scan, view.field(scan.field).strings, hits);
+      const text = texts[p];
+      if (text !== undefined) this.scan(scan, text, hits);
+      else this.scan(scan, view.field(scan.field).strings, hits);
     }
     if (this.keywords) this.scan(this.keywords, view.allValues().strings, hits);
     return sortSmall(hits);
   }
 
-  /** Scans one field's values; entries whose every group is now satisfied go to `hits`. */
-  private scan({ scanner, from, codes, seen }: FieldScan, texts: readonly string[], hits: number[]): void {
+  /** Scans one field's values (or one value); entries whose every group is now satisfied go to `hits`. */
+  private scan({ scanner, from, codes, seen }: FieldScan, texts: string | readonly string[], hits: number[]): void {
     if (texts.length === 0) return;
     const { need, count, entryStamp, groupStamp, generation, ids } = this;
     // The list grows from field to field, emptied only when long: setting an array's length is a
@@ -366,7 +369,8 @@ export class Prefilter {
     // fields to scan per event.
     if (ids.length > IDS_KEPT) ids.length = 0;
     const start = ids.length;
-    for (let t = 0; t < texts.length; t++) scanner.collect(texts[t] as string, seen, generation, ids);
+    if (typeof texts === 'string') scanner.collect(texts, seen, generation, ids);
+    else for (let t = 0; t < texts.length; t++) scanner.collect(texts[t] as string, seen, generation, ids);
     for (let n = start; n < ids.length; n++) {
       const id = ids[n] as number;
       const last = from[id + 1] as number;

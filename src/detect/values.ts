@@ -7,7 +7,7 @@
  * (base64 text is case-sensitive by nature).
  */
 import { cidrTest } from './cidr.js';
-import type { EventView, FieldRead } from './fields.js';
+import { type EventView, type FieldRead, fieldReader } from './fields.js';
 import { Automaton, allHint, anyHint, groupHint, type Hint } from './prefilter.js';
 import { RuleCompileError } from './rule.js';
 import { compileSigmaRegex, MAX_REGEX_INPUT } from './safe-regex.js';
@@ -422,5 +422,6 @@ export function compileEntry(
   });
   const hint = neq ? undefined : all ? allHint(hints) : anyHint(hints);
   if (field === '') return { test: (view) => test(view.allValues(), view), hint };
-  return { test: (view) => test(view.field(field), view), hint };
+  const read = fieldReader(field);
+  return { test: (view) => test(read(view), view), hint };
 }
