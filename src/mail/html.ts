@@ -572,7 +572,9 @@ export function analyzeHtml(html: string): HtmlFacts {
   // that "Pa&#8203;yPal" is seen as one word.
   let pendingText = '';
 
-  const top = (): Frame | undefined => stack[stack.length - 1];
+  // `.at(-1)`, not `[length - 1]`: on an empty array that reads index -1, which V8 looks up as
+  // a property name through the prototype chain, slowly, and most text sits outside any link.
+  const top = (): Frame | undefined => stack.at(-1);
   // Newsletters repeat the same inline style on hundreds of cells: each distinct one is read once.
   const styles = new Map<string, Declarations>();
   const styleOf = (style: string): Declarations => {
@@ -601,7 +603,7 @@ export function analyzeHtml(html: string): HtmlFacts {
       return;
     }
     visible.add(clean);
-    const anchor = openAnchors[openAnchors.length - 1];
+    const anchor = openAnchors.at(-1);
     if (anchor && anchor.text.length < HTML_LIMITS.anchorTextChars) {
       anchor.text = clip(anchor.text + clean, HTML_LIMITS.anchorTextChars * 2);
     }
@@ -618,7 +620,7 @@ export function analyzeHtml(html: string): HtmlFacts {
       visible.space();
       hidden.space();
     }
-    const anchor = openAnchors[openAnchors.length - 1];
+    const anchor = openAnchors.at(-1);
     if (anchor && anchor.text.length > 0 && !anchor.text.endsWith(' ')) anchor.text += ' ';
   };
 
@@ -688,7 +690,7 @@ export function analyzeHtml(html: string): HtmlFacts {
           const src = attributes.src?.trim();
           if (src && imageSources.length < HTML_LIMITS.images) imageSources.push(clip(src, HTML_LIMITS.hrefChars));
           const alt = attributes.alt?.trim();
-          const anchor = openAnchors[openAnchors.length - 1];
+          const anchor = openAnchors.at(-1);
           if (alt && anchor && !unseen && skipDepth === 0 && anchor.text.length < HTML_LIMITS.anchorTextChars) {
             anchor.text = clip(`${anchor.text} ${alt}`, HTML_LIMITS.anchorTextChars * 2);
           }
