@@ -642,20 +642,56 @@ export function analyzeHtml(html: string): HtmlFacts {
       onopentag(name, attributes) {
         flushText();
         const parent = top();
-        const style = attributes.style ? styleOf(attributes.style) : undefined;
+        // The attributes every element is asked for, in one walk over those it has: attribute
+        // objects come in as many shapes as tags have attribute sets, and a lookup by name in
+        // each (most of them missing) was a slow, megamorphic one.
+        let styleAttribute: string | undefined;
+        let hiddenAttribute = false;
+        let width: string | undefined;
+        let height: string | undefined;
+        let classAttribute: string | undefined;
+        let bgcolor: string | undefined;
+        let backgroundAttribute: string | undefined;
+        for (const key in attributes) {
+          const value = attributes[key];
+          switch (key) {
+            case 'style':
+              styleAttribute = value;
+              break;
+            case 'hidden':
+              hiddenAttribute = true;
+              break;
+            case 'width':
+              width = value;
+              break;
+            case 'height':
+              height = value;
+              break;
+            case 'class':
+              classAttribute = value;
+              break;
+            case 'bgcolor':
+              bgcolor = value;
+              break;
+            case 'background':
+              backgroundAttribute = value;
+              break;
+          }
+        }
+        const style = styleAttribute ? styleOf(styleAttribute) : undefined;
         let hides =
           style?.hides === true ||
-          attributes.hidden !== undefined ||
-          (attributes.width === '0' && attributes.height === '0' && name !== 'img') ||
-          hasHiddenClass(attributes.class, hiddenClasses);
+          hiddenAttribute ||
+          (width === '0' && height === '0' && name !== 'img') ||
+          hasHiddenClass(classAttribute, hiddenClasses);
         if (name === 'input' && attributes.type?.toLowerCase() === 'hidden') hides = false;
         let color = parent?.color ?? '';
         if (name === 'a') color = 'link';
         if (name === 'font' && attributes.color) color = normalizeColor(attributes.color) || color;
         if (style?.color) color = style.color;
         let background = parent?.background ?? '';
-        if (attributes.bgcolor) background = normalizeColor(attributes.bgcolor) || 'other';
-        if (attributes.background) background = 'image';
+        if (bgcolor) background = normalizeColor(bgcolor) || 'other';
+        if (backgroundAttribute) background = 'image';
         if (style?.background) background = style.background;
         const skips = SKIPPED.has(name);
         const tinyFont = style?.tinyFont ?? parent?.tinyFont ?? false;
