@@ -7,6 +7,7 @@ import {
   FIELD_MAPPINGS,
   FieldPicker,
   type FieldRead,
+  fieldReader,
   mappingFor,
   PLAIN_JSON_MAPPING,
   WINLOGBEAT_MAPPING,
@@ -28,6 +29,34 @@ describe('EventView', () => {
     expect(parts(a.field('Image'))).toEqual({ present: true, isNull: false, strings: ['A.exe'], lower: ['a.exe'] });
     expect(b.field('Missing').present).toBe(false);
     expect(a.field('Missing').present).toBe(false);
+  });
+
+  it('reads through fieldReader what the view itself reads, as views of other mappings come and go (property)', () => {
+    // A reader remembers its field's slot for one mapping: an event under another mapping
+    // (a renamed field, another container) must make it look again, never reuse that slot.
+    const value = fc.stringMatching(/^[a-z]{0,3}\.exe$/);
+    const event = fc.oneof(
+      value.map((image) => sysmon(image)),
+      value.map((image) => sysmon(image, 4688, 'Security')),
+      value.map((image) => ({
+        winlog: { channel: 'Security', event_id: 4688, event_data: { NewProcessName: image } },
+      })),
+      value.map((image) => ({ Image: image, EventID: 1 })),
+      value.map((image) => ({ message: `sshd[1]: ${image}`, host: 'h' })),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(event, { minLength: 1, maxLength: 12 }),
+        fc.constantFrom('Image', 'NewProcessName', 'Channel'),
+        (events, name) => {
+          const read = fieldReader(name);
+          for (const one of events) {
+            const view = new EventView(one, mappingFor(one));
+            expect(parts(read(view))).toEqual(parts(new EventView(one, mappingFor(one)).field(name)));
+          }
+        },
+      ),
+    );
   });
 
   it('reads renamed fields per event kind, also after a view of another kind read the same name', () => {

@@ -232,6 +232,70 @@ describe('linear-time regular expressions', () => {
     );
   });
 
+  it('finds short literals one of which every match holds, from sets of a few characters', () => {
+    const alternatives = (pattern: string, flags = '') => {
+      const compiled = compileLinearRegex(pattern, flags);
+      return compiled.ok ? [...compiled.regex.lowerAlternatives].sort() : undefined;
+    };
+    // Raspberry Robin's `\\[a-zA-Z0-9]{1,32}\.[a-zA-Z0-9]{1,6}\.[ "']{1}`: a dot then a space or a quote.
+    expect(alternatives('\\\\[a-zA-Z0-9]{1,32}\\.[a-zA-Z0-9]{1,6}\\.[ "\']{1}')).toEqual(['. ', '."', ".'"].sort());
+    expect(alternatives('(?i)\\$\\{`?e`?n')).toEqual(['${']);
+    expect(alternatives('a[bB]c', 'i')).toEqual(['abc']);
+    expect(alternatives('[0-9]+\\s')).toEqual([]);
+    expect(alternatives('ab|cd')).toEqual([]);
+  });
+
+  it('every match, lower-cased, holds one of the lower-case alternatives (property)', () => {
+    const atom = fc.constantFrom(
+      'a',
+      'K',
+      's',
+      'I',
+      '\u212A',
+      'ı',
+      '-',
+      '[kK]',
+      '[ab]',
+      '[a-c]',
+      '[xX-]',
+      '\\w',
+      '.',
+      '(?:a|b)',
+    );
+    const quantifier = fc.constantFrom('', '', '', '?', '+', '*', '{2}', '{1}', '{1,3}');
+    const pattern = fc
+      .array(fc.tuple(atom, quantifier), { minLength: 1, maxLength: 7 })
+      .map((parts) => parts.map(([a, q]) => a + q).join(''));
+    // Texts that match (case flipped for `i`), with others around them.
+    const flip = (t: string, mask: number) =>
+      [...t].map((c, i) => ((mask >> (i % 30)) & 1 ? c.toUpperCase() : c.toLowerCase())).join('');
+    const sample = pattern.chain((p) =>
+      fc.tuple(
+        fc.constant(p),
+        fc.constantFrom('', 'i'),
+        fc.array(fc.tuple(fc.stringMatching(new RegExp(p)), fc.nat()), { minLength: 1, maxLength: 6 }),
+      ),
+    );
+    fc.assert(
+      fc.property(sample, ([p, f, made]) => {
+        const compiled = compileLinearRegex(p, f);
+        if (!compiled.ok) throw new Error(`${p}: ${compiled.reason}`);
+        const { lowerAlternatives } = compiled.regex;
+        for (const literal of lowerAlternatives) expect(literal).toBe(literal.toLowerCase());
+        if (lowerAlternatives.length === 0) return;
+        for (const [text, mask] of made) {
+          const t = f === 'i' ? flip(text, mask) : text;
+          if (new RegExp(p, f).test(t))
+            expect(
+              lowerAlternatives.some((literal) => t.toLowerCase().includes(literal)),
+              `${p} /${f} on ${t}: ${lowerAlternatives.join(' ')}`,
+            ).toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('stays right when its state cache overflows and is emptied', () => {
     // (a|b)*a(a|b){9}: the DFA needs 2^10 states, more than the cache holds.
     const pattern = '(?:a|b)*a(?:a|b){9}$';

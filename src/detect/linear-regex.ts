@@ -539,6 +539,94 @@ function requiredLowerLiteral(node: Node): string {
   });
 }
 
+/** At most this many literals in {@link requiredLowerAlternatives}' answer. */
+const MAX_ALTERNATIVES = 8;
+
+/**
+ * The lower cases of the members of a set, when each is one printable ASCII character (as in
+ * {@link requiredLowerLiteral}) and there are at most {@link MAX_ALTERNATIVES} of them.
+ */
+function lowerMembers(set: CharSet): string[] | undefined {
+  if (set.negated) return undefined;
+  const codes: number[] = [];
+  for (let i = 0; i + 1 < set.ranges.length; i += 2) {
+    const lo = set.ranges[i] as number;
+    const hi = set.ranges[i + 1] as number;
+    if (codes.length + hi - lo + 1 > MAX_ALTERNATIVES) return undefined;
+    for (let c = lo; c <= hi; c++) codes.push(c);
+  }
+  const tables = set.fold ? foldTables() : undefined;
+  const lowers = new Set<string>();
+  for (const c of codes)
+    for (const m of tables ? (tables.classes.get(tables.canon[c] ?? c) ?? [c]) : [c]) {
+      const lower = String.fromCharCode(m).toLowerCase();
+      if (lower.length !== 1 || lower < ' ' || lower > '~') return undefined;
+      lowers.add(lower);
+    }
+  return lowers.size > 0 && lowers.size <= MAX_ALTERNATIVES ? [...lowers] : undefined;
+}
+
+/** The prefilter's measure (prefilter.ts, lengths up to the 20 characters it searches): fewer and longer literals are rarer in texts. */
+function alternativesCost(literals: readonly string[]): number {
+  let total = 0;
+  for (const literal of literals) total += 1 / Math.min(literal.length, 20) ** 2;
+  return total;
+}
+
+/**
+ * Lower-case literals one of which the lower case of every match contains: runs of consecutive
+ * required sets as in {@link requiredLowerLiteral}, but a set of a few characters (`[ "']`)
+ * stands for each of them, so that `\.[ "']` gives `. `, `."` and `.'`; of the runs, the one
+ * the prefilter finds rarest. Empty when none is known.
+ */
+function requiredLowerAlternatives(node: Node): string[] {
+  let best: string[] = [];
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length > 0 && (best.length === 0 || alternativesCost(run) < alternativesCost(best))) best = run;
+    run = [];
+  };
+  const append = (chars: readonly string[]) => {
+    if (run.length === 0) run = [''];
+    if (run.length * chars.length > MAX_ALTERNATIVES) {
+      flush();
+      run = [''];
+    }
+    run = run.flatMap((prefix) => chars.map((c) => prefix + c));
+  };
+  const visit = (n: Node) => {
+    if (n.type === 'seq') {
+      for (const item of n.items) visit(item);
+      return;
+    }
+    if (n.type === 'repeat' && n.min === 1 && n.max === 1) {
+      visit(n.node);
+      return;
+    }
+    const chars = n.type === 'set' ? lowerMembers(n.set) : undefined;
+    if (chars !== undefined) {
+      append(chars);
+      return;
+    }
+    const repeated = n.type === 'repeat' && n.min >= 1 && n.node.type === 'set' ? lowerMembers(n.node.set) : undefined;
+    if (repeated !== undefined) {
+      // The run reaches into the first repetition; the last repetition starts the next run.
+      append(repeated);
+      flush();
+      append(repeated);
+      return;
+    }
+    flush();
+    if (n.type === 'repeat' && n.min >= 1) {
+      const inner = requiredLowerAlternatives(n.node);
+      if (inner.length > 0 && (best.length === 0 || alternativesCost(inner) < alternativesCost(best))) best = inner;
+    }
+  };
+  visit(node);
+  flush();
+  return best;
+}
+
 /** The longest run of consecutive required sets that `char` reads as one character each. */
 function longestRun(node: Node, char: (set: CharSet) => string | undefined): string {
   let best = '';
@@ -685,11 +773,21 @@ export class LinearRegex {
   readonly literal: string;
   /** A lower-case literal that every match, lower-cased, contains ('' when there is none). */
   readonly lowerLiteral: string;
+  /** Lower-case literals one of which every match, lower-cased, contains (none when none is known). */
+  readonly lowerAlternatives: readonly string[];
 
   /** @internal Use {@link compileLinearRegex}. */
-  constructor(nfa: Nfa, startState: number, anchored: boolean, literal: string, lowerLiteral = '') {
+  constructor(
+    nfa: Nfa,
+    startState: number,
+    anchored: boolean,
+    literal: string,
+    lowerLiteral = '',
+    lowerAlternatives: readonly string[] = [],
+  ) {
     this.literal = literal;
     this.lowerLiteral = lowerLiteral;
+    this.lowerAlternatives = lowerAlternatives;
     this.op = Int32Array.from(nfa.op);
     this.out = Int32Array.from(nfa.out);
     this.alt = Int32Array.from(nfa.alt);
@@ -866,7 +964,14 @@ export function compileLinearRegex(pattern: string, flags = ''): LinearCompiled 
     const start = nfa.emit(node, nfa.add(MATCH, -1, -1, 0));
     return {
       ok: true,
-      regex: new LinearRegex(nfa, start, anchoredAtStart(node), requiredLiteral(node), requiredLowerLiteral(node)),
+      regex: new LinearRegex(
+        nfa,
+        start,
+        anchoredAtStart(node),
+        requiredLiteral(node),
+        requiredLowerLiteral(node),
+        requiredLowerAlternatives(node),
+      ),
     };
   } catch (error) {
     if (!(error instanceof PatternError)) throw error;

@@ -115,9 +115,9 @@ describe('literal prefilter', () => {
     const rule = (detection: string) =>
       compileRuleTexts([{ file: 'r.yml', text: `title: T\nlogsource: { product: x }\ndetection:\n${detection}\n` }])
         .compiled[0]?.hint;
-    expect(rule('  a: { Image: x.exe }\n  b: { User|re: ab }\n  condition: not a')).toBeUndefined();
-    expect(rule('  a: { Image: x.exe }\n  b: { User|re: ab }\n  condition: a or b')).toBeUndefined();
-    expect(rule('  a: { Image: x.exe }\n  b: { User|re: ab }\n  condition: a and b')).toEqual([
+    expect(rule('  a: { Image: x.exe }\n  b: { User|re: "\\\\d+" }\n  condition: not a')).toBeUndefined();
+    expect(rule('  a: { Image: x.exe }\n  b: { User|re: "\\\\d+" }\n  condition: a or b')).toBeUndefined();
+    expect(rule('  a: { Image: x.exe }\n  b: { User|re: "\\\\d+" }\n  condition: a and b')).toEqual([
       [{ field: 'Image', literal: 'x.exe' }],
     ]);
     expect(rule("  a: { Image: x.exe, CommandLine|contains|all: [' -a', ' -b'] }\n  condition: a")).toEqual([
@@ -126,6 +126,21 @@ describe('literal prefilter', () => {
       [{ field: 'CommandLine', literal: ' -b' }],
     ]);
     expect(rule('  a: { Image: null }\n  condition: a')).toBeUndefined();
+    // Of more groups than are kept, the longest literals (rarest) stay, up to the 20 characters searched.
+    expect(
+      rule(
+        "  a: { CommandLine|contains|all: ['12345678', '123456789', 'abcdefghij', '12345678901', 'abcdefghijkl'] }\n  condition: a",
+      ),
+    ).toEqual(
+      ['abcdefghijkl', '12345678901', 'abcdefghij', '123456789'].map((literal) => [{ field: 'CommandLine', literal }]),
+    );
+    // A regular expression's short literals one of which every match holds: `\.` then a space or a quote.
+    expect(rule(`  a: { CommandLine|re: '\\.[ "]' }\n  condition: a`)).toEqual([
+      [
+        { field: 'CommandLine', literal: '. ' },
+        { field: 'CommandLine', literal: '."' },
+      ],
+    ]);
     expect(rule("  a: { Image|endswith: ['\\\\A.exe', '\\\\b.exe'] }\n  condition: a")).toEqual([
       [
         { field: 'Image', literal: '\\a.exe' },
@@ -153,17 +168,29 @@ describe('literal prefilter', () => {
       '|re',
       '|re|i',
     );
+    // Regular expressions with sets of a few characters, which give their hints as alternatives.
+    const regex = fc
+      .array(fc.constantFrom('a', 'b', 'B', '[ab]', '[ .]', '[bB-]', '\\.', '\\\\', 'a+', '[ab]+', '[ .]?', '.'), {
+        minLength: 1,
+        maxLength: 5,
+      })
+      .map((parts) => parts.join(''));
     const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
     const selection = fc
-      .array(fc.tuple(fieldName, modifiers, fc.array(piece, { minLength: 1, maxLength: 3 })), {
-        minLength: 1,
-        maxLength: 3,
-      })
+      .array(
+        fc.tuple(
+          fieldName,
+          modifiers,
+          fc.array(piece, { minLength: 1, maxLength: 3 }),
+          fc.array(regex, { minLength: 1, maxLength: 2 }),
+        ),
+        { minLength: 1, maxLength: 3 },
+      )
       .map((entries) =>
         entries
           .map(
-            ([f, m, vs]) =>
-              `    ${f}${m === '|windash' ? '|windash|contains' : m === '|cased' ? '|cased|contains' : m}: [${vs.map(quote).join(', ')}]`,
+            ([f, m, vs, res]) =>
+              `    ${f}${m === '|windash' ? '|windash|contains' : m === '|cased' ? '|cased|contains' : m}: [${(m.startsWith('|re') && res[0] !== 'a' ? res : vs).map(quote).join(', ')}]`,
           )
           .join('\n'),
       );

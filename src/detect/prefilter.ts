@@ -21,10 +21,14 @@ export type Hint = readonly HintGroup[] | undefined;
 /** More groups cost more bookkeeping per hit than they save beyond this. */
 const MAX_GROUPS = 4;
 
-/** Lower is better: many or short literals are more often present. */
+/**
+ * Lower is better: many or short literals are more often present. Length counts up to the part
+ * the scanner searches: `\appdata\local\packages\kalilinux` is rarer than `:\users\`, which
+ * a cap at 8 characters priced alike (and kept, as the first of equals, in WSL Kali's hint).
+ */
 function cost(group: HintGroup): number {
   let total = 0;
-  for (const { literal } of group) total += 1 / Math.min(literal.length, 8) ** 2;
+  for (const { literal } of group) total += 1 / Math.min(literal.length, MAX_PREFILTER_LITERAL) ** 2;
   return total;
 }
 

@@ -303,6 +303,8 @@ export type SigmaRegex =
       readonly literal: string;
       /** A printable ASCII lower-case literal that every match, lower-cased, contains ('' when none is known): for prefiltering. */
       readonly lowerLiteral: string;
+      /** Printable ASCII lower-case literals one of which every match, lower-cased, contains (none when none is known). */
+      readonly lowerAlternatives: readonly string[];
     }
   | { readonly ok: false; readonly reason: string; readonly invalid: boolean };
 
@@ -322,6 +324,7 @@ export function compileSigmaRegex(pattern: string, flags: string): SigmaRegex {
       engine: 'linear',
       literal: '',
       lowerLiteral: '',
+      lowerAlternatives: [],
     };
   const checked = checkRegex(pattern, flags);
   const linear = compileLinearRegex(pattern, flags);
@@ -329,7 +332,7 @@ export function compileSigmaRegex(pattern: string, flags: string): SigmaRegex {
   // Nothing runs on JavaScript's engine alone: what the linear-time matcher refuses is refused.
   if (!linear.ok) return { ok: false, reason: linear.reason, invalid: linear.invalid };
   const { regex } = linear;
-  const { lowerLiteral } = regex;
+  const { lowerLiteral, lowerAlternatives } = regex;
   if (checked.ok && checked.unbounded <= 1) {
     const fast = new RegExp(checked.source, checked.flags);
     return {
@@ -338,7 +341,8 @@ export function compileSigmaRegex(pattern: string, flags: string): SigmaRegex {
       engine: 'javascript',
       literal,
       lowerLiteral,
+      lowerAlternatives,
     };
   }
-  return { ok: true, test: (text) => regex.test(text), engine: 'linear', literal, lowerLiteral };
+  return { ok: true, test: (text) => regex.test(text), engine: 'linear', literal, lowerLiteral, lowerAlternatives };
 }

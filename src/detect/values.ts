@@ -208,8 +208,10 @@ function valueTest(raw: unknown, modifiers: readonly string[], options: EntryOpt
       // Only the first MAX_REGEX_INPUT characters of a value are searched (see safe-regex.ts).
       const readTest: ReadTest = (read) =>
         read.strings.some((s) => test(s.length > MAX_REGEX_INPUT ? s.slice(0, MAX_REGEX_INPUT) : s));
-      // For the prefilter: a literal every match contains, lower-cased (`(?i)` patterns have one too).
+      // For the prefilter: a literal every match contains, lower-cased (`(?i)` patterns have one too),
+      // else a few short ones one of which every match contains (`\.[ "']`: `. `, `."`, `.'`).
       if (regex.lowerLiteral.length >= 3) LITERALS.set(readTest, [regex.lowerLiteral]);
+      else if (regex.lowerAlternatives.length > 0) LITERALS.set(readTest, regex.lowerAlternatives);
       return readTest;
     }
     case 'cidr': {
