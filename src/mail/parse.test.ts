@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import { asciiDomain, DEFAULT_MAIL_LIMITS, MailInputError, parseMessage } from './parse.js';
+import { asciiDomain, DEFAULT_MAIL_LIMITS, MailInputError, parseMessage, withLeanResult } from './parse.js';
 
 const bytes = (text: string) => Buffer.from(text.replace(/\n/g, '\r\n'), 'utf8');
 
@@ -212,6 +213,16 @@ describe('postal-mime as installed', () => {
     // Without it mail is still read the same, only a third slower to parse: nothing else would tell.
     const writer = fileURLToPath(new URL('chunk-writer.js', import.meta.resolve('postal-mime')));
     expect(readFileSync(writer, 'utf8')).toContain('concatChunks(this.chunks)');
+  });
+
+  it('still has the internals parseMessage cuts its result down through', async () => {
+    // Without them mail is still read the same, only slower to parse: nothing else would tell.
+    const parser = new PostalMime({ attachmentEncoding: 'arraybuffer' });
+    expect(withLeanResult(parser)).toBe(true);
+    const raw = 'From: a@example.com\r\nTo: b@example.com, c@example.com\r\nSubject: hi\r\n\r\nbody\r\n';
+    const result = await parser.parse(Buffer.from(raw, 'utf8'));
+    expect(result.headerLines.map((h) => h.key)).toEqual(['from', 'to', 'subject']);
+    expect(result.attachments).toEqual([]);
   });
 
   it('decodes base64 bodies as before the patch: junk skipped, each "=" ends a unit (property)', async () => {
