@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { signalContext } from '../../tests/support/mail.js';
 import { intentReasons, scoreIntent } from './intent.js';
-import { expandPattern, foldText, PhraseMatcher, tokenize } from './phrases.js';
+import { expandPattern, foldText, PhraseMatcher, tokenize, wordTokens } from './phrases.js';
 import type { Reason, SignalContext } from './types.js';
 
 function ctxOf(subject: string, text: string, visibleText = ''): SignalContext {
@@ -89,7 +89,7 @@ describe('phrase matching', () => {
   it('finds overlapping phrases and keeps the original text span', () => {
     const matcher = new PhraseMatcher(['your account', 'verify your account', 'account will be closed']);
     const text = 'Please VERIFY your account: your account will be closed.';
-    const found = matcher.match(tokenize(text)).map((m) => text.slice(m.start, m.end));
+    const found = matcher.match(wordTokens(text)).map((m) => text.slice(m.start, m.end));
     expect(found).toEqual(['VERIFY your account', 'your account', 'your account', 'account will be closed']);
   });
 
@@ -100,11 +100,13 @@ describe('phrase matching', () => {
         fc.array(fc.array(fc.constantFrom(...vocab), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }),
         fc.array(fc.constantFrom(...vocab, 'z'), { maxLength: 60 }),
         (patterns, words) => {
-          const matcher = new PhraseMatcher(patterns.map((p) => p.join(' ')));
           const text = words.join(' ');
+          // Scanned before the matcher exists too, as a message may be before a matcher is built.
+          const scanned = wordTokens(text);
+          const matcher = new PhraseMatcher(patterns.map((p) => p.join(' ')));
           const tokens = tokenize(text);
           const got = matcher
-            .match(tokens)
+            .match(scanned)
             .map((m) => `${m.pattern}@${m.start}`)
             .sort();
           const expected: string[] = [];
@@ -117,6 +119,57 @@ describe('phrase matching', () => {
           expect(new Set(got)).toEqual(new Set(expected));
         },
       ),
+    );
+  });
+
+  it('matches words a matcher built after the text was scanned added to the vocabulary', () => {
+    const text = 'Zorblax quintessentially Flumph-Wobbegong!';
+    const scanned = wordTokens(text);
+    const matcher = new PhraseMatcher(['zorblax quintessentially flumph', 'wobbegong']);
+    expect(matcher.match(scanned).map((m) => text.slice(m.start, m.end))).toEqual([
+      'Zorblax quintessentially Flumph',
+      'Wobbegong',
+    ]);
+  });
+
+  it('numbers folded, cut and accented words as their folded form (property)', () => {
+    // Pattern words as the tokens fold them; the text writes them in other cases and accents.
+    const folded = ['verifiez', 'compte', '#', '€', 'oe', 'x'.repeat(64), 'ab1'];
+    const written = [
+      'VÉRIFIEZ',
+      'vérifiez',
+      'Vérifiez',
+      'Compte',
+      'COMPTE',
+      '2024',
+      '€',
+      'Œ',
+      'œ',
+      'x'.repeat(70),
+      'AB1',
+      'abc',
+      'z',
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.constantFrom(...folded), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.constantFrom(...written), { maxLength: 30 }),
+        (patterns, words) => {
+          const matcher = new PhraseMatcher(patterns.map((p) => p.join(' ')));
+          const text = words.join(' ');
+          const tokens = tokenize(text);
+          const got = matcher.match(wordTokens(text)).map((m) => `${m.pattern}@${m.start}-${m.end}`);
+          const expected: string[] = [];
+          patterns.forEach((p, index) => {
+            for (let i = 0; i + p.length <= tokens.length; i++) {
+              if (p.every((w, j) => tokens[i + j]?.word === w))
+                expected.push(`${index}@${tokens[i]?.start}-${tokens[i + p.length - 1]?.end}`);
+            }
+          });
+          expect(new Set(got)).toEqual(new Set(expected));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

@@ -7,7 +7,7 @@
  * secrecy...) add a bonus. A single weak cue ("urgent") stays weak: legitimate mail says it too.
  */
 import { shownText } from './html.js';
-import { PhraseMatcher, tokenize } from './phrases.js';
+import { PhraseMatcher, wordTokens } from './phrases.js';
 import type { Reason, SignalContext } from './types.js';
 
 export const INTENT_CATEGORIES = [
@@ -665,7 +665,7 @@ const INTENT_TEXTS = new WeakMap<SignalContext['message'], { html: SignalContext
 /** Scores every category on a text (bounded by the caller). Exposed for tests and tools. */
 export function scoreIntent(text: string): IntentHit[] {
   const matches = MATCHER.match(
-    tokenize(text.length > MAX_INTENT_TEXT + 1001 ? text.slice(0, MAX_INTENT_TEXT + 1001) : text),
+    wordTokens(text.length > MAX_INTENT_TEXT + 1001 ? text.slice(0, MAX_INTENT_TEXT + 1001) : text),
   );
   // First occurrence of each pattern.
   const first = new Map<number, { start: number; end: number }>();

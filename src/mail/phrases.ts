@@ -8,6 +8,8 @@
  * brackets or a group followed by `?`, `#` for any number. "Vérifiez", "VERIFIEZ" and "verifiez" are the same token.
  */
 
+import { hashStep, WordTable } from './word-ids.js';
+
 /** A word token of the folded text and where it came from in the original string. */
 export interface Token {
   readonly word: string;
@@ -43,24 +45,87 @@ function foldChar(code: number): string {
 }
 
 /**
+ * The word tokens of a text as parallel arrays: where each token is, and its number in the
+ * phrase vocabulary (-1: a word no pattern has). The matcher needs no more, and most words of
+ * a text are in no pattern: their folded form is built only when asked for (`word`).
+ */
+export class Tokens {
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  readonly ids: number[] = [];
+  /** How many words the vocabulary had when `ids` were given (matchers may be built later). */
+  vocabularySize = VOCABULARY.size;
+
+  constructor(readonly text: string) {}
+
+  get length(): number {
+    return this.starts.length;
+  }
+
+  /** The folded word of token `i`: `#` for a number, `|` for the end of a sentence. */
+  word(i: number): string {
+    const start = this.starts[i] as number;
+    const end = this.ends[i] as number;
+    if (end - start === 1) {
+      const code = this.text.charCodeAt(start);
+      if (isSentenceEnd(code)) return SENTENCE_BREAK;
+      if (isSymbol(code)) return this.text.charAt(start);
+    }
+    return foldedWord(this.text, start, end);
+  }
+
+  /** Each token as an object, for readers other than the matcher. */
+  toArray(): Token[] {
+    return this.starts.map((start, i) => ({ word: this.word(i), start, end: this.ends[i] as number }));
+  }
+
+  push(start: number, end: number, id: number): void {
+    this.starts.push(start);
+    this.ends.push(end);
+    this.ids.push(id);
+  }
+
+  /** The ids, given again if a matcher has added words to the vocabulary since. */
+  currentIds(): readonly number[] {
+    if (this.vocabularySize !== VOCABULARY.size) {
+      for (let i = 0; i < this.length; i++) this.ids[i] = idOfWord(this.word(i));
+      this.vocabularySize = VOCABULARY.size;
+    }
+    return this.ids;
+  }
+}
+
+/**
  * Splits text into folded word tokens; `maxTokens` bounds the work. Numbers become `#`
  * (so `dans les 24 heures` matches `dans les # heures`); `% $ € £` are tokens of their own;
  * the end of a sentence (`. ! ? ;` before a space) is a `|` token that no phrase crosses.
  */
 export function tokenize(text: string, maxTokens = 20_000): readonly Token[] {
+  return wordTokens(text, maxTokens).toArray();
+}
+
+/** `tokenize` as parallel arrays, with the phrase vocabulary's number of each word. */
+export function wordTokens(text: string, maxTokens = 20_000): Tokens {
   // Several signals read the same text (intent, the request to scan a QR code): the last
   // result is kept, so one message is tokenised once.
-  if (lastTokenized && lastTokenized.text === text && lastTokenized.maxTokens === maxTokens)
-    return lastTokenized.tokens;
-  const tokens = tokenizeNow(text, maxTokens);
-  lastTokenized = { text, maxTokens, tokens };
+  if (lastTokens && lastTokens.tokens.text === text && lastTokens.maxTokens === maxTokens) return lastTokens.tokens;
+  const tokens = scan(text, maxTokens);
+  lastTokens = { maxTokens, tokens };
   return tokens;
 }
 
-let lastTokenized: { text: string; maxTokens: number; tokens: readonly Token[] } | undefined;
+let lastTokens: { maxTokens: number; tokens: Tokens } | undefined;
 
 function isAsciiWordChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
+}
+
+function isSentenceEnd(code: number): boolean {
+  return code === 46 || code === 33 || code === 63 || code === 59 || code === 0x3002;
+}
+
+function isSymbol(code: number): boolean {
+  return code === 37 || code === 36 || code === 0x20ac || code === 0xa3;
 }
 
 /** What `/\s/` matches, by code unit (the test runs once per punctuation mark). */
@@ -79,59 +144,105 @@ function isSpace(code: number): boolean {
   );
 }
 
+/** Folded characters of a word read; a longer word is cut (it matches no pattern anyway). */
 const MAX_WORD_CHARS = 256;
+/** Characters of a word kept in its token. */
+const MAX_TOKEN_CHARS = 64;
 
-function tokenizeNow(text: string, maxTokens: number): Token[] {
-  const tokens: Token[] = [];
-  const n = text.length;
+/** The token's word from its folded characters: `#` for digits only, else cut to 64. */
+function tokenWord(folded: string, digitsOnly: boolean): string {
+  return digitsOnly ? '#' : folded.length > MAX_TOKEN_CHARS ? folded.slice(0, MAX_TOKEN_CHARS) : folded;
+}
+
+/**
+ * The word of a token from `text[start, end)`, which holds only word characters: the first
+ * MAX_WORD_CHARS folded characters (a ligature's two count as it is added), `#` if all digits.
+ */
+function foldedWord(text: string, start: number, end: number): string {
   let word = '';
   let digitsOnly = true;
-  let start = -1;
-  const flush = (end: number) => {
-    if (word.length > 0) {
-      tokens.push({ word: digitsOnly ? '#' : word.length > 64 ? word.slice(0, 64) : word, start, end });
-      word = '';
+  for (let i = start; i < end && word.length < MAX_WORD_CHARS; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 128) {
+      if (digitsOnly && (code < 48 || code > 57)) digitsOnly = false;
+      word += String.fromCharCode(lowerAscii(code));
+    } else {
+      const folded = foldChar(code);
+      if (digitsOnly && !/^[0-9]*$/.test(folded)) digitsOnly = false;
+      word += folded;
     }
-    digitsOnly = true;
+  }
+  return tokenWord(word, digitsOnly);
+}
+
+function lowerAscii(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+
+function scan(text: string, maxTokens: number): Tokens {
+  const tokens = new Tokens(text);
+  const n = text.length;
+  const table = vocabularyTable();
+  // A word that is one ASCII run is not built: its folded form is its lower case, found in
+  // the vocabulary by a hash taken while the run is read. A word with another letter
+  // (accented, ligature, other script) is built as it is read, into `word`.
+  let start = -1;
+  let runEnd = -1;
+  let runHash = 0;
+  let built = false;
+  let word = '';
+  let digitsOnly = true;
+  const flush = (end: number) => {
+    if (start >= 0) {
+      let id: number;
+      if (built) id = idOfWord(tokenWord(word, digitsOnly));
+      else if (digitsOnly) id = idOfWord('#');
+      else id = table.findLowerAscii(text, start, Math.min(runEnd, start + MAX_TOKEN_CHARS), runHash);
+      tokens.push(start, end, id);
+    }
     start = -1;
+    built = false;
+    word = '';
+    digitsOnly = true;
   };
   for (let i = 0; i < n && tokens.length < maxTokens; i++) {
     const code = text.charCodeAt(i);
     if (isAsciiWordChar(code)) {
-      // ASCII fast path: the whole run of letters and digits at once (it pushes no token, so
-      // the token bound is checked as often as before).
+      // The whole run of letters and digits at once (it pushes no token, so the token bound
+      // is checked as often as before).
       let j = i;
       let letters = false;
-      let upper = false;
+      // The hash of the word's lower case (its first MAX_TOKEN_CHARS characters), for the table.
+      let hash = 0;
+      const hashEnd = i + MAX_TOKEN_CHARS;
       for (let c = code; ; c = text.charCodeAt(j)) {
-        if (c >= 65) {
-          letters = true;
-          if (c <= 90) upper = true;
-        }
+        if (c >= 65) letters = true;
+        if (j < hashEnd) hash = hashStep(hash, c | 0x20);
         if (++j >= n || !isAsciiWordChar(text.charCodeAt(j))) break;
       }
-      if (start < 0) start = i;
-      if (word.length < MAX_WORD_CHARS) {
+      if (start < 0) {
+        start = i;
+        runEnd = j;
+        runHash = hash;
+        digitsOnly = j - i <= MAX_WORD_CHARS ? !letters : isDigits(text, i, i + MAX_WORD_CHARS);
+      } else if (word.length < MAX_WORD_CHARS) {
+        // A run after another letter: the word is being built.
         const stop = Math.min(j, i + MAX_WORD_CHARS - word.length);
-        const run = text.slice(i, stop);
-        if (digitsOnly && (stop === j ? letters : !/^[0-9]*$/.test(run))) digitsOnly = false;
-        word += upper ? run.toLowerCase() : run;
+        if (digitsOnly && (stop === j ? letters : !isDigits(text, i, stop))) digitsOnly = false;
+        word += text.slice(i, stop).toLowerCase();
       }
       i = j - 1;
       continue;
     }
-    if (
-      (code === 46 || code === 33 || code === 63 || code === 59 || code === 0x3002) &&
-      (i + 1 >= n || isSpace(text.charCodeAt(i + 1)))
-    ) {
+    if (isSentenceEnd(code) && (i + 1 >= n || isSpace(text.charCodeAt(i + 1)))) {
       // End of a sentence: phrases do not run across it.
       flush(i);
-      tokens.push({ word: SENTENCE_BREAK, start: i, end: i + 1 });
+      tokens.push(i, i + 1, idOfWord(SENTENCE_BREAK));
       continue;
     }
-    if (code === 37 || code === 36 || code === 0x20ac || code === 0xa3) {
+    if (isSymbol(code)) {
       flush(i);
-      tokens.push({ word: text.charAt(i), start: i, end: i + 1 });
+      tokens.push(i, i + 1, idOfWord(text.charAt(i)));
       continue;
     }
     const folded = code < 128 ? '' : foldChar(code);
@@ -139,7 +250,14 @@ function tokenizeNow(text: string, maxTokens: number): Token[] {
       flush(i);
       continue;
     }
-    if (start < 0) start = i;
+    if (start < 0) {
+      start = i;
+      built = true;
+    } else if (!built) {
+      // The word so far was one ASCII run: from here on it is built.
+      word = text.slice(start, Math.min(runEnd, start + MAX_WORD_CHARS)).toLowerCase();
+      built = true;
+    }
     if (word.length < MAX_WORD_CHARS) {
       if (digitsOnly && !/^[0-9]*$/.test(folded)) digitsOnly = false;
       word += folded;
@@ -147,6 +265,14 @@ function tokenizeNow(text: string, maxTokens: number): Token[] {
   }
   if (tokens.length < maxTokens) flush(n);
   return tokens;
+}
+
+function isDigits(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
 }
 
 /** The folded text as one string of words separated by single spaces. */
@@ -225,22 +351,16 @@ function beginningOf(word: string): number {
   return (word.charCodeAt(0) * 257 + (word.length > 1 ? word.charCodeAt(1) : 0)) & 0xffff;
 }
 
-/**
- * The vocabulary numbers of the last tokens matched (-1: a word no pattern has), in a buffer
- * reused from message to message (matching is synchronous).
- */
-let idBuffer = new Int32Array(1024);
-let idsFor: { tokens: readonly Token[]; vocabularySize: number } | undefined;
+/** The vocabulary's words by number, to find a word of the text in place; rebuilt when it grows. */
+let vocabularyWords: WordTable | undefined;
+function vocabularyTable(): WordTable {
+  if (vocabularyWords?.words.length !== VOCABULARY.size) vocabularyWords = new WordTable([...VOCABULARY.keys()]);
+  return vocabularyWords;
+}
 
-function idsOf(tokens: readonly Token[]): Int32Array {
-  if (idsFor && idsFor.tokens === tokens && idsFor.vocabularySize === VOCABULARY.size) return idBuffer;
-  if (idBuffer.length < tokens.length) idBuffer = new Int32Array(Math.max(tokens.length, idBuffer.length * 2));
-  for (let i = 0; i < tokens.length; i++) {
-    const word = (tokens[i] as Token).word;
-    idBuffer[i] = VOCABULARY_BEGINNINGS[beginningOf(word)] === 1 ? (VOCABULARY.get(word) ?? -1) : -1;
-  }
-  idsFor = { tokens, vocabularySize: VOCABULARY.size };
-  return idBuffer;
+/** The vocabulary number of a folded word, -1 if no pattern has it. */
+function idOfWord(word: string): number {
+  return VOCABULARY_BEGINNINGS[beginningOf(word)] === 1 ? (VOCABULARY.get(word) ?? -1) : -1;
 }
 
 /**
@@ -303,10 +423,11 @@ export class PhraseMatcher {
   }
 
   /** Every phrase occurrence, in text order of their end; at most `maxMatches`. */
-  match(tokens: readonly Token[], maxMatches = 10_000): PhraseMatch[] {
+  match(tokens: Tokens, maxMatches = 10_000): PhraseMatch[] {
     const matches: PhraseMatch[] = [];
     const { children, fail, outputs } = this;
-    const ids = idsOf(tokens);
+    const ids = tokens.currentIds();
+    const { starts, ends } = tokens;
     let state = 0;
     for (let i = 0; i < tokens.length; i++) {
       const id = ids[i] ?? -1;
@@ -328,15 +449,9 @@ export class PhraseMatcher {
       for (let k = 0; k < found.length; k++) {
         if (matches.length >= maxMatches) return matches;
         const [pattern, length] = found[k] as [number, number];
-        const first = tokens[i - length + 1] as Token;
-        matches.push({ pattern, start: first.start, end: (tokens[i] as Token).end });
+        matches.push({ pattern, start: starts[i - length + 1] as number, end: ends[i] as number });
       }
     }
     return matches;
-  }
-
-  /** Indexes of the patterns that occur at least once. */
-  patternsIn(text: string): Set<number> {
-    return new Set(this.match(tokenize(text)).map((m) => m.pattern));
   }
 }

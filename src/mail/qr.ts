@@ -10,7 +10,7 @@
 import { inflateSync, constants as zlibConstants } from 'node:zlib';
 import { Unzlib } from 'fflate';
 import { intentText } from './intent.js';
-import { PhraseMatcher, tokenize } from './phrases.js';
+import { PhraseMatcher, wordTokens } from './phrases.js';
 import { escapeUnsafe, safeText } from './text.js';
 import type { MailAttachment, Reason, SignalContext } from './types.js';
 
@@ -520,7 +520,7 @@ const SCAN_REQUEST = new PhraseMatcher([
 
 /** "Scan the QR code", "scannez le code QR": the message asks to open it on a phone. */
 export function asksToScan(ctx: SignalContext): boolean {
-  return SCAN_REQUEST.match(tokenize(intentText(ctx)), 1).length > 0;
+  return SCAN_REQUEST.match(wordTokens(intentText(ctx)), 1).length > 0;
 }
 
 /** Quishing: a QR code carrying a link; stronger when there are few other links or the text asks to scan. */

@@ -122,6 +122,13 @@ function sameWord(word: string, text: string, start: number, end: number, fixed:
   return true;
 }
 
+/** Whether `word` is the lower case of `text[start, end)`, which holds ASCII letters and digits. */
+function sameLowerAscii(word: string, text: string, start: number, end: number): boolean {
+  if (word.length !== end - start) return false;
+  for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) !== (text.charCodeAt(start + i) | 0x20)) return false;
+  return true;
+}
+
 /** A set of unsigned 32-bit keys (two word numbers below 65,536), emptied by `reset`. */
 export class PairSet extends Stamped {
   #keys: Uint32Array;
@@ -198,6 +205,19 @@ export class WordTable {
       while ((this.#slots[slot] as number) >= 0) slot = (slot + 1) & mask;
       this.#slots[slot] = index;
     });
+  }
+
+  /**
+   * The index of the lower case of `text[start, end)`, ASCII letters and digits, whose lower-cased
+   * characters hash to `hash`: a word found as written, without building its lower case.
+   */
+  findLowerAscii(text: string, start: number, end: number, hash: number): number {
+    const mask = this.#slots.length - 1;
+    for (let slot = slotOf(hash, this.#shift); ; slot = (slot + 1) & mask) {
+      const index = this.#slots[slot] as number;
+      if (index < 0) return -1;
+      if (this.#hashes[index] === hash && sameLowerAscii(this.words[index] as string, text, start, end)) return index;
+    }
   }
 
   /** The index of the word `fixed`, or else of `text[start, end)`, whose characters hash to `hash`. */
