@@ -256,6 +256,86 @@ describe('postal-mime as installed', () => {
   });
 });
 
+describe('postal-mime as installed: bodies read many lines at a time', () => {
+  // Our patch hands a body's lines to its decoder in blocks, up to the next line that may be
+  // a boundary. These hold the decoded content to the meaning the decoders give line by line.
+  const piece = fc.constantFrom(
+    'a',
+    'Z9',
+    '=',
+    '=3D',
+    '=c3=A9',
+    '=4',
+    '=G1',
+    ' ',
+    '\t',
+    '-',
+    '--x',
+    '--bb',
+    '\r',
+    'é',
+    '.',
+  );
+  const line = fc.array(piece, { maxLength: 8 }).map((p) => p.join(''));
+  const lineBreak = fc.constantFrom('\r\n', '\n', '\r\r\n');
+  const body = fc.array(fc.tuple(line, lineBreak), { maxLength: 12 });
+  const contentOf = async (encoding: string, lines: [string, string][]) => {
+    const raw =
+      'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\n' +
+      `Content-Disposition: attachment; filename=x.bin\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n` +
+      `${lines.map(([l, b]) => l + b).join('')}--b--\r\n`;
+    const message = await parseMessage(Buffer.from(raw, 'utf8'));
+    return Buffer.from(message.attachments[0]?.content ?? Buffer.alloc(0));
+  };
+  /** A line as the parser reads it: carriage returns before the line feed belong to the break. */
+  const split = (lines: [string, string][]) =>
+    lines.map(([l, b]) => {
+      const text = l.replace(/\r+$/, '');
+      return { text, lineBreak: l.slice(text.length) + b };
+    });
+
+  it('passes 7bit bodies through byte for byte, the break before the boundary excluded (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(body, async (lines) => {
+        const parts = split(lines);
+        const expected = parts.map((p, i) => p.text + (i < parts.length - 1 ? p.lineBreak : '')).join('');
+        expect((await contentOf('7bit', lines)).toString('utf8')).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('decodes quoted-printable line by line: soft breaks, escapes, trailing white space (property)', async () => {
+    const hex = /^[0-9a-fA-F]{2}$/;
+    const reference = (lines: [string, string][]): Buffer => {
+      const out: Buffer[] = [];
+      let pendingBreak = '';
+      for (const { text, lineBreak } of split(lines)) {
+        out.push(Buffer.from(pendingBreak, 'utf8'));
+        let content = text.replace(/[ \t]+$/, '');
+        const soft = content.endsWith('=');
+        if (soft) content = content.slice(0, -1);
+        const bytes = Buffer.from(content, 'utf8');
+        for (let i = 0; i < bytes.length; i++) {
+          const escape = bytes.subarray(i + 1, i + 3).toString('latin1');
+          if (bytes[i] === 0x3d && i + 2 < bytes.length && hex.test(escape)) {
+            out.push(Buffer.from([Number.parseInt(escape, 16)]));
+            i += 2;
+          } else out.push(bytes.subarray(i, i + 1));
+        }
+        pendingBreak = soft ? '' : lineBreak;
+      }
+      return Buffer.concat(out);
+    };
+    await fc.assert(
+      fc.asyncProperty(body, async (lines) => {
+        expect((await contentOf('quoted-printable', lines)).toString('hex')).toBe(reference(lines).toString('hex'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('asciiDomain', () => {
   it('lower-cases, drops a final dot and converts IDNs', () => {
     expect(asciiDomain('Example.FR.')).toBe('example.fr');
