@@ -197,3 +197,187 @@ describe('style helpers', () => {
     expect(countZeroWidthInWords('\ufeffhello')).toBe(0);
   });
 });
+
+// readStyle as it was when it split the style into an array of declarations: the reading in
+// place must find the same declarations.
+const STYLE_PROPERTIES_AS_BEFORE = new Set([
+  'display',
+  'visibility',
+  'mso-hide',
+  'font-size',
+  'opacity',
+  'max-height',
+  'height',
+  'width',
+  'overflow',
+  'overflow-x',
+  'overflow-y',
+  'left',
+  'top',
+  'text-indent',
+  'margin-left',
+  'color',
+  'background-color',
+  'background',
+]);
+function readStyleAsBefore(style: string): ReturnType<typeof readStyle> {
+  let hides = false;
+  let tinyFont: boolean | undefined;
+  let invisible: boolean | undefined;
+  let color: string | undefined;
+  let background: string | undefined;
+  let overflowHidden = false;
+  let zeroMaxHeight = false;
+  let zeroHeight = false;
+  let zeroWidth = false;
+  const bounded = (style.length > 4_000 ? style.slice(0, 4_000) : style).toLowerCase();
+  for (const declaration of bounded.split(';')) {
+    const colon = declaration.indexOf(':');
+    if (colon <= 0) continue;
+    const property = declaration.slice(0, colon).trim();
+    if (!STYLE_PROPERTIES_AS_BEFORE.has(property)) continue;
+    let value = declaration.slice(colon + 1);
+    const bang = value.indexOf('!');
+    if (bang >= 0) value = value.slice(0, bang);
+    value = value.trim();
+    switch (property) {
+      case 'display':
+        if (value === 'none') hides = true;
+        break;
+      case 'visibility':
+        invisible = value === 'hidden' || value === 'collapse';
+        break;
+      case 'mso-hide':
+        if (value === 'all') hides = true;
+        break;
+      case 'font-size':
+        // Relative sizes (em, %, smaller, inherit) scale the parent's: they keep it tiny or not.
+        {
+          const relative = /(?:em|%|smaller|larger|inherit)$/.test(value) && !value.endsWith('rem');
+          if (!relative || tinyLengthAsBefore(value, 0)) tinyFont = tinyLengthAsBefore(value, 1);
+        }
+        break;
+      case 'opacity': {
+        const n = Number.parseFloat(value);
+        if (Number.isFinite(n) && n <= 0.05) hides = true;
+        break;
+      }
+      case 'max-height':
+        if (tinyLengthAsBefore(value, 0)) zeroMaxHeight = true;
+        break;
+      case 'height':
+        if (tinyLengthAsBefore(value, 0)) zeroHeight = true;
+        break;
+      case 'width':
+        if (tinyLengthAsBefore(value, 0)) zeroWidth = true;
+        break;
+      case 'overflow':
+      case 'overflow-y':
+      case 'overflow-x':
+        if (value === 'hidden' || value === 'clip') overflowHidden = true;
+        break;
+      case 'left':
+      case 'top':
+      case 'text-indent':
+      case 'margin-left': {
+        const n = Number.parseFloat(value);
+        if (Number.isFinite(n) && n <= -999) hides = true;
+        break;
+      }
+      case 'color': {
+        const c = normalizeColor(value);
+        if (c === 'transparent') hides = true;
+        else color = c;
+        break;
+      }
+      case 'background-color':
+      case 'background': {
+        const c = normalizeColor(value.split(/\s+/, 1)[0] ?? '');
+        // A background image makes any text colour readable: forget the colour then.
+        background = value.includes('url(') ? 'image' : c || 'other';
+        break;
+      }
+    }
+  }
+  if (overflowHidden && (zeroMaxHeight || zeroHeight || zeroWidth)) hides = true;
+  if (zeroWidth && zeroHeight) hides = true;
+  return { hides, tinyFont, invisible, color, background };
+}
+function tinyLengthAsBefore(value: string, maxPx: number): boolean {
+  const match = /^(-?\d{0,12}(?:\.\d{1,12})?)\s*(px|pt|em|rem|%|)$/.exec(value);
+  if (!match) return false;
+  const n = Number.parseFloat(match[1] ?? '');
+  if (!Number.isFinite(n)) return false;
+  if (n <= 0) return true;
+  const unit = match[2];
+  if (unit === 'px' || unit === '') return n <= maxPx;
+  if (unit === 'pt') return n <= maxPx * 0.75;
+  if (unit === 'em' || unit === 'rem') return n <= maxPx / 16;
+  return false;
+}
+
+describe('readStyle read in place', () => {
+  it('reads the declarations the split did', () => {
+    const space = fc.constantFrom('', ' ', '\n', '\u00a0');
+    const property = fc.constantFrom(
+      'display',
+      'DISPLAY',
+      'font-size',
+      'color',
+      'background',
+      'background-color',
+      'height',
+      'width',
+      'max-height',
+      'overflow',
+      'visibility',
+      'opacity',
+      'left',
+      'mso-hide',
+      'font-family',
+      '',
+      '\u212a',
+    );
+    const value = fc.constantFrom(
+      'none',
+      '0',
+      '1px',
+      '150%',
+      '#fff',
+      'White',
+      'transparent',
+      'url(x) #000',
+      'hidden',
+      'collapse',
+      '0.01',
+      '-9999px',
+      'all',
+      'Arial',
+      '',
+      'a:b',
+      '\u0130',
+    );
+    const declaration = fc
+      .tuple(
+        space,
+        property,
+        space,
+        fc.constantFrom(':', '', '::'),
+        space,
+        value,
+        fc.constantFrom('', '!important', ' !IMPORTANT'),
+      )
+      .map((parts) => parts.join(''));
+    const style = fc
+      .array(fc.tuple(declaration, fc.constantFrom(';', ';;', ' ; ', ';\n', '')), { maxLength: 12, size: 'max' })
+      .map((parts) => parts.flat().join(''));
+    fc.assert(
+      fc.property(style, (css) => {
+        expect(readStyle(css)).toEqual(readStyleAsBefore(css));
+      }),
+      { numRuns: 2_000 },
+    );
+    const long = `${'color:#fff;'.repeat(300)}${'x;'.repeat(1_000)}display:none`;
+    expect(readStyle(long)).toEqual(readStyleAsBefore(long));
+  });
+});

@@ -1,7 +1,8 @@
 /**
- * The HTML body read once, in one streaming pass (htmlparser2's `Parser`, no DOM): what the
- * reader sees, what is hidden from them, the links, images, forms and scripts, and the marks of
- * HTML smuggling and zero-width tricks. Linear in the input; every stored text is bounded.
+ * The HTML body read once, in one streaming pass (htmlparser2's tokenizer, through
+ * html-events.ts; no DOM): what the reader sees, what is hidden from them, the links, images,
+ * forms and scripts, and the marks of HTML smuggling and zero-width tricks. Linear in the input;
+ * every stored text is bounded.
  *
  * Hidden content supported: inline `style` with display:none, visibility:hidden|collapse,
  * font-size 0/≤1px, opacity ≤0.05, color transparent, max-height:0 or height:0 with
@@ -11,7 +12,7 @@
  * `bgcolor`/`background-color`); and `<style>` rules that hide a single class (`.x{display:none}`,
  * also in a selector list) outside `@media` blocks, for elements that come after the rule.
  */
-import { Parser } from 'htmlparser2';
+import { type HtmlEvents, readHtml } from './html-events.js';
 import type { HtmlFacts } from './types.js';
 
 export const HTML_LIMITS = {
@@ -80,13 +81,40 @@ const SEPARATORS = new Set(['td', 'th', 'img', 'input', 'button', 'select', 'opt
 /** White text with no background set anywhere above it is read as white on the default white. */
 const WHITE_ON_DEFAULT = true;
 
-const MAX_PARSER_DEPTH = 512;
+/** The attributes the elements are asked for; the reader hands their values over in this order. */
+const ATTRIBUTES = [
+  'style',
+  'hidden',
+  'width',
+  'height',
+  'class',
+  'bgcolor',
+  'background',
+  'type',
+  'color',
+  'href',
+  'alt',
+  'src',
+  'action',
+] as const;
+const place = (name: (typeof ATTRIBUTES)[number]): number => ATTRIBUTES.indexOf(name);
+const STYLE = place('style');
+const HIDDEN = place('hidden');
+const WIDTH = place('width');
+const HEIGHT = place('height');
+const CLASS = place('class');
+const BGCOLOR = place('bgcolor');
+const BACKGROUND = place('background');
+const TYPE = place('type');
+const COLOR = place('color');
+const HREF = place('href');
+const ALT = place('alt');
+const SRC = place('src');
+const ACTION = place('action');
 /** Distinct inline styles remembered per body (each is at most a few kilobytes). */
 const MAX_REMEMBERED_STYLES = 2_000;
 
-const WHITESPACE = /[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+/g;
-
-/** Only spaces, tabs and line breaks (a subset of WHITESPACE, tested without a regex). */
+/** Only spaces, tabs and line breaks (a subset of `\s`, tested without a regex). */
 function isLayoutSpace(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -95,41 +123,12 @@ function isLayoutSpace(text: string): boolean {
   return true;
 }
 
-/** What WHITESPACE matches, by code unit (`\s` and the extra spaces it lists). */
-function isCollapsibleSpace(code: number): boolean {
-  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
-}
-
 /**
- * Whether `raw.replace(WHITESPACE, ' ')` would change it: a space other than ' ', or two spaces
- * in a row. Most text pieces have neither, and the scan is cheaper than the regular expression.
+ * Runs of whitespace (`\s` holds the no-break and typographic spaces too) that collapse to one
+ * ' ': all but a lone ' ', which stays as it is. Most pieces of text have none and come back
+ * unchanged, where replacing every run would rebuild them at each space.
  */
-function needsCollapsing(raw: string): boolean {
-  let previousSpace = false;
-  for (let i = 0; i < raw.length; i++) {
-    const code = raw.charCodeAt(i);
-    if (code === 32) {
-      if (previousSpace) return true;
-      previousSpace = true;
-    } else if (isCollapsibleSpace(code)) {
-      return true;
-    } else {
-      previousSpace = false;
-    }
-  }
-  return false;
-}
+const COLLAPSIBLE = /[^\S ]\s*| \s+/g;
 
 /** Text accumulated with collapsed whitespace and line breaks between blocks, up to a limit. */
 class TextSink {
@@ -146,7 +145,7 @@ class TextSink {
       this.pendingSpace = true;
       return;
     }
-    const text = needsCollapsing(raw) ? raw.replace(WHITESPACE, ' ') : raw;
+    const text = raw.replace(COLLAPSIBLE, ' ');
     let start = 0;
     let end = text.length;
     if (text.charCodeAt(0) === 32) {
@@ -191,7 +190,6 @@ class TextSink {
 }
 
 interface Frame {
-  readonly name: string;
   readonly hides: boolean;
   readonly skips: boolean;
   /** This element opened an anchor / a form (closed with it). */
@@ -253,12 +251,18 @@ export function readStyle(style: string): Declarations {
   let zeroHeight = false;
   let zeroWidth = false;
   const bounded = (style.length > 4_000 ? style.slice(0, 4_000) : style).toLowerCase();
-  for (const declaration of bounded.split(';')) {
-    const colon = declaration.indexOf(':');
-    if (colon <= 0) continue;
-    const property = declaration.slice(0, colon).trim();
+  // The declarations between semicolons, found in place (no array of them): the first colon at
+  // or after `start`, looked for again only once passed, keeps this linear.
+  let colon = -1;
+  for (let start = 0, end = 0; start <= bounded.length; start = end + 1) {
+    end = bounded.indexOf(';', start);
+    if (end < 0) end = bounded.length;
+    if (colon < start) colon = bounded.indexOf(':', start);
+    if (colon < 0) break;
+    if (colon > end) continue;
+    const property = bounded.slice(start, colon).trim();
     if (!STYLE_PROPERTIES.has(property)) continue;
-    let value = declaration.slice(colon + 1);
+    let value = bounded.slice(colon + 1, end);
     const bang = value.indexOf('!');
     if (bang >= 0) value = value.slice(0, bang);
     value = value.trim();
@@ -624,169 +628,119 @@ export function analyzeHtml(html: string): HtmlFacts {
     if (anchor && anchor.text.length > 0 && !anchor.text.endsWith(' ')) anchor.text += ' ';
   };
 
-  // htmlparser2 keeps its open elements in arrays it `unshift`s: quadratic for deeply nested
-  // markup. Past a depth no real mail reaches, it forgets the outermost ones (they then never
-  // close; our own frames for them stay, so what they hide stays hidden).
-  const boundParserDepth = (): void => {
-    const internals = parser as unknown as { stack?: unknown; foreignContext?: unknown };
-    if (Array.isArray(internals.stack) && internals.stack.length > MAX_PARSER_DEPTH) {
-      internals.stack.length = MAX_PARSER_DEPTH / 2;
-    }
-    if (Array.isArray(internals.foreignContext) && internals.foreignContext.length > MAX_PARSER_DEPTH) {
-      internals.foreignContext.length = MAX_PARSER_DEPTH / 2;
-    }
-  };
-
-  const parser = new Parser(
-    {
-      onopentag(name, attributes) {
-        flushText();
-        const parent = top();
-        // The attributes every element is asked for, in one walk over those it has: attribute
-        // objects come in as many shapes as tags have attribute sets, and a lookup by name in
-        // each (most of them missing) was a slow, megamorphic one.
-        let styleAttribute: string | undefined;
-        let hiddenAttribute = false;
-        let width: string | undefined;
-        let height: string | undefined;
-        let classAttribute: string | undefined;
-        let bgcolor: string | undefined;
-        let backgroundAttribute: string | undefined;
-        for (const key in attributes) {
-          const value = attributes[key];
-          switch (key) {
-            case 'style':
-              styleAttribute = value;
-              break;
-            case 'hidden':
-              hiddenAttribute = true;
-              break;
-            case 'width':
-              width = value;
-              break;
-            case 'height':
-              height = value;
-              break;
-            case 'class':
-              classAttribute = value;
-              break;
-            case 'bgcolor':
-              bgcolor = value;
-              break;
-            case 'background':
-              backgroundAttribute = value;
-              break;
+  const events: HtmlEvents = {
+    openTag(name, attributes) {
+      flushText();
+      const parent = top();
+      const styleAttribute = attributes[STYLE];
+      const type = attributes[TYPE];
+      const style = styleAttribute ? styleOf(styleAttribute) : undefined;
+      let hides =
+        style?.hides === true ||
+        attributes[HIDDEN] !== undefined ||
+        (attributes[WIDTH] === '0' && attributes[HEIGHT] === '0' && name !== 'img') ||
+        hasHiddenClass(attributes[CLASS], hiddenClasses);
+      if (name === 'input' && type?.toLowerCase() === 'hidden') hides = false;
+      let color = parent?.color ?? '';
+      if (name === 'a') color = 'link';
+      const fontColor = attributes[COLOR];
+      if (name === 'font' && fontColor) color = normalizeColor(fontColor) || color;
+      if (style?.color) color = style.color;
+      let background = parent?.background ?? '';
+      const bgcolor = attributes[BGCOLOR];
+      if (bgcolor) background = normalizeColor(bgcolor) || 'other';
+      if (attributes[BACKGROUND]) background = 'image';
+      if (style?.background) background = style.background;
+      const skips = SKIPPED.has(name);
+      const tinyFont = style?.tinyFont ?? parent?.tinyFont ?? false;
+      const invisible = style?.invisible ?? parent?.invisible ?? false;
+      const frame: Frame = {
+        tinyFont,
+        invisible,
+        hides,
+        skips,
+        anchor: false,
+        form: false,
+        color,
+        background,
+      };
+      // JSON-LD and templates are data for the mail client, not code.
+      if (name === 'script' && !/json|template/i.test(type ?? '')) scriptCount++;
+      if (name === 'style') inStyle++;
+      separate(name);
+      const unseen = hides || hiddenDepth > 0 || tinyFont || invisible;
+      const href = attributes[HREF];
+      if ((name === 'a' || name === 'area') && href !== undefined) {
+        if (anchors.length < HTML_LIMITS.anchors) {
+          const anchor: AnchorDraft = { href: clip(href.trim(), HTML_LIMITS.hrefChars), text: '' };
+          if (name === 'area') anchor.text = clip(attributes[ALT] ?? '', HTML_LIMITS.anchorTextChars);
+          anchors.push(anchor);
+          if (name === 'a') {
+            openAnchors.push(anchor);
+            frame.anchor = true;
           }
         }
-        const style = styleAttribute ? styleOf(styleAttribute) : undefined;
-        let hides =
-          style?.hides === true ||
-          hiddenAttribute ||
-          (width === '0' && height === '0' && name !== 'img') ||
-          hasHiddenClass(classAttribute, hiddenClasses);
-        if (name === 'input' && attributes.type?.toLowerCase() === 'hidden') hides = false;
-        let color = parent?.color ?? '';
-        if (name === 'a') color = 'link';
-        if (name === 'font' && attributes.color) color = normalizeColor(attributes.color) || color;
-        if (style?.color) color = style.color;
-        let background = parent?.background ?? '';
-        if (bgcolor) background = normalizeColor(bgcolor) || 'other';
-        if (backgroundAttribute) background = 'image';
-        if (style?.background) background = style.background;
-        const skips = SKIPPED.has(name);
-        const tinyFont = style?.tinyFont ?? parent?.tinyFont ?? false;
-        const invisible = style?.invisible ?? parent?.invisible ?? false;
-        const frame: Frame = {
-          tinyFont,
-          invisible,
-          name,
-          hides,
-          skips,
-          anchor: false,
-          form: false,
-          color,
-          background,
-        };
-        // JSON-LD and templates are data for the mail client, not code.
-        if (name === 'script' && !/json|template/i.test(attributes.type ?? '')) scriptCount++;
-        if (name === 'style') inStyle++;
-        separate(name);
-        const unseen = hides || hiddenDepth > 0 || tinyFont || invisible;
-        if ((name === 'a' || name === 'area') && attributes.href !== undefined) {
-          if (anchors.length < HTML_LIMITS.anchors) {
-            const anchor: AnchorDraft = { href: clip(attributes.href.trim(), HTML_LIMITS.hrefChars), text: '' };
-            if (name === 'area') anchor.text = clip(attributes.alt ?? '', HTML_LIMITS.anchorTextChars);
-            anchors.push(anchor);
-            if (name === 'a') {
-              openAnchors.push(anchor);
-              frame.anchor = true;
-            }
-          }
-        } else if (name === 'img') {
-          const src = attributes.src?.trim();
-          if (src && imageSources.length < HTML_LIMITS.images) imageSources.push(clip(src, HTML_LIMITS.hrefChars));
-          const alt = attributes.alt?.trim();
-          const anchor = openAnchors.at(-1);
-          if (alt && anchor && !unseen && skipDepth === 0 && anchor.text.length < HTML_LIMITS.anchorTextChars) {
-            anchor.text = clip(`${anchor.text} ${alt}`, HTML_LIMITS.anchorTextChars * 2);
-          }
-        } else if (name === 'form') {
-          if (forms.length < HTML_LIMITS.forms) {
-            openForm = { action: clip((attributes.action ?? '').trim(), HTML_LIMITS.hrefChars), hasPassword: false };
-            forms.push(openForm);
-            frame.form = true;
-          }
-        } else if (name === 'input') {
-          if (attributes.type?.toLowerCase() === 'password') {
-            if (openForm) openForm.hasPassword = true;
-            else if (forms.length < HTML_LIMITS.forms) forms.push({ action: '', hasPassword: true });
-          }
+      } else if (name === 'img') {
+        const src = attributes[SRC]?.trim();
+        if (src && imageSources.length < HTML_LIMITS.images) imageSources.push(clip(src, HTML_LIMITS.hrefChars));
+        const alt = attributes[ALT]?.trim();
+        const anchor = openAnchors.at(-1);
+        if (alt && anchor && !unseen && skipDepth === 0 && anchor.text.length < HTML_LIMITS.anchorTextChars) {
+          anchor.text = clip(`${anchor.text} ${alt}`, HTML_LIMITS.anchorTextChars * 2);
         }
-        stack.push(frame);
-        boundParserDepth();
-        if (hides) hiddenDepth++;
-        if (skips) skipDepth++;
-      },
-      ontext(text) {
-        if (inStyle > 0) {
-          if (styleSheet.length < HTML_LIMITS.styleSheetChars) styleSheet += text;
-          return;
+      } else if (name === 'form') {
+        if (forms.length < HTML_LIMITS.forms) {
+          openForm = { action: clip((attributes[ACTION] ?? '').trim(), HTML_LIMITS.hrefChars), hasPassword: false };
+          forms.push(openForm);
+          frame.form = true;
         }
-        pendingText += text;
-        if (pendingText.length > 65_536) flushText();
-      },
-      onclosetag(name) {
-        flushText();
-        const frame = stack.pop();
-        if (!frame) return;
-        if (frame.hides) hiddenDepth--;
-        if (frame.skips) skipDepth--;
-        if (frame.anchor) openAnchors.pop();
-        if (frame.form) openForm = undefined;
-        if (name === 'style') {
-          inStyle = Math.max(0, inStyle - 1);
-          if (inStyle === 0 && styleSheet.length > 0) {
-            hiddenClassesOf(styleSheet, hiddenClasses);
-            styleSheet = '';
-          }
+      } else if (name === 'input') {
+        if (type?.toLowerCase() === 'password') {
+          if (openForm) openForm.hasPassword = true;
+          else if (forms.length < HTML_LIMITS.forms) forms.push({ action: '', hasPassword: true });
         }
-        separate(name);
-      },
+      }
+      stack.push(frame);
+      if (hides) hiddenDepth++;
+      if (skips) skipDepth++;
     },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
-  );
+    text(text) {
+      if (inStyle > 0) {
+        if (styleSheet.length < HTML_LIMITS.styleSheetChars) styleSheet += text;
+        return;
+      }
+      pendingText += text;
+      if (pendingText.length > 65_536) flushText();
+    },
+    closeTag(name) {
+      flushText();
+      const frame = stack.pop();
+      if (!frame) return;
+      if (frame.hides) hiddenDepth--;
+      if (frame.skips) skipDepth--;
+      if (frame.anchor) openAnchors.pop();
+      if (frame.form) openForm = undefined;
+      if (name === 'style') {
+        inStyle = Math.max(0, inStyle - 1);
+        if (inStyle === 0 && styleSheet.length > 0) {
+          hiddenClassesOf(styleSheet, hiddenClasses);
+          styleSheet = '';
+        }
+      }
+      separate(name);
+    },
+  };
   try {
-    parser.write(html);
-    parser.end();
+    readHtml(html, events, ATTRIBUTES);
   } catch {
-    // htmlparser2 does not throw on bad markup; a failure here would be ours: keep what we have.
+    // The reader does not throw on bad markup; a failure here would be ours: keep what we have.
   }
   flushText();
 
   return {
     visibleText: visible.toString(),
     hiddenText: hidden.toString(),
-    anchors: anchors.map((a) => ({ href: a.href, text: clip(a.text.replace(WHITESPACE, ' ').trim(), 300) })),
+    anchors: anchors.map((a) => ({ href: a.href, text: clip(a.text.replace(COLLAPSIBLE, ' ').trim(), 300) })),
     imageSources,
     forms,
     scriptCount,
