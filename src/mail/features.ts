@@ -5,7 +5,7 @@
  * their shape (`#4` for a 4-digit number) so that no year or order number can be learnt.
  */
 
-import { hashOf, hashStep, PairSet, WordIds, WordTable } from './word-ids.js';
+import { hashOf, hashStep, PairSet, PairTable, WordIds, WordTable } from './word-ids.js';
 
 /** Longest text read for features; phishing says what it wants early. */
 const MAX_FEATURE_CHARS = 40_000;
@@ -156,8 +156,8 @@ export interface FeatureIndex {
   readonly body: Float64Array;
   /** Whether the word begins a bigram the model weighs, by vocabulary index. */
   readonly beginsBigram: Uint8Array;
-  /** Bigram weight by `first * vocabulary size + second`. */
-  readonly bigrams: ReadonlyMap<number, number>;
+  /** Bigram weight by the vocabulary indexes of its two words. */
+  readonly bigrams: PairTable;
 }
 
 export function featureIndex(weights: Readonly<Record<string, number>>): FeatureIndex {
@@ -189,11 +189,8 @@ export function featureIndex(weights: Readonly<Record<string, number>>): Feature
     return array;
   };
   const beginsBigram = new Uint8Array(size);
-  const bigrams = new Map<number, number>();
-  for (const [first, second, weight] of pairs) {
-    beginsBigram[first] = 1;
-    bigrams.set(first * size + second, weight);
-  }
+  for (const [first] of pairs) beginsBigram[first] = 1;
+  const bigrams = new PairTable(pairs);
   const [subject, name, body] = simple.map(byIndex) as [Float64Array, Float64Array, Float64Array];
   return { vocabulary: new WordTable([...words.keys()]), subject, name, body, beginsBigram, bigrams };
 }
@@ -239,7 +236,6 @@ export function weightedFeatures(
   // MAX_FEATURE_CHARS characters hold at most ~20,000 distinct ones, the few characters NFKD
   // expands included); one the model weighs is the pair of their vocabulary indexes.
   PAIRS.reset();
-  const size = words.length;
   let previous = -1;
   let previousWord = -1;
   forEachWord(
@@ -253,7 +249,7 @@ export function weightedFeatures(
       if (linked && PAIRS.add(previous * 65_536 + id)) {
         count++;
         if (previousWord >= 0 && word >= 0 && index.beginsBigram[previousWord] === 1) {
-          const weight = index.bigrams.get(previousWord * size + word);
+          const weight = index.bigrams.get(previousWord, word);
           if (weight !== undefined) known.push({ feature: `b:${words[previousWord]}_${words[word]}`, weight });
         }
       }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashOf, PairSet, WordIds, WordTable } from './word-ids.js';
+import { hashOf, PairSet, PairTable, WordIds, WordTable } from './word-ids.js';
 
 describe('word numbers and pair sets', () => {
   it('number words as a Map would, through growth and colliding hashes (property)', () => {
@@ -110,5 +110,26 @@ describe('word numbers and pair sets', () => {
     const fixed = (word: string) => [...word].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, 0);
     expect(new Set(words.map(fixed)).size).toBe(1);
     expect(new Set(words.map(hashOf)).size).toBeGreaterThan(45);
+  });
+});
+
+describe('pair weights', () => {
+  it('gives the weight of each listed pair and none for others, as a Map would (property)', () => {
+    const index = fc.integer({ min: 0, max: 40 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(index, index, fc.double({ noNaN: true })), { maxLength: 60 }),
+        fc.array(fc.tuple(index, index), { maxLength: 60 }),
+        (pairs, probes) => {
+          const table = new PairTable(pairs);
+          const reference = new Map(pairs.map(([a, b, w]) => [`${a},${b}`, w]));
+          expect(table.size).toBe(reference.size);
+          for (const [a, b] of [...pairs.map(([x, y]) => [x, y] as const), ...probes]) {
+            expect(table.get(a, b)).toBe(reference.get(`${a},${b}`));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -230,3 +230,53 @@ export class WordTable {
     }
   }
 }
+
+/**
+ * Weights of fixed pairs of word numbers (a model's bigrams), found by open addressing on
+ * typed arrays: a `Map` keyed by a number computed from the pair was the model's hottest line.
+ */
+export class PairTable {
+  readonly size: number;
+  readonly #firsts: Int32Array;
+  readonly #seconds: Int32Array;
+  readonly #weights: Float64Array;
+  readonly #shift: number;
+
+  constructor(pairs: readonly (readonly [first: number, second: number, weight: number])[]) {
+    // At most half full, so that probes stay short; first = -1 marks an empty slot.
+    let capacity = 16;
+    while (capacity < pairs.length * 2) capacity *= 2;
+    this.#firsts = new Int32Array(capacity).fill(-1);
+    this.#seconds = new Int32Array(capacity);
+    this.#weights = new Float64Array(capacity);
+    this.#shift = shiftFor(capacity);
+    const mask = capacity - 1;
+    let size = 0;
+    for (const [first, second, weight] of pairs) {
+      let slot = slotOf(pairHash(first, second), this.#shift);
+      while (this.#firsts[slot] !== -1 && !(this.#firsts[slot] === first && this.#seconds[slot] === second)) {
+        slot = (slot + 1) & mask;
+      }
+      if (this.#firsts[slot] === -1) size++;
+      // A pair listed twice keeps its last weight, as a Map would.
+      this.#firsts[slot] = first;
+      this.#seconds[slot] = second;
+      this.#weights[slot] = weight;
+    }
+    this.size = size;
+  }
+
+  /** The weight of the pair, `undefined` if it has none. */
+  get(first: number, second: number): number | undefined {
+    const mask = this.#firsts.length - 1;
+    for (let slot = slotOf(pairHash(first, second), this.#shift); ; slot = (slot + 1) & mask) {
+      const found = this.#firsts[slot] as number;
+      if (found === -1) return undefined;
+      if (found === first && this.#seconds[slot] === second) return this.#weights[slot];
+    }
+  }
+}
+
+function pairHash(first: number, second: number): number {
+  return (Math.imul(first, 0x85ebca6b) + second) | 0;
+}
