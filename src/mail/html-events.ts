@@ -100,14 +100,26 @@ const VOID_ELEMENTS = new Set([
 const FOREIGN_CONTEXT_ELEMENTS = ['math', 'svg'];
 const HTML_INTEGRATION_ELEMENTS = ['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title'];
 
-/** What the Parser does with an element, by name: found in one look-up rather than one per table. */
+/** Every name the tables above hold: the elements whose opening or closing has rules of its own. */
+export const NAMES_WITH_RULES: readonly string[] = [
+  ...new Set([
+    ...[...OPEN_IMPLIES_CLOSE].flatMap(([name, closed]) => [name, ...closed]),
+    ...VOID_ELEMENTS,
+    ...FOREIGN_CONTEXT_ELEMENTS,
+    ...HTML_INTEGRATION_ELEMENTS,
+  ]),
+];
+
+/** An element name met in one body, with what the Parser does with it. */
 interface ElementRules {
-  /** Lower-cased; the same string each time, so that comparing and hashing it is cheap. */
+  /** Lower-cased. */
   readonly name: string;
   readonly isVoid: boolean;
   /** <svg>, <math> (true), their HTML islands (false), neither (undefined). */
   readonly foreign: boolean | undefined;
   readonly impliesClose: ReadonlySet<string> | undefined;
+  /** How many of the open elements it is: a close tag of an element not open needs no search. */
+  openCount: number;
 }
 
 function rulesFor(name: string): ElementRules {
@@ -116,15 +128,8 @@ function rulesFor(name: string): ElementRules {
     : HTML_INTEGRATION_ELEMENTS.includes(name)
       ? false
       : undefined;
-  return { name, isVoid: VOID_ELEMENTS.has(name), foreign, impliesClose: OPEN_IMPLIES_CLOSE.get(name) };
+  return { name, isVoid: VOID_ELEMENTS.has(name), foreign, impliesClose: OPEN_IMPLIES_CLOSE.get(name), openCount: 0 };
 }
-
-/** The rules of every element the tables above name. */
-const LISTED_ELEMENTS = new Map(
-  [...OPEN_IMPLIES_CLOSE.keys(), ...VOID_ELEMENTS, ...FOREIGN_CONTEXT_ELEMENTS, ...HTML_INTEGRATION_ELEMENTS].map(
-    (name) => [name, rulesFor(name)],
-  ),
-);
 
 /**
  * Past this many open elements the outermost are forgotten, down to half as many, checked after
@@ -134,8 +139,6 @@ const LISTED_ELEMENTS = new Map(
  * close tag matches.
  */
 const MAX_OPEN_ELEMENTS = 512;
-/** Slots of the cache of recently read element names (a power of two). */
-const RECENT_SLOTS = 64;
 
 /**
  * A code unit of an attribute name as `toLowerCase()` leaves it, for comparing with lower-case
@@ -149,20 +152,17 @@ function asciiLower(code: number): number {
 
 class Reader implements TokenizerCallbacks {
   private html = '';
-  /** Names met in this body that the tables do not list, or not in lower case. */
-  private readonly elements = new Map<string, ElementRules>();
   /**
-   * The element last read under each of a few keys (length and two characters of its name as
-   * written): most tags repeat a handful of names, found here without slicing and hashing.
+   * The elements met in this body, one per lower-cased name (the open counts are this body's),
+   * found by the name as written and as lower-cased.
    */
-  private readonly recentNames: string[] = new Array(RECENT_SLOTS).fill('');
-  private readonly recentElements: ElementRules[] = new Array(RECENT_SLOTS);
+  private readonly elements = new Map<string, ElementRules>();
   /** Open elements, innermost last. */
-  private readonly open: string[] = [];
+  private readonly open: ElementRules[] = [];
   /** Whether a self-closing tag closes (inside <svg>/<math>, not in their HTML islands), innermost last. */
   private readonly foreign: boolean[] = [false];
+  /** The element whose opening tag is being read. */
   private tag: ElementRules | undefined;
-  private inOpenTag = false;
   /** Index of the attribute being read in `names`, or -1 when it is not asked for or already seen. */
   private attribute = -1;
   private value = '';
@@ -216,10 +216,10 @@ class Reader implements TokenizerCallbacks {
     const element = this.elementAt(start, end);
     if (element.foreign !== undefined) this.foreign.pop();
     if (!element.isVoid) {
-      const open = this.open;
-      const at = open.lastIndexOf(element.name);
-      if (at !== -1) {
-        while (open.length > at) this.events.closeTag(open.pop() as string);
+      if (element.openCount > 0) {
+        const open = this.open;
+        const at = open.lastIndexOf(element);
+        while (open.length > at) this.closeInnermost();
       } else if (element.name === 'p') {
         this.emitOpenTag(element);
         this.closeCurrentTag();
@@ -249,13 +249,10 @@ class Reader implements TokenizerCallbacks {
     if (i < 0) return;
     this.values[i] = this.value;
     this.seen |= 1 << i;
-    this.attribute = -1;
-    this.value = '';
   }
 
   onend(): void {
-    const open = this.open;
-    for (let i = open.length - 1; i >= 0; i--) this.events.closeTag(open[i] as string);
+    while (this.open.length > 0) this.closeInnermost();
   }
 
   oncdata(): void {}
@@ -263,23 +260,17 @@ class Reader implements TokenizerCallbacks {
   ondeclaration(): void {}
   onprocessinginstruction(): void {}
 
-  /** The element named at [start, end), lower-cased. */
+  /** The element named at [start, end). */
   private elementAt(start: number, end: number): ElementRules {
-    const html = this.html;
-    const length = end - start;
-    const slot = (length * 31 + html.charCodeAt(start) * 7 + html.charCodeAt(end - 1)) & (RECENT_SLOTS - 1);
-    const recent = this.recentNames[slot] as string;
-    if (recent.length === length && html.startsWith(recent, start)) return this.recentElements[slot] as ElementRules;
-    const raw = html.slice(start, end);
-    let found = LISTED_ELEMENTS.get(raw) ?? this.elements.get(raw);
-    if (found === undefined) {
+    const raw = this.html.slice(start, end);
+    let element = this.elements.get(raw);
+    if (element === undefined) {
       const name = raw.toLowerCase();
-      found = LISTED_ELEMENTS.get(name) ?? this.elements.get(name) ?? rulesFor(name);
-      this.elements.set(raw, found);
+      element = this.elements.get(name) ?? rulesFor(name);
+      this.elements.set(name, element);
+      this.elements.set(raw, element);
     }
-    this.recentNames[slot] = raw;
-    this.recentElements[slot] = found;
-    return found;
+    return element;
   }
 
   private emitOpenTag(element: ElementRules): void {
@@ -287,38 +278,41 @@ class Reader implements TokenizerCallbacks {
     const open = this.open;
     const impliesClose = element.impliesClose;
     if (impliesClose) {
-      while (open.length > 0 && impliesClose.has(open[open.length - 1] as string)) {
-        this.events.closeTag(open.pop() as string);
-      }
+      while (open.length > 0 && impliesClose.has((open[open.length - 1] as ElementRules).name)) this.closeInnermost();
     }
     if (!element.isVoid) {
-      open.push(element.name);
+      open.push(element);
+      element.openCount++;
       if (element.foreign !== undefined) this.foreign.push(element.foreign);
     }
     this.clearAttributes();
-    this.inOpenTag = true;
   }
 
   private endOpenTag(): void {
     const element = this.tag;
     if (element === undefined) return;
-    if (this.inOpenTag) {
-      this.inOpenTag = false;
-      this.events.openTag(element.name, this.values);
-      forgetOutermost(this.open);
-      forgetOutermost(this.foreign);
-    }
-    if (element.isVoid) this.events.closeTag(element.name);
     this.tag = undefined;
+    this.events.openTag(element.name, this.values);
+    const open = this.open;
+    if (open.length > MAX_OPEN_ELEMENTS) {
+      for (const forgotten of open.splice(0, open.length - MAX_OPEN_ELEMENTS / 2)) forgotten.openCount--;
+    }
+    const foreign = this.foreign;
+    if (foreign.length > MAX_OPEN_ELEMENTS) foreign.splice(0, foreign.length - MAX_OPEN_ELEMENTS / 2);
+    if (element.isVoid) this.events.closeTag(element.name);
   }
 
   private closeCurrentTag(): void {
     const element = this.tag;
     this.endOpenTag();
-    if (element !== undefined && this.open.at(-1) === element.name) {
-      this.events.closeTag(element.name);
-      this.open.pop();
-    }
+    // As the Parser's `stack[0] === name`: a void element was never pushed and does not close twice.
+    if (element !== undefined && this.open.at(-1) === element) this.closeInnermost();
+  }
+
+  private closeInnermost(): void {
+    const element = this.open.pop() as ElementRules;
+    element.openCount--;
+    this.events.closeTag(element.name);
   }
 
   private clearAttributes(): void {
@@ -342,10 +336,6 @@ class Reader implements TokenizerCallbacks {
     }
     return -1;
   }
-}
-
-function forgetOutermost(open: unknown[]): void {
-  if (open.length > MAX_OPEN_ELEMENTS) open.splice(0, open.length - MAX_OPEN_ELEMENTS / 2);
 }
 
 /**

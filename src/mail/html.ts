@@ -635,12 +635,11 @@ export function analyzeHtml(html: string): HtmlFacts {
       const styleAttribute = attributes[STYLE];
       const type = attributes[TYPE];
       const style = styleAttribute ? styleOf(styleAttribute) : undefined;
-      let hides =
+      const hides =
         style?.hides === true ||
         attributes[HIDDEN] !== undefined ||
         (attributes[WIDTH] === '0' && attributes[HEIGHT] === '0' && name !== 'img') ||
         hasHiddenClass(attributes[CLASS], hiddenClasses);
-      if (name === 'input' && type?.toLowerCase() === 'hidden') hides = false;
       let color = parent?.color ?? '';
       if (name === 'a') color = 'link';
       const fontColor = attributes[COLOR];
