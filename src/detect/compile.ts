@@ -7,7 +7,17 @@ import { type AttackMapping, attackFromTags } from './attack.js';
 import { compileCondition, parseCondition } from './condition.js';
 import type { EventView } from './fields.js';
 import { type RuleScope, ruleScope } from './logsource.js';
-import { allHint, anyHint, conditionHint, type Hint } from './prefilter.js';
+import {
+  allFacts,
+  allHint,
+  anyFacts,
+  anyHint,
+  conditionFacts,
+  conditionHint,
+  type Facts,
+  type FieldLiteral,
+  type Hint,
+} from './prefilter.js';
 import { RuleCompileError, type RuleProblem, type SigmaRule } from './rule.js';
 import { type CompileOptions, compileEntry, type EntryOptions, type EventTest } from './values.js';
 
@@ -18,11 +28,14 @@ export interface CompiledRule {
   readonly matches: EventTest;
   /** Literals one of which the event must contain for the rule to match (see prefilter.ts). */
   readonly hint: Hint;
+  /** Literals any one of which, standing where said in its field, means the rule cannot match (see prefilter.ts). */
+  readonly veto: readonly FieldLiteral[];
 }
 
 interface Part {
   readonly test: EventTest;
   readonly hint: Hint;
+  readonly facts: Facts;
 }
 
 function isPlain(value: unknown): value is Record<string, unknown> {
@@ -38,6 +51,7 @@ function allOf(parts: Part[]): Part {
       return true;
     },
     hint: allHint(parts.map((p) => p.hint)),
+    facts: allFacts(parts.map((p) => p.facts)),
   };
 }
 
@@ -50,6 +64,7 @@ function anyOf(parts: Part[]): Part {
       return false;
     },
     hint: anyHint(parts.map((p) => p.hint)),
+    facts: anyFacts(parts.map((p) => p.facts)),
   };
 }
 
@@ -79,19 +94,32 @@ export function compileRule(rule: SigmaRule, options: CompileOptions = {}): Comp
   try {
     const tests = new Map<string, (view: EventView) => boolean>();
     const hints = new Map<string, Hint>();
+    const facts = new Map<string, Facts>();
     // One budget of compiled patterns for the whole rule (values.ts, MAX_RULE_PATTERNS).
     const ruleOptions: EntryOptions = { ...options, budget: { patterns: 0 } };
     for (const [name, value] of Object.entries(rule.searches)) {
       const part = compileSearch(value, ruleOptions, name);
       tests.set(name, part.test);
       hints.set(name, part.hint);
+      facts.set(name, part.facts);
     }
     const conditions = rule.conditions.map((c) => {
       const tree = parseCondition(c);
-      return { test: compileCondition(tree, tests), hint: conditionHint(tree, hints) };
+      return {
+        test: compileCondition(tree, tests),
+        hint: conditionHint(tree, hints),
+        facts: conditionFacts(tree, facts),
+      };
     });
-    const { test, hint } = anyOf(conditions);
-    return { rule, scope: ruleScope(rule.logsource), attack: attackFromTags(rule.tags), matches: test, hint };
+    const { test, hint, facts: ruleFacts } = anyOf(conditions);
+    return {
+      rule,
+      scope: ruleScope(rule.logsource),
+      attack: attackFromTags(rule.tags),
+      matches: test,
+      hint,
+      veto: ruleFacts.veto,
+    };
   } catch (error) {
     // Whatever goes wrong, one rule must not stop the load of the others.
     if (!(error instanceof RuleCompileError))

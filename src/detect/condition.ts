@@ -153,8 +153,16 @@ export function compileCondition<T>(
         throw new RuleCompileError(`"of ${node.pattern}" matches no search identifier`, 'condition');
       const parts = names.map((n) => tests.get(n) as (input: T) => boolean);
       const need = node.count === 'all' ? parts.length : node.count;
-      if (need === 1) return (x) => parts.some((p) => p(x));
-      if (node.count === 'all') return (x) => parts.every((p) => p(x));
+      if (need === 1)
+        return (x) => {
+          for (let i = 0; i < parts.length; i++) if ((parts[i] as (input: T) => boolean)(x)) return true;
+          return false;
+        };
+      if (node.count === 'all')
+        return (x) => {
+          for (let i = 0; i < parts.length; i++) if (!(parts[i] as (input: T) => boolean)(x)) return false;
+          return true;
+        };
       return (x) => {
         let found = 0;
         for (const p of parts) if (p(x) && ++found >= need) return true;

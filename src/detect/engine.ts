@@ -58,7 +58,13 @@ interface Pool {
 }
 
 function pool(rules: readonly CompiledRule[]): Pool {
-  return { rules, prefilter: new Prefilter(rules.map((r) => r.hint)) };
+  return {
+    rules,
+    prefilter: new Prefilter(
+      rules.map((r) => r.hint),
+      rules.map((r) => r.veto),
+    ),
+  };
 }
 
 const key = (channel: string, eventId: string) => `${channel.toLowerCase()}\u0000${eventId}`;
@@ -201,6 +207,9 @@ export function createDetector(
     return found;
   };
 
+  // The matches of the event at hand, in the first entries: written over at each event.
+  const matches: DetectMatch[] = [];
+
   return {
     rules,
     ruleCount: rules.length,
@@ -220,9 +229,11 @@ export function createDetector(
         // A Windows event without a channel cannot be placed: detection alone.
         if (channel !== undefined) chosen = forEvent(mapping.product, channel, eventId ?? '*');
       }
-      const out: DetectMatch[] = [];
-      for (const index of chosen.prefilter.candidates(view)) {
-        const compiled = chosen.rules[index];
+      let found = 0;
+      const { prefilter } = chosen;
+      const count = prefilter.select(view);
+      for (let c = 0; c < count; c++) {
+        const compiled = chosen.rules[prefilter.selected[c] as number];
         if (compiled === undefined || (disabled.size > 0 && disabled.has(compiled))) continue;
         let matched: boolean;
         try {
@@ -233,9 +244,10 @@ export function createDetector(
           problems.push(problemOf(compiled, `internal error on an event, rule disabled: ${errorText(error)}`));
           continue;
         }
-        if (matched) out.push(toMatch(compiled));
+        if (matched) matches[found++] = toMatch(compiled);
       }
-      return out;
+      // A list of the right size, not one grown by pushes from empty.
+      return matches.slice(0, found);
     },
   };
 }

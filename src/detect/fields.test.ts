@@ -148,7 +148,7 @@ describe('FieldPicker', () => {
     fc.assert(
       fc.property(event, fc.constantFrom(...FIELD_MAPPINGS, undefined), (e, forced) => {
         const view = new EventView(e, forced ?? mappingFor(e));
-        const picked = new Set(picker.pick(view));
+        const picked = new Set(picker.picked.slice(0, picker.pick(view)));
         names.forEach((name, i) => {
           if (view.field(name).present) expect(picked.has(i), name).toBe(true);
         });
@@ -162,13 +162,12 @@ describe('FieldPicker', () => {
     fc.assert(
       fc.property(event, fc.constantFrom(...FIELD_MAPPINGS, undefined), (e, forced) => {
         const mapping = forced ?? mappingFor(e);
-        const picked = picker.pick(new EventView(e, mapping));
+        const picked = picker.picked.slice(0, picker.pick(new EventView(e, mapping)));
         picked.forEach((index, p) => {
           const text = picker.texts[p];
           const name = names[index] as string;
           if (text !== undefined) expect(new EventView(e, mapping).field(name).strings, name).toEqual([text]);
         });
-        expect(picker.texts.length).toBe(picked.length);
       }),
       { numRuns: 3000 },
     );
@@ -179,13 +178,13 @@ describe('FieldPicker', () => {
     const eventData: Record<string, unknown> = { Image: 'x.exe' };
     Object.defineProperty(eventData, 'Hidden', { value: 'h', enumerable: false });
     const view = new EventView({ Event: { System: { Channel: 'X' }, EventData: eventData } }, EVTX_JSON_MAPPING);
-    expect([...picker.pick(view)].sort()).toEqual([0, 2]);
+    expect(picker.picked.slice(0, picker.pick(view)).sort()).toEqual([0, 2]);
     expect(view.field('Hidden').strings).toEqual(['h']);
     const renamed = new EventView(
       { winlog: { channel: 'Security', event_id: 4688, event_data: { NewProcessName: 'n.exe' } } },
       WINLOGBEAT_MAPPING,
     );
     // Image is renamed for Security 4688 events: always picked, whatever the keys.
-    expect([...picker.pick(renamed)]).toEqual([0]);
+    expect(picker.picked.slice(0, picker.pick(renamed))).toEqual([0]);
   });
 });

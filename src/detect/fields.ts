@@ -261,7 +261,7 @@ function collectStrings(root: Json, objects: boolean, out: string[]): void {
   // Most containers (EventData) are flat: their values in order, as the walk below reads them, without its stack.
   if (objects && typeof root === 'object' && root !== null && !Array.isArray(root)) {
     const children = Object.values(root);
-    if (out.length + children.length < MAX_EVENT_VALUES && children.every((c) => typeof c !== 'object' || c === null)) {
+    if (out.length + children.length < MAX_EVENT_VALUES && allScalar(children)) {
       for (let i = 0; i < children.length; i++) {
         const text = scalarText(children[i]);
         if (text !== undefined) out.push(text);
@@ -289,16 +289,44 @@ function collectStrings(root: Json, objects: boolean, out: string[]): void {
   }
 }
 
+function allScalar(values: readonly Json[]): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value === 'object' && value !== null) return false;
+  }
+  return true;
+}
+
+/**
+ * The texts of a flat object's values, as `collectStrings` reads them into an empty list, in the
+ * array that lists the values (not in one grown by pushes from empty); undefined for anything else.
+ */
+function flatTexts(root: Json): string[] | undefined {
+  if (typeof root !== 'object' || root === null || Array.isArray(root)) return undefined;
+  const children = Object.values(root);
+  if (children.length >= MAX_EVENT_VALUES || !allScalar(children)) return undefined;
+  let count = 0;
+  for (let i = 0; i < children.length; i++) {
+    const text = scalarText(children[i]);
+    if (text !== undefined) children[count++] = text;
+  }
+  children.length = count;
+  return children as string[];
+}
+
 /** The values lower-cased; the same array when none changes (most Windows values are mixed case, ids are not). */
 function lowered(strings: readonly string[]): readonly string[] {
-  let out: string[] | undefined;
   for (let i = 0; i < strings.length; i++) {
     const s = strings[i] as string;
     const l = s.toLowerCase();
-    if (out === undefined && l !== s) out = strings.slice(0, i);
-    out?.push(l);
+    if (l === s) continue;
+    // A copy of the right size, not one grown by pushes from empty.
+    const out = strings.slice();
+    out[i] = l;
+    for (let j = i + 1; j < out.length; j++) out[j] = (out[j] as string).toLowerCase();
+    return out;
   }
-  return out ?? strings;
+  return strings;
 }
 
 /**
@@ -394,8 +422,11 @@ export class EventView {
 
   /** The mapping's `index`-th container object in this event (undefined when absent). */
   container(index: number): Json {
-    if (this.containers === undefined)
-      this.containers = this.resolver.containerPaths.map((path) => walk(this.event, path));
+    if (this.containers === undefined) {
+      const paths = this.resolver.containerPaths;
+      this.containers = new Array<Json>(paths.length);
+      for (let i = 0; i < paths.length; i++) this.containers[i] = walk(this.event, paths[i] as readonly string[]);
+    }
     return this.containers[index];
   }
 
@@ -435,9 +466,14 @@ export class EventView {
   /** Every text value of the event's data, as one multi-valued field, for keyword search. */
   allValues(): FieldRead {
     if (!this.everything) {
-      const strings: string[] = [];
+      let strings: string[] = [];
       // Keywords search the event's data, not the header, when the format separates them.
-      for (let i = 0; i < this.mapping.containers.length; i++) collectStrings(this.container(i), true, strings);
+      for (let i = 0; i < this.mapping.containers.length; i++) {
+        const container = this.container(i);
+        const flat = strings.length === 0 ? flatTexts(container) : undefined;
+        if (flat) strings = flat;
+        else collectStrings(container, true, strings);
+      }
       this.everything = new Read(true, false, strings);
     }
     return this.everything;
@@ -450,7 +486,23 @@ interface PickPlan {
   readonly direct: readonly number[];
   /** Per container: field indexes by the own key of the container that they need. */
   readonly byKey: ReadonlyArray<ReadonlyMap<string, readonly number[]>>;
+  /** Per container: the key lists last met, each with what its keys name (see `KeyShape`). */
+  readonly shapes: KeyShape[][];
 }
+
+/**
+ * A container's own keys, in order, and for those that name fields their positions and the
+ * fields: events of one kind hold the same keys, which are told alike by comparing them (the
+ * same strings, one comparison each) rather than by looking each up.
+ */
+interface KeyShape {
+  readonly keys: readonly string[];
+  readonly at: readonly number[];
+  readonly fields: ReadonlyArray<readonly number[]>;
+}
+
+/** Key lists remembered per container of a mapping. */
+const SHAPES_KEPT = 4;
 
 /**
  * Which of many rule fields an event may have, without reading each: the prefilter asks after
@@ -465,7 +517,12 @@ export class FieldPicker {
   private readonly plans = new Map<FieldMapping, PickPlan>();
   private readonly stamp: Uint32Array;
   private generation = 0;
-  private readonly picked: number[] = [];
+  /**
+   * The last pick, in its first entries (as many as `pick` said): indexes into `names`. The
+   * arrays are written over, never emptied: an emptied array drops its storage, and refilling it
+   * allocated anew at every event.
+   */
+  readonly picked: number[] = [];
   /**
    * Per entry of the last pick: the field's one value when the event holds it as text where its
    * read finds it (the read would be just that text), else undefined. The prefilter scans such
@@ -498,19 +555,19 @@ export class FieldPicker {
           map.set(key, list);
         });
       });
-      found = { direct, byKey };
+      found = { direct, byKey, shapes: mapping.containers.map(() => []) };
       this.plans.set(mapping, found);
     }
     return found;
   }
 
   /**
-   * Indexes (into `names`) of the fields the view's event may have, each once, in no set order;
-   * every field present is among them; `texts` tells their values where it can. The arrays are
-   * reused by the next call.
+   * Picks the fields the view's event may have, each once, in no set order, into the first
+   * entries of `picked` (their number is returned): every field present is among them; `texts`
+   * tells their values where it can. The arrays are reused by the next call.
    */
-  pick(view: EventView): readonly number[] {
-    const { direct, byKey } = this.plan(view.mapping);
+  pick(view: EventView): number {
+    const { direct, byKey, shapes } = this.plan(view.mapping);
     this.generation = (this.generation + 1) >>> 0;
     if (this.generation === 0) {
       // Wrapped after 2^32 events: a stamp left from the last cycle would read as "picked now".
@@ -518,11 +575,10 @@ export class FieldPicker {
       this.stamp.fill(0);
     }
     const { stamp, generation, picked, texts } = this;
-    picked.length = 0;
-    texts.length = 0;
+    let count = 0;
     for (let i = 0; i < direct.length; i++) {
-      picked.push(direct[i] as number);
-      texts.push(undefined);
+      picked[count] = direct[i] as number;
+      texts[count++] = undefined;
     }
     for (let c = 0; c < byKey.length; c++) {
       const map = byKey[c] as ReadonlyMap<string, readonly number[]>;
@@ -534,10 +590,10 @@ export class FieldPicker {
       // A field is read from the first container holding the key of its own name (the root's keys
       // are dotted paths' first steps): from this one, unless an earlier one picked it already.
       const own = view.mapping.containers[c] !== '';
-      for (let k = 0; k < keys.length; k++) {
-        const key = keys[k] as string;
-        const indexes = map.get(key);
-        if (indexes === undefined) continue;
+      const { at, fields } = shapeOf(shapes[c] as KeyShape[], keys, map);
+      for (let j = 0; j < at.length; j++) {
+        const key = keys[at[j] as number] as string;
+        const indexes = fields[j] as readonly number[];
         let text: string | undefined;
         if (own) {
           const value = (container as Record<string, Json>)[key];
@@ -547,13 +603,37 @@ export class FieldPicker {
           const index = indexes[i] as number;
           if (stamp[index] === generation) continue;
           stamp[index] = generation;
-          picked.push(index);
-          texts.push(text);
+          picked[count] = index;
+          texts[count++] = text;
         }
       }
     }
-    return picked;
+    return count;
   }
+}
+
+/** The shape of a container with these keys: one of those kept when the keys are the same, else a new one, kept. */
+function shapeOf(kept: KeyShape[], keys: readonly string[], byKey: ReadonlyMap<string, readonly number[]>): KeyShape {
+  for (let s = 0; s < kept.length; s++) {
+    const shape = kept[s] as KeyShape;
+    if (shape.keys.length !== keys.length) continue;
+    let k = 0;
+    while (k < keys.length && shape.keys[k] === keys[k]) k++;
+    if (k === keys.length) return shape;
+  }
+  const at: number[] = [];
+  const fields: Array<readonly number[]> = [];
+  keys.forEach((key, k) => {
+    const indexes = byKey.get(key);
+    if (indexes === undefined) return;
+    at.push(k);
+    fields.push(indexes);
+  });
+  const shape = { keys, at, fields };
+  // The latest first; the oldest dropped past the bound.
+  kept.unshift(shape);
+  if (kept.length > SHAPES_KEPT) kept.pop();
+  return shape;
 }
 
 /** The first mapping whose marker the event has. */

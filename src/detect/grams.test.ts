@@ -1,7 +1,7 @@
 // The gram scanner finds exactly the literals that occur in a text lower-cased, every character outside ASCII (and DEL) read as one.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { folded, GramScanner } from './grams.js';
+import { folded, GramScanner, type Place } from './grams.js';
 
 /** Every character from DEL up as one and the same. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: DEL is one of the folded characters.
@@ -14,10 +14,11 @@ const reference = (text: string) => nonAscii(text.replace(/[A-Z]/g, (c) => c.toL
 const textReference = (text: string) => reference(text.toLowerCase());
 
 function collected(scanner: GramScanner, texts: readonly string[], size: number): number[] {
-  const ids: number[] = [];
+  const out = new Int32Array(size);
   const seen = new Uint32Array(size);
-  for (const text of texts) scanner.collect(text, seen, 7, ids);
-  return ids;
+  let count = 0;
+  for (const text of texts) count = scanner.collect(text, seen, 7, out, count);
+  return [...out.subarray(0, count)];
 }
 
 /** The scanner reports each literal present in the texts once, and no other. */
@@ -113,6 +114,40 @@ describe('GramScanner', () => {
     );
   });
 
+  it('finds a placed literal only where its place says (property)', () => {
+    const unit = fc.constantFrom('a', 'b', 'B', 'c', '\\', 'é', 'İ', '\u212A', 'k');
+    const place: fc.Arbitrary<Place> = fc.record({ start: fc.integer({ min: -1, max: 2 }), atEnd: fc.boolean() });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.string({ unit, minLength: 1, maxLength: 14 }), place), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.string({ unit, maxLength: 20 }), { minLength: 1, maxLength: 3 }),
+        (placed, texts) => {
+          const patterns = placed.map(([p]) => p);
+          const scanner = new GramScanner(
+            patterns,
+            placed.map(([, at]) => at),
+          );
+          const out = new Int32Array(patterns.length);
+          const seen = new Uint32Array(patterns.length);
+          let count = 0;
+          for (const text of texts) count = scanner.collect(text, seen, 3, out, count);
+          const expected = placed.flatMap(([p, { start, atEnd }], i) => {
+            const literal = reference(p);
+            const holds = texts.some((t) => {
+              const text = textReference(t);
+              if (start >= 0)
+                return text.startsWith(literal, start) && (!atEnd || text.length === start + literal.length);
+              return atEnd ? text.endsWith(literal) : text.includes(literal);
+            });
+            return holds ? [i] : [];
+          });
+          expect([...out.subarray(0, count)].sort((a, b) => a - b)).toEqual(expected);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
   it('finds literals of every length, at the very start and end of a text', () => {
     const patterns = ['x', 'ab', 'abc', 'abcd', '\\cmd.exe', 'é-', 'windows\\system32\\cmd.exe'];
     const scanner = new GramScanner(patterns);
@@ -125,12 +160,12 @@ describe('GramScanner', () => {
   it('skips literals already marked, and finds them again under a new mark', () => {
     const scanner = new GramScanner(['abcd', 'xy']);
     const seen = new Uint32Array(2);
-    const ids: number[] = [];
-    scanner.collect('abcd xy abcd', seen, 1, ids);
-    scanner.collect('xy', seen, 1, ids);
-    expect(ids).toEqual([0, 1]);
-    scanner.collect('xy', seen, 2, ids);
-    expect(ids).toEqual([0, 1, 1]);
+    const out = new Int32Array(3);
+    let count = scanner.collect('abcd xy abcd', seen, 1, out, 0);
+    count = scanner.collect('xy', seen, 1, out, count);
+    expect([...out.subarray(0, count)]).toEqual([0, 1]);
+    count = scanner.collect('xy', seen, 2, out, count);
+    expect([...out.subarray(0, count)]).toEqual([0, 1, 1]);
   });
 
   it('folds texts as it reads them (property)', () => {

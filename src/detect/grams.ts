@@ -9,9 +9,9 @@
  * only where a gram may be some literal's are its literals looked up and checked in place,
  * in flat typed arrays (no scattered objects to miss in cache).
  *
- * Matching folds DEL and every character outside ASCII into one (as `Automaton`'s
- * `foldNonAscii`): a literal holding `é` is found where the text has any such character
- * there. That finds a superset of the plain occurrences, which a prefilter may do, keeps
+ * Matching folds DEL and every character outside ASCII into one: a literal holding `é` is
+ * found where the text has any such character there. That finds a superset of the plain
+ * occurrences (those of literals below DEL exactly), which a prefilter may do, keeps
  * characters to 7 bits, and is needed: lower case is not one character at a time (`BΣ`
  * lower-cased is `bς`, its `Σ` alone `σ`), so a rule's lower-cased literal need not be a
  * plain substring of the lower-cased value it matches.
@@ -28,6 +28,16 @@ const LOWER = Uint8Array.from({ length: 127 }, (_, c) => (c >= 65 && c <= 90 ? c
 
 /** A text character as matched: ASCII below DEL in lower case, DEL and anything else as 127. */
 const code = (c: number): number => (c < 127 ? (LOWER[c] as number) : 127);
+
+/**
+ * Whether every character of the text is below DEL: the scanner reads those exactly (ASCII
+ * letters in either case as the same), so that it finds such a literal exactly where a text,
+ * lower-cased, holds it.
+ */
+export function belowDel(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 127) return false;
+  return true;
+}
 
 /** The characters whose lower case is (or holds) ASCII: see above. */
 const lowersToAscii = (c: number): boolean => c === 0x130 || c === 0x212a;
@@ -66,8 +76,23 @@ const BITS_PER_GRAM = 16;
 const BITMAP_MULTIPLIER = 0x27d4eb2f | 0;
 const SLOT_MULTIPLIER = 0x9e3779b1 | 0;
 
-/** Per literal in `entries`: its id, the offset of its gram's last character, where its characters start, its length. */
-const ENTRY = 4;
+/**
+ * Per literal in `entries`: its id, the offset of its gram's last character, where its characters
+ * start, its length, where in a text it must start (-1: anywhere) and whether it must end the text.
+ */
+const ENTRY = 6;
+
+/**
+ * Where a literal must stand in a text to be found: starting at `start` (-1: anywhere), and
+ * ending the text when `atEnd`. (`endswith: '\cmd.exe'` holds for a value that ends with it,
+ * not one that merely holds it.)
+ */
+export interface Place {
+  readonly start: number;
+  readonly atEnd: boolean;
+}
+
+const ANYWHERE: Place = { start: -1, atEnd: false };
 
 /** The packed gram of `text` ending at `end` (inclusive), `length` characters, 8 bits each. */
 function packed(text: string, end: number, length: number): number {
@@ -178,7 +203,8 @@ export class GramScanner {
   private readonly shortPairs = new Int32Array(PAIRS / 32);
   /**
    * By character code: the id of the literal that is that one character, `NONE`, or `SEVERAL`
-   * (the same literal given twice, each id then found through the tables); and whether any is.
+   * (the same literal given twice, or a placed one: each id then found through the tables, where
+   * places are checked); and whether any is.
    * One-character literals (`:`, `s`) occur in most command lines: a hit is marked here, without
    * a table lookup, and not again once seen.
    */
@@ -205,7 +231,13 @@ export class GramScanner {
   private readonly sampledBitmap: Int32Array;
   private readonly sampledBitmapShift: number;
 
-  constructor(readonly patterns: readonly string[]) {
+  /** Literal `i` is found only where `places[i]` says (anywhere when not given). */
+  constructor(
+    readonly patterns: readonly string[],
+    places: readonly Place[] = [],
+  ) {
+    const placeOf = (id: number): Place => places[id] ?? ANYWHERE;
+    const placed = (id: number): boolean => placeOf(id).start >= 0 || placeOf(id).atEnd;
     // The shortest non-empty literal (empty ones are never found); none: no sampling.
     const shortest = patterns.reduce((n, p) => (p.length > 0 && p.length < n ? p.length : n), Number.POSITIVE_INFINITY);
     this.step = shortest !== Number.POSITIVE_INFINITY && shortest >= SAMPLED_FROM ? shortest - ANCHOR + 1 : 0;
@@ -233,7 +265,8 @@ export class GramScanner {
         const key = shortKey(packed(p, p.length - 1, p.length), p.length);
         addTo(short, key, id);
         anchorEnd[id] = p.length - 1;
-        if (p.length === 1) this.single[key & 0x7f] = this.single[key & 0x7f] === NONE ? id : SEVERAL;
+        // A placed one found through the tables, where its place is checked.
+        if (p.length === 1) this.single[key & 0x7f] = this.single[key & 0x7f] === NONE && !placed(id) ? id : SEVERAL;
         return;
       }
       // The rarest gram; among equals the last (the end of a path or command tells most).
@@ -260,7 +293,14 @@ export class GramScanner {
         const start = entries.length;
         for (const id of ids) {
           const p = patterns[id] as string;
-          entries.push(id, anchorEnd[id] as number, chars.length, p.length);
+          entries.push(
+            id,
+            anchorEnd[id] as number,
+            chars.length,
+            p.length,
+            placeOf(id).start,
+            placeOf(id).atEnd ? 1 : 0,
+          );
           for (let i = 0; i < p.length; i++) chars.push(code(p.charCodeAt(i)));
         }
         out.set(key, { start, end: entries.length });
@@ -289,7 +329,8 @@ export class GramScanner {
       });
       for (const [gram, list] of at) {
         const start = entries.length;
-        for (const { id, end, from } of list) entries.push(id, end, from, (patterns[id] as string).length);
+        for (const { id, end, from } of list)
+          entries.push(id, end, from, (patterns[id] as string).length, placeOf(id).start, placeOf(id).atEnd ? 1 : 0);
         sampled.set(gram, { start, end: entries.length });
       }
     }
@@ -327,28 +368,33 @@ export class GramScanner {
     this.sampledBitmapShift = sampledBits.shift;
   }
   /**
-   * Appends to `ids` the id of each literal that occurs in the text lower-cased and whose `seen`
-   * slot is not yet `mark` (then sets it): each literal once per mark.
+   * Writes into `out` from `count` on the id of each literal that occurs in the text lower-cased
+   * (where its place says) and whose `seen` slot is not yet `mark` (then sets it): each literal
+   * once per mark, so `out` needs room for every literal once per mark. Returns the new count.
    */
-  collect(text: string, seen: Uint32Array, mark: number, ids: number[]): void {
-    if (this.gate !== undefined && !this.gate.test(text)) return;
-    if (this.step > 0) {
-      this.collectSampled(text, seen, mark, ids);
-      return;
-    }
+  collect(text: string, seen: Uint32Array, mark: number, out: Int32Array, count: number): number {
+    if (this.gate !== undefined && !this.gate.test(text)) return count;
+    if (this.step > 0) return this.collectSampled(text, seen, mark, out, count);
     const { bitmap, bitmapShift, shortBitmap, shortBitmapShift, single, hasSingle, hasShort, hasLong, shortPairs } =
       this;
-    const before = ids.length;
+    const before = count;
     let g = 0;
+    let n = count;
+    if (!hasSingle && !hasShort) {
+      // Only 4-grams to look up, as in most fields: the loop below without its other tables.
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 127 && lowersToAscii(c)) return this.collectLowerCased(text, seen, mark, out, before, n);
+        g = (g << 8) | code(c);
+        const h = Math.imul(g, BITMAP_MULTIPLIER) >>> bitmapShift;
+        if ((bitmap[h >>> 5] as number) & (1 << (h & 31)))
+          n = this.found(this.longSlots, this.longShift, g, text, i, seen, mark, out, n);
+      }
+      return n;
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c >= 127 && lowersToAscii(c)) {
-        // Positions shift once lower-cased: what this pass found is undone, the lower case scanned.
-        for (let n = before; n < ids.length; n++) seen[ids[n] as number] = mark === 0 ? 1 : 0;
-        ids.length = before;
-        this.collect(text.toLowerCase(), seen, mark, ids);
-        return;
-      }
+      if (c >= 127 && lowersToAscii(c)) return this.collectLowerCased(text, seen, mark, out, before, n);
       const k = code(c);
       g = (g << 8) | k;
       if (hasSingle) {
@@ -356,46 +402,62 @@ export class GramScanner {
         if (id >= 0) {
           if (seen[id] !== mark) {
             seen[id] = mark;
-            ids.push(id);
+            out[n++] = id;
           }
         } else if (id === SEVERAL)
-          this.found(this.shortSlots, this.shortShift, shortKey(k, 1), text, i, seen, mark, ids);
+          n = this.found(this.shortSlots, this.shortShift, shortKey(k, 1), text, i, seen, mark, out, n);
       }
       // Nearly every position misses the bitmaps: a few reads of tables of a few KB, no branch taken.
       if (hasLong) {
         const h = Math.imul(g, BITMAP_MULTIPLIER) >>> bitmapShift;
         if ((bitmap[h >>> 5] as number) & (1 << (h & 31)))
-          this.found(this.longSlots, this.longShift, g, text, i, seen, mark, ids);
+          n = this.found(this.longSlots, this.longShift, g, text, i, seen, mark, out, n);
       }
       const pair = pairOf(g);
       if (hasShort && ((shortPairs[pair >>> 5] as number) & (1 << (pair & 31))) !== 0) {
         const three = shortKey(g & 0xffffff, 3);
         const h3 = Math.imul(three, BITMAP_MULTIPLIER) >>> shortBitmapShift;
         if ((shortBitmap[h3 >>> 5] as number) & (1 << (h3 & 31)))
-          this.found(this.shortSlots, this.shortShift, three, text, i, seen, mark, ids);
+          n = this.found(this.shortSlots, this.shortShift, three, text, i, seen, mark, out, n);
         const two = shortKey(g & 0xffff, 2);
         const h2 = Math.imul(two, BITMAP_MULTIPLIER) >>> shortBitmapShift;
         if ((shortBitmap[h2 >>> 5] as number) & (1 << (h2 & 31)))
-          this.found(this.shortSlots, this.shortShift, two, text, i, seen, mark, ids);
+          n = this.found(this.shortSlots, this.shortShift, two, text, i, seen, mark, out, n);
       }
     }
+    return n;
+  }
+
+  /** Positions shift once lower-cased: what this pass found (from `before` to `count`) is undone, the lower case scanned. */
+  private collectLowerCased(
+    text: string,
+    seen: Uint32Array,
+    mark: number,
+    out: Int32Array,
+    before: number,
+    count: number,
+  ): number {
+    for (let n = before; n < count; n++) seen[out[n] as number] = mark === 0 ? 1 : 0;
+    return this.collect(text.toLowerCase(), seen, mark, out, before);
   }
 
   /** `collect` when the literals are long (see `SAMPLED_FROM`): the 4-grams at every `step`-th position only. */
-  private collectSampled(text: string, seen: Uint32Array, mark: number, ids: number[]): void {
+  private collectSampled(text: string, seen: Uint32Array, mark: number, out: Int32Array, count: number): number {
     const { step, sampledBitmap, sampledBitmapShift } = this;
     // Lower-cased first where positions would shift (see above); the shortest literal is `step + 3` long.
     const read = text.indexOf('\u0130') >= 0 || text.indexOf('\u212a') >= 0 ? text.toLowerCase() : text;
+    let n = count;
     // `step - 1` is past the first gram's end: `step` is at least `SAMPLED_FROM - 3`.
     for (let i = step - 1; i < read.length; i += step) {
       const g = packed(read, i, ANCHOR);
       const h = Math.imul(g, BITMAP_MULTIPLIER) >>> sampledBitmapShift;
       if ((sampledBitmap[h >>> 5] as number) & (1 << (h & 31)))
-        this.found(this.sampledSlots, this.sampledShift, g, read, i, seen, mark, ids);
+        n = this.found(this.sampledSlots, this.sampledShift, g, read, i, seen, mark, out, n);
     }
+    return n;
   }
 
-  /** The literals of gram `key` (if it is one) that end their gram at `end`, checked in place. */
+  /** The literals of gram `key` (if it is one) that end their gram at `end`, checked in place; returns the new count. */
   private found(
     slots: Int32Array,
     shift: number,
@@ -404,14 +466,16 @@ export class GramScanner {
     end: number,
     seen: Uint32Array,
     mark: number,
-    ids: number[],
-  ): void {
+    out: Int32Array,
+    count: number,
+  ): number {
     const size = slots.length / 3;
     let slot = Math.imul(key, SLOT_MULTIPLIER) >>> shift;
     while (slots[slot * 3] !== key || slots[slot * 3 + 2] === 0) {
-      if (slots[slot * 3 + 2] === 0) return;
+      if (slots[slot * 3 + 2] === 0) return count;
       slot = (slot + 1) & (size - 1);
     }
+    let n = count;
     const { entries, chars } = this;
     const last = slots[slot * 3 + 2] as number;
     for (let e = slots[slot * 3 + 1] as number; e < last; e += ENTRY) {
@@ -421,12 +485,15 @@ export class GramScanner {
       const from = entries[e + 2] as number;
       const length = entries[e + 3] as number;
       if (start < 0 || start + length > text.length) continue;
+      const at = entries[e + 4] as number;
+      if ((at >= 0 && start !== at) || (entries[e + 5] === 1 && start + length !== text.length)) continue;
       let q = 0;
       while (q < length && code(text.charCodeAt(start + q)) === chars[from + q]) q++;
       if (q === length) {
         seen[id] = mark;
-        ids.push(id);
+        out[n++] = id;
       }
     }
+    return n;
   }
 }

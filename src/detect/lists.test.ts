@@ -1,5 +1,5 @@
-// A list of values on one field (one test for the whole list: a set, suffixes by their ends, an
-// automaton) matches exactly what its values, each tested alone, match.
+// A list of values on one field (one test for the whole list: a set, suffixes by their ends, one
+// scan for substrings) matches exactly what its values, each tested alone, match.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileRuleTexts } from './index.js';
@@ -8,9 +8,16 @@ describe('lists of values', () => {
   it('a list matches where one of its values alone matches (property)', () => {
     // Few characters, so that values end alike and events hold them; case, wildcards and odd lower cases vary.
     const unit = fc.constantFrom('a', 'B', 'b', '.', '\\', '-', 'é', 'İ', 'K', '\u212A', 'Σ', 'ς');
-    const piece = fc.oneof(
-      { weight: 5, arbitrary: fc.string({ unit, minLength: 1, maxLength: 5 }) },
-      { weight: 1, arbitrary: fc.string({ unit: fc.oneof(unit, fc.constantFrom('*', '?')), maxLength: 5 }) },
+    // Values of ASCII characters only, in some runs: long lists of those are searched otherwise.
+    const ascii = fc.constantFrom('a', 'B', 'b', '.', '\\', '-', 'K');
+    const pieceOf = (unit: fc.Arbitrary<string>) =>
+      fc.oneof(
+        { weight: 5, arbitrary: fc.string({ unit, minLength: 1, maxLength: 5 }) },
+        { weight: 1, arbitrary: fc.string({ unit: fc.oneof(unit, fc.constantFrom('*', '?')), maxLength: 5 }) },
+      );
+    const pieces = fc.oneof(
+      fc.uniqueArray(pieceOf(unit), { minLength: 1, maxLength: 14 }),
+      fc.uniqueArray(pieceOf(ascii), { minLength: 1, maxLength: 14 }),
     );
     const modifier = fc.constantFrom(
       '',
@@ -29,7 +36,7 @@ describe('lists of values', () => {
     fc.assert(
       fc.property(
         modifier,
-        fc.uniqueArray(piece, { minLength: 1, maxLength: 14 }),
+        pieces,
         fc.array(fc.record({ F: value }, { requiredKeys: [] }), { minLength: 1, maxLength: 6 }),
         (m, values, events) => {
           const alone = values.map((v, i) => `  s${i}:\n    F${m}: ${quote(v)}`).join('\n');
@@ -58,7 +65,7 @@ describe('lists of values', () => {
   });
 
   it('a placeholder given an empty value matches every value in a long endswith or contains list', () => {
-    // Found by review: the suffix index took '' as the length of its keys, and the automaton finds no ''.
+    // Found by review: the suffix index took '' as the length of its keys, and the substring search finds no ''.
     for (const placement of ['endswith', 'contains']) {
       const set = compileRuleTexts(
         [

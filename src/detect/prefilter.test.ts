@@ -1,63 +1,12 @@
-// The literal prefilter: the automaton agrees with plain substring search, and hints only narrow.
+// The literal prefilter: hints and vetoes only narrow, and never leave out a rule that matches.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventView, mappingFor, PLAIN_JSON_MAPPING } from './fields.js';
 import { compileRuleTexts } from './index.js';
-import { Automaton, MAX_PREFILTER_LITERAL, Prefilter } from './prefilter.js';
+import { MAX_PREFILTER_LITERAL, Prefilter } from './prefilter.js';
 
 describe('literal prefilter', () => {
-  it('the automaton finds exactly the patterns a substring search finds (property)', () => {
-    const text = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', '\\'), maxLength: 30 });
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(
-          text.filter((t) => t !== ''),
-          { minLength: 1, maxLength: 8 },
-        ),
-        text,
-        (patterns, haystack) => {
-          const automaton = new Automaton(patterns);
-          const found = new Set<number>();
-          automaton.scan(haystack, (id) => found.add(id));
-          const expected = patterns.flatMap((p, i) => (haystack.includes(p) ? [i] : []));
-          expect([...found].sort((a, b) => a - b)).toEqual(expected);
-          expect(automaton.any(haystack)).toBe(expected.length > 0);
-        },
-      ),
-      { numRuns: 1000 },
-    );
-  });
-
-  it('folding non-ASCII characters finds every occurrence, and maybe more (property)', () => {
-    const text = fc.string({ unit: fc.constantFrom('a', 'b', 'é', 'ü', '\u2013', '-'), maxLength: 30 });
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(
-          text.filter((t) => t !== ''),
-          { minLength: 1, maxLength: 8 },
-        ),
-        text,
-        (patterns, haystack) => {
-          const folded = new Automaton(patterns, { foldNonAscii: true });
-          const found = new Set<number>();
-          const ids: number[] = [];
-          folded.collect(haystack, new Uint32Array(patterns.length), 1, ids);
-          for (const id of ids) found.add(id);
-          expect(ids.length).toBe(found.size); // each pattern once
-          patterns.forEach((p, i) => {
-            if (haystack.includes(p)) expect(found.has(i)).toBe(true);
-          });
-          expect(folded.any(haystack)).toBe(found.size > 0);
-        },
-      ),
-      { numRuns: 1000 },
-    );
-    // What folding gives up: one non-ASCII character stands for any other.
-    expect(new Automaton(['é'], { foldNonAscii: true }).any('ü')).toBe(true);
-    expect(new Automaton(['é']).any('ü')).toBe(false);
-  });
-
-  it('keeps a rule whose literal is longer than the part the automaton searches', () => {
+  it('keeps a rule whose literal is longer than the part the scanner searches', () => {
     const literal = `\\${'x'.repeat(MAX_PREFILTER_LITERAL)}\\tool.exe`;
     const prefilter = new Prefilter([[[{ field: 'Image', literal }]]]);
     const view = (image: string) => new EventView({ Image: image }, PLAIN_JSON_MAPPING);
@@ -118,10 +67,10 @@ describe('literal prefilter', () => {
     expect(rule('  a: { Image: x.exe }\n  b: { User|re: "\\\\d+" }\n  condition: not a')).toBeUndefined();
     expect(rule('  a: { Image: x.exe }\n  b: { User|re: "\\\\d+" }\n  condition: a or b')).toBeUndefined();
     expect(rule('  a: { Image: x.exe }\n  b: { User|re: "\\\\d+" }\n  condition: a and b')).toEqual([
-      [{ field: 'Image', literal: 'x.exe' }],
+      [{ field: 'Image', literal: 'x.exe', anchor: 'whole' }],
     ]);
     expect(rule("  a: { Image: x.exe, CommandLine|contains|all: [' -a', ' -b'] }\n  condition: a")).toEqual([
-      [{ field: 'Image', literal: 'x.exe' }],
+      [{ field: 'Image', literal: 'x.exe', anchor: 'whole' }],
       [{ field: 'CommandLine', literal: ' -a' }],
       [{ field: 'CommandLine', literal: ' -b' }],
     ]);
@@ -141,12 +90,47 @@ describe('literal prefilter', () => {
         { field: 'CommandLine', literal: '."' },
       ],
     ]);
+    // Where the literal stands when it starts or ends the value's pattern.
     expect(rule("  a: { Image|endswith: ['\\\\A.exe', '\\\\b.exe'] }\n  condition: a")).toEqual([
       [
-        { field: 'Image', literal: '\\a.exe' },
-        { field: 'Image', literal: '\\b.exe' },
+        { field: 'Image', literal: '\\a.exe', anchor: 'end' },
+        { field: 'Image', literal: '\\b.exe', anchor: 'end' },
       ],
     ]);
+    expect(rule("  a: { Image|startswith: 'C:\\Temp\\', CommandLine: '*x*yz' }\n  condition: a")).toEqual([
+      [{ field: 'Image', literal: 'c:\\temp\\', anchor: 'start' }],
+      [{ field: 'CommandLine', literal: 'yz', anchor: 'end' }],
+    ]);
+  });
+
+  it('vetoes rules from the literals that make them false, used only where the scanner finds exactly', () => {
+    const detect = (detection: string, event: Record<string, unknown>) =>
+      compileRuleTexts([{ file: 'r.yml', text: `title: T\nlogsource: { product: x }\ndetection:\n${detection}\n` }])
+        .detector.match(event)
+        .map((m) => m.ruleTitle);
+    const rule = (detection: string) =>
+      compileRuleTexts([{ file: 'r.yml', text: `title: T\nlogsource: { product: x }\ndetection:\n${detection}\n` }])
+        .compiled[0]?.veto;
+    // `not` turns what makes a selection true into what makes the rule false.
+    expect(
+      rule("  sel: { Image|endswith: '.exe' }\n  f: { Image|contains: ['\\\\', '/'] }\n  condition: sel and not f"),
+    ).toEqual([
+      { field: 'Image', literal: '\\', anchor: undefined },
+      { field: 'Image', literal: '/', anchor: undefined },
+    ]);
+    // Nothing from a filter of several fields (all must hold), or from `2 of`.
+    expect(rule("  sel: { Image|endswith: '.exe' }\n  f: { Image: a, User: b }\n  condition: sel and not f")).toEqual(
+      [],
+    );
+    expect(rule('  a: { Image: a }\n  b: { User: b }\n  c: { X: c }\n  condition: not 2 of them')).toEqual([]);
+    // A folded literal (one character outside ASCII stands for any other) or one longer than
+    // the part searched would veto rules that match: such vetoes are not used.
+    expect(detect("  sel: { Image: 'é.exe' }\n  condition: not sel", { Image: 'ü.exe' })).toEqual(['T']);
+    const long = `\\${'x'.repeat(MAX_PREFILTER_LITERAL)}.exe`;
+    expect(
+      detect(`  sel: { Image|endswith: '${long}' }\n  condition: not sel`, { Image: `C:\\y${long.slice(2)}` }),
+    ).toEqual(['T']);
+    expect(detect(`  sel: { Image|endswith: '${long}' }\n  condition: not sel`, { Image: `C:${long}` })).toEqual([]);
   });
 
   it('the detector matches exactly the rules that match when every rule is evaluated (property)', () => {
@@ -167,6 +151,8 @@ describe('literal prefilter', () => {
       '|cased',
       '|re',
       '|re|i',
+      '|neq',
+      '|endswith|neq',
     );
     // Regular expressions with sets of a few characters, which give their hints as alternatives.
     const regex = fc
@@ -198,6 +184,7 @@ describe('literal prefilter', () => {
       sel: selection,
       other: selection,
       keywords: fc.array(piece, { minLength: 1, maxLength: 2 }),
+      // Vetoes come from what `not` turns false: a filter's literals, found where said.
       condition: fc.constantFrom(
         'sel',
         'sel and other',
@@ -210,6 +197,13 @@ describe('literal prefilter', () => {
         '(sel and kw) or other',
         'sel or (other and kw)',
         '(sel and other) or (selother and kw)',
+        'not sel',
+        'not other and not kw',
+        'sel and not 1 of other*',
+        'not (sel or other)',
+        'not (sel and other)',
+        'kw and not (other or not sel)',
+        'all of sel* and not all of other*',
       ),
     });
     const value = fc.oneof(

@@ -1,20 +1,35 @@
 /**
  * Literal prefiltering, for throughput. Most rules can only match if some field contains
- * some literal text (`Image|endswith: '\whoami.exe'` needs "\whoami.exe" in Image). Each
- * rule gets such a hint: up to four groups of field/literal alternatives, every group needing
- * one hit (`Image` has "\cmd.exe" and `CommandLine` has one of "/c del", "/c copy"), or none
- * when it cannot be told (`not`, `re`, `exists`). For each pool of rules one gram scanner
- * (grams.ts) per field finds, in one pass over each of the event's values, which literals
- * occur, over the fields the event may have (`FieldPicker`); only the rules whose every group
- * has a hit, and those without a hint, are evaluated. Hints are necessary conditions: they
- * narrow to the rules that could match, never drop one that would.
+ * some literal text (`Image|endswith: '\whoami.exe'` needs "\whoami.exe" at the end of Image).
+ * Each rule gets such a hint: up to four groups of field/literal alternatives, each literal
+ * anywhere or where its value's pattern puts it (the whole value, its start, its end), every
+ * group needing one hit (`Image` ends with "\cmd.exe" and `CommandLine` has one of "/c del",
+ * "/c copy"), or none when it cannot be told (`not`, `re`, `exists`). And vetoes, the converse:
+ * literals any one of which makes the rule false (`not filter` where the filter is found). For
+ * each pool of rules one gram scanner (grams.ts) per field finds, in one pass over each of the
+ * event's values, which literals occur, over the fields the event may have (`FieldPicker`);
+ * only the rules whose every group has a hit and none of whose vetoes is found, and those
+ * without a hint and not vetoed, are evaluated. Hints are necessary conditions and vetoes
+ * sufficient ones: they narrow to the rules that could match, never drop one that would.
  */
 import { type ConditionNode, identifiersMatching } from './condition.js';
 import { type EventView, FieldPicker } from './fields.js';
-import { folded, GramScanner } from './grams.js';
+import { belowDel, folded, GramScanner, type Place } from './grams.js';
 
+/**
+ * Where in a value a literal must stand: the whole value, its start or its end; anywhere when
+ * not said.
+ */
+export type Anchor = 'whole' | 'start' | 'end';
+/** A lower-case literal, and where a value must hold it. */
+export interface HintLiteral {
+  readonly literal: string;
+  readonly anchor?: Anchor;
+}
+/** A literal of a field ('' for keywords: any value of the event). */
+export type FieldLiteral = HintLiteral & { readonly field: string };
 /** Field / lower-case literal alternatives: one of them must occur. */
-export type HintGroup = ReadonlyArray<{ readonly field: string; readonly literal: string }>;
+export type HintGroup = ReadonlyArray<FieldLiteral>;
 /** Groups that must all be satisfied; `undefined` when nothing can be required. */
 export type Hint = readonly HintGroup[] | undefined;
 
@@ -88,152 +103,49 @@ export function conditionHint(node: ConditionNode, hints: ReadonlyMap<string, Hi
   }
 }
 
-export interface AutomatonOptions {
-  /**
-   * Every character outside ASCII read as one and the same character. The automaton then finds
-   * a superset of the occurrences (never fewer), in a table as narrow as ASCII: right for the
-   * prefilter, whose hits are only necessary conditions, wrong for an exact test.
-   */
-  readonly foldNonAscii?: boolean;
+/**
+ * Sufficient conditions, the converse of hints: any one of the `sure` literals standing where
+ * said in its field makes a test true, any one of the `veto` literals makes it false. A
+ * selection `Image|endswith: '.exe'` is sure when an Image value ends with `.exe`, and `not`
+ * turns that into a veto: `Execution Of Non-Existing File` need not be evaluated on an event
+ * whose Image holds a backslash.
+ */
+export interface Facts {
+  readonly sure: readonly FieldLiteral[];
+  readonly veto: readonly FieldLiteral[];
 }
 
-/**
- * Aho-Corasick over UTF-16 code units, compiled to a full transition table: characters
- * that occur in some pattern get a column, every other character leads back to the root, so
- * a scan costs one table read per character. (Rows only for shallow states, with failure
- * links below, measured slower on SigmaHQ's literals: scans go deep in Windows paths.) A
- * table entry is the next state's row offset, negated (less one) when that state ends a
- * pattern, so that the scan reads one array per character, not two.
- */
-export class Automaton {
-  private readonly width: number;
-  private readonly delta: Int32Array;
-  /** Pattern ids ending at each state, by state number. */
-  private readonly out: Array<readonly number[] | undefined>;
-  private readonly ascii = new Int32Array(128);
-  private readonly other = new Map<number, number>();
-  /** The column of every non-ASCII character when folding, or -1. */
-  private readonly folded: number;
+export const NO_FACTS: Facts = { sure: [], veto: [] };
 
-  constructor(patterns: readonly string[], options: AutomatonOptions = {}) {
-    // Column per distinct character; 0 is "no pattern has it".
-    let columns = 1;
-    let folded = -1;
-    for (const pattern of patterns) {
-      for (let i = 0; i < pattern.length; i++) {
-        const c = pattern.charCodeAt(i);
-        if (c >= 128 && options.foldNonAscii) {
-          if (folded < 0) folded = columns++;
-        } else if (c < 128 ? this.ascii[c] === 0 : !this.other.has(c)) {
-          if (c < 128) this.ascii[c] = columns++;
-          else this.other.set(c, columns++);
-        }
-      }
-    }
-    // Folding with no non-ASCII pattern character: every non-ASCII character is column 0.
-    this.folded = options.foldNonAscii ? Math.max(folded, 0) : -1;
-    this.width = columns;
-    const children: Array<Map<number, number>> = [new Map()];
-    const outs: number[][] = [[]];
-    patterns.forEach((pattern, id) => {
-      let state = 0;
-      for (let i = 0; i < pattern.length; i++) {
-        const k = this.column(pattern.charCodeAt(i));
-        let to = children[state]?.get(k);
-        if (to === undefined) {
-          to = children.length;
-          children.push(new Map());
-          outs.push([]);
-          children[state]?.set(k, to);
-        }
-        state = to;
-      }
-      outs[state]?.push(id);
-    });
-    const delta = new Int32Array(children.length * columns);
-    const fail = new Int32Array(children.length);
-    // Breadth-first: each state's row is its children over its failure state's row.
-    const queue: number[] = [];
-    for (const [k, to] of children[0] ?? []) {
-      delta[k] = to;
-      queue.push(to);
-    }
-    for (let head = 0; head < queue.length; head++) {
-      const state = queue[head] as number;
-      const f = fail[state] as number;
-      outs[state]?.push(...(outs[f] ?? []));
-      delta.copyWithin(state * columns, f * columns, f * columns + columns);
-      for (const [k, to] of children[state] ?? []) {
-        fail[to] = delta[f * columns + k] as number;
-        delta[state * columns + k] = to;
-        queue.push(to);
-      }
-    }
-    // State numbers to row offsets, flagged when the state ends a pattern.
-    for (let i = 0; i < delta.length; i++) {
-      const to = delta[i] as number;
-      delta[i] = (outs[to]?.length ?? 0) > 0 ? -(to * columns) - 1 : to * columns;
-    }
-    this.delta = delta;
-    this.out = outs.map((o) => (o.length > 0 ? o : undefined));
-  }
+/** All must hold: one veto of any part makes it false; a sure literal of one part only if it is the only part. */
+export function allFacts(parts: readonly Facts[]): Facts {
+  if (parts.length === 1) return parts[0] as Facts;
+  return { sure: [], veto: parts.flatMap((p) => p.veto) };
+}
 
-  private column(c: number): number {
-    if (c < 128) return this.ascii[c] as number;
-    return this.folded >= 0 ? this.folded : (this.other.get(c) ?? 0);
-  }
+/** One must hold: one sure literal of any part makes it true; a veto of one part only if it is the only part. */
+export function anyFacts(parts: readonly Facts[]): Facts {
+  if (parts.length === 1) return parts[0] as Facts;
+  return { sure: parts.flatMap((p) => p.sure), veto: [] };
+}
 
-  /** Whether any pattern occurs in the text. */
-  any(text: string): boolean {
-    const { delta, ascii, other, folded } = this;
-    let row = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      const k = c < 128 ? (ascii[c] as number) : folded >= 0 ? folded : (other.get(c) ?? 0);
-      row = delta[row + k] as number;
-      if (row < 0) return true;
+export function conditionFacts(node: ConditionNode, facts: ReadonlyMap<string, Facts>): Facts {
+  switch (node.kind) {
+    case 'ref':
+      return facts.get(node.name) ?? NO_FACTS;
+    case 'not': {
+      const inner = conditionFacts(node.operand, facts);
+      return { sure: inner.veto, veto: inner.sure };
     }
-    return false;
-  }
-
-  /** Calls `found` with the id of every pattern occurrence (repeats included). */
-  scan(text: string, found: (id: number) => void): void {
-    const { delta, width, out, ascii, other, folded } = this;
-    let row = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      const k = c < 128 ? (ascii[c] as number) : folded >= 0 ? folded : (other.get(c) ?? 0);
-      row = delta[row + k] as number;
-      if (row < 0) {
-        row = -row - 1;
-        const hits = out[row / width] as readonly number[];
-        for (const id of hits) found(id);
-      }
-    }
-  }
-
-  /**
-   * Appends to `ids` the id of each pattern that occurs in the text and whose `seen` slot is not
-   * yet `mark` (then sets it): each pattern once per mark, without a callback per occurrence.
-   */
-  collect(text: string, seen: Uint32Array, mark: number, ids: number[]): void {
-    const { delta, width, out, ascii, other, folded } = this;
-    let row = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      const k = c < 128 ? (ascii[c] as number) : folded >= 0 ? folded : (other.get(c) ?? 0);
-      row = delta[row + k] as number;
-      if (row < 0) {
-        row = -row - 1;
-        const hits = out[row / width] as readonly number[];
-        for (let h = 0; h < hits.length; h++) {
-          const id = hits[h] as number;
-          if (seen[id] !== mark) {
-            seen[id] = mark;
-            ids.push(id);
-          }
-        }
-      }
+    case 'and':
+      return allFacts(node.operands.map((o) => conditionFacts(o, facts)));
+    case 'or':
+      return anyFacts(node.operands.map((o) => conditionFacts(o, facts)));
+    case 'of': {
+      const parts = identifiersMatching(node.pattern, [...facts.keys()]).map((n) => facts.get(n) ?? NO_FACTS);
+      if (node.count === 'all') return allFacts(parts);
+      // `2 of` and up: no one literal tells.
+      return node.count === 1 ? anyFacts(parts) : NO_FACTS;
     }
   }
 }
@@ -247,7 +159,8 @@ export class Automaton {
 export const MAX_PREFILTER_LITERAL = 20;
 
 /**
- * One field's scanner, and for each of its literal ids the (entry, group) codes it satisfies:
+ * One field's scanner, and for each of its literal ids the codes of what a hit says: an entry's
+ * first group is satisfied (the entry's index), or an entry is vetoed (`vetoCode`), in
  * `codes[from[id]..from[id + 1]]` (flat, so that a hit reads no scattered arrays).
  */
 interface FieldScan {
@@ -258,13 +171,25 @@ interface FieldScan {
   readonly seen: Uint32Array;
 }
 
-/** Hits kept in `Prefilter.ids` before it is emptied. */
-const IDS_KEPT = 1024;
+/** Codes of vetoes are below zero, those of groups not. */
+const vetoCode = (index: number): number => -1 - index;
 
-/** Sorted in place, ascending: an insertion sort, as candidates are few (`sort` with a comparator cost more). */
-function sortSmall(list: number[]): number[] {
-  if (list.length > 64) return list.sort((a, b) => a - b);
-  for (let i = 1; i < list.length; i++) {
+/**
+ * Whether the scanner finding the literal means that the value holds it, lower-cased, where
+ * said: below DEL (the scanner folds other characters into one), searched whole.
+ */
+function foundExactly({ field, literal }: FieldLiteral): boolean {
+  return field !== '' && literal !== '' && literal.length <= MAX_PREFILTER_LITERAL && belowDel(literal);
+}
+
+/** The first `count` entries sorted in place, ascending: an insertion sort, as candidates are few (`sort` with a comparator cost more). */
+function sortSmall(list: number[], count: number): void {
+  if (count > 64) {
+    const sorted = list.slice(0, count).sort((a, b) => a - b);
+    for (let i = 0; i < count; i++) list[i] = sorted[i] as number;
+    return;
+  }
+  for (let i = 1; i < count; i++) {
     const value = list[i] as number;
     let j = i - 1;
     while (j >= 0 && (list[j] as number) > value) {
@@ -273,122 +198,250 @@ function sortSmall(list: number[]): number[] {
     }
     list[j + 1] = value;
   }
-  return list;
 }
 
-/** A pool of tests with hints: which of them are worth evaluating on an event. */
+/** One literal of a field as searched, where it must stand, and the codes its hits give. */
+interface Searched {
+  readonly text: string;
+  readonly place: Place;
+  readonly codes: number[];
+  /** Hint groups that hold it. */
+  uses: number;
+  /** Its index in `Prefilter.seen`. */
+  slot: number;
+}
+
+/**
+ * Where the last `searched` characters of a literal of `length` must stand in a value: from
+ * the start when the literal starts it (at `length - searched`), up to the end when it ends it.
+ */
+function placeOf(anchor: Anchor | undefined, length: number, searched: number): Place {
+  const start = anchor === 'start' || anchor === 'whole' ? length - searched : -1;
+  return { start, atEnd: anchor === 'end' || anchor === 'whole' };
+}
+
+/**
+ * A pool of tests with hints and vetoes: which of them are worth evaluating on an event. A test
+ * is left out when a group of its hint has no hit, or when one of its vetoes is found (vetoes
+ * that the scanner would find inexactly are not used). The hits of each test's first group (the
+ * one whose literals fewest other groups hold: `\cmd.exe`, which 120 rules ask for, is no rare
+ * sight in events either) are counted as the fields are scanned; its other groups are looked
+ * up afterwards, in the literals found, for the few tests whose first group had a hit.
+ */
 export class Prefilter {
-  /** Per field tested by some hint (keywords apart): its scanner. */
+  /** Per field tested by some hint or veto (keywords apart): its scanner. */
   private readonly fields: FieldScan[] = [];
   private readonly picker: FieldPicker;
   /** Keyword literals, searched in every value of the event. */
   private readonly keywords: FieldScan | undefined;
   private readonly always: number[] = [];
-  private readonly need: Uint8Array;
-  private readonly count: Uint8Array;
+  /**
+   * The other groups of entry `e`: groups `groupsFrom[e]` to `groupsFrom[e + 1]`, group `g` the
+   * literals `literalsFrom[g]` to `literalsFrom[g + 1]`, literal `l` found when
+   * `seen[literalSlot[l]]` is the event's mark.
+   */
+  private readonly groupsFrom: Int32Array;
+  private readonly literalsFrom: Int32Array;
+  private readonly literalSlot: Int32Array;
+  /** Per literal of every field: the mark of the last event it was found in (each field's scanner has its part). */
+  private readonly seen: Uint32Array;
   private readonly entryStamp: Uint32Array;
-  private readonly groupStamp: Uint32Array;
-  private readonly ids: number[] = [];
+  private readonly vetoStamp: Uint32Array;
+  /** Entries vetoed on the event at hand. */
+  private vetoed = 0;
+  /** Entries with other groups whose first group had a hit on the event at hand (the first `pendingCount`). */
+  private readonly pending: number[] = [];
+  private pendingCount = 0;
+  /**
+   * The entries `select` chose, in its first entries (as many as it said). These arrays are
+   * written over, never emptied: an emptied array drops its storage, and refilling it allocated
+   * anew at every event.
+   */
+  readonly selected: number[] = [];
+  private selectedCount = 0;
+  /** Literal ids the scanners found on the event at hand (the first `foundCount`): room for each literal once. */
+  private readonly found: Int32Array;
+  private foundCount = 0;
   private generation = 0;
 
-  constructor(hints: readonly Hint[]) {
-    this.need = new Uint8Array(hints.length);
-    this.count = new Uint8Array(hints.length);
+  constructor(hints: readonly Hint[], vetoes: ReadonlyArray<readonly FieldLiteral[]> = []) {
     this.entryStamp = new Uint32Array(hints.length);
-    this.groupStamp = new Uint32Array(hints.length * MAX_GROUPS);
-    const byField = new Map<string, Map<string, number[]>>();
-    hints.forEach((hint, index) => {
-      if (!hint || hint.length === 0) {
-        this.always.push(index);
-        return;
+    this.vetoStamp = new Uint32Array(hints.length);
+    const byField = new Map<string, Map<string, Searched>>();
+    const searchedOf = ({ field, literal, anchor }: FieldLiteral): Searched => {
+      const literals = byField.get(field) ?? new Map<string, Searched>();
+      byField.set(field, literals);
+      const text = folded(literal.length > MAX_PREFILTER_LITERAL ? literal.slice(-MAX_PREFILTER_LITERAL) : literal);
+      // Keywords are searched in values one by one, anywhere.
+      const place = placeOf(field === '' ? undefined : anchor, literal.length, text.length);
+      const key = `${place.start},${place.atEnd}\u0000${text}`;
+      let searched = literals.get(key);
+      if (!searched) {
+        searched = { text, place, codes: [], uses: 0, slot: -1 };
+        literals.set(key, searched);
       }
-      this.need[index] = hint.length;
-      hint.forEach((group, g) => {
-        const code = index * MAX_GROUPS + g;
-        for (const { field, literal } of group) {
-          const literals = byField.get(field) ?? new Map<string, number[]>();
-          byField.set(field, literals);
-          const searched = folded(
-            literal.length > MAX_PREFILTER_LITERAL ? literal.slice(-MAX_PREFILTER_LITERAL) : literal,
-          );
-          const targets = literals.get(searched) ?? [];
-          if (!targets.includes(code)) targets.push(code);
-          literals.set(searched, targets);
+      return searched;
+    };
+    const groups = hints.map((hint) => (hint ?? []).map((group) => [...new Set(group.map(searchedOf))]));
+    for (const entry of groups) for (const group of entry) for (const searched of group) searched.uses++;
+    const others = groups.map((entry, index) => {
+      if (entry.length === 0) {
+        this.always.push(index);
+        return [];
+      }
+      let first = 0;
+      let least = Number.POSITIVE_INFINITY;
+      entry.forEach((group, g) => {
+        const uses = group.reduce((n, searched) => n + searched.uses, 0);
+        if (uses < least) {
+          least = uses;
+          first = g;
         }
       });
+      for (const searched of entry[first] as Searched[]) searched.codes.push(index);
+      return entry.filter((_, g) => g !== first);
+    });
+    vetoes.forEach((list, index) => {
+      if (index >= hints.length) return;
+      for (const literal of list) {
+        if (!foundExactly(literal)) continue;
+        const { codes } = searchedOf(literal);
+        if (!codes.includes(vetoCode(index))) codes.push(vetoCode(index));
+      }
     });
     let keywords: FieldScan | undefined;
+    let slots = 0;
+    for (const literals of byField.values()) slots += literals.size;
+    this.seen = new Uint32Array(slots);
+    this.found = new Int32Array(slots);
+    slots = 0;
     for (const [field, literals] of byField) {
-      const targets = [...literals.values()];
-      const from = new Int32Array(targets.length + 1);
-      targets.forEach((codes, id) => {
-        from[id + 1] = (from[id] as number) + codes.length;
+      const searched = [...literals.values()];
+      const from = new Int32Array(searched.length + 1);
+      searched.forEach((literal, id) => {
+        literal.slot = slots + id;
+        from[id + 1] = (from[id] as number) + literal.codes.length;
       });
       const scan: FieldScan = {
         field,
-        scanner: new GramScanner([...literals.keys()]),
+        scanner: new GramScanner(
+          searched.map((l) => l.text),
+          searched.map((l) => l.place),
+        ),
         from,
-        codes: new Int32Array(targets.flat()),
-        seen: new Uint32Array(literals.size),
+        codes: new Int32Array(searched.flatMap((l) => l.codes)),
+        // The field's part of the pool's marks: the other groups are looked up in one array.
+        seen: this.seen.subarray(slots, slots + searched.length),
       };
+      slots += searched.length;
       if (field === '') keywords = scan;
       else this.fields.push(scan);
     }
     this.keywords = keywords;
     this.picker = new FieldPicker(this.fields.map((f) => f.field));
+    const otherGroups = others.flat();
+    this.groupsFrom = new Int32Array(hints.length + 1);
+    others.forEach((list, e) => {
+      this.groupsFrom[e + 1] = (this.groupsFrom[e] as number) + list.length;
+    });
+    this.literalsFrom = new Int32Array(otherGroups.length + 1);
+    otherGroups.forEach((group, g) => {
+      this.literalsFrom[g + 1] = (this.literalsFrom[g] as number) + group.length;
+    });
+    this.literalSlot = new Int32Array(otherGroups.flatMap((group) => group.map((l) => l.slot)));
   }
 
-  /** Indexes (in increasing order) of the entries that may match this event. */
+  /** Indexes (in increasing order) of the entries that may match this event (a new array: see `select`). */
   candidates(view: EventView): number[] {
+    return this.selected.slice(0, this.select(view));
+  }
+
+  /**
+   * Writes the indexes of the entries that may match this event, in increasing order, into the
+   * first entries of `selected`; returns their number.
+   */
+  select(view: EventView): number {
     this.generation = (this.generation + 1) >>> 0;
     if (this.generation === 0) {
       // Wrapped after 2^32 events: a stamp left from the last cycle would read as "seen now".
       this.generation = 1;
       this.entryStamp.fill(0);
-      this.groupStamp.fill(0);
-      for (const scan of this.fields) scan.seen.fill(0);
-      this.keywords?.seen.fill(0);
+      this.vetoStamp.fill(0);
+      this.seen.fill(0);
     }
-    const hits = this.always.slice();
+    this.vetoed = 0;
+    this.pendingCount = 0;
+    this.foundCount = 0;
+    const { always, selected } = this;
+    for (let i = 0; i < always.length; i++) selected[i] = always[i] as number;
+    this.selectedCount = always.length;
     // Only the fields the event may have: reading the others would find nothing to scan.
-    const picked = this.picker.pick(view);
-    const { texts } = this.picker;
-    for (let p = 0; p < picked.length; p++) {
-      const scan = this.fields[picked[p] as number] as FieldScan;
+    const { picker } = this;
+    const picked = picker.pick(view);
+    for (let p = 0; p < picked; p++) {
+      const scan = this.fields[picker.picked[p] as number] as FieldScan;
       // As they are: the scanners match lower-cased literals in lower case (grams.ts).
-      const text = texts[p];
-      if (text !== undefined) this.scan(scan, text, hits);
-      else this.scan(scan, view.field(scan.field).strings, hits);
+      const text = picker.texts[p];
+      if (text !== undefined) this.scan(scan, text);
+      else this.scan(scan, view.field(scan.field).strings);
     }
-    if (this.keywords) this.scan(this.keywords, view.allValues().strings, hits);
-    return sortSmall(hits);
+    if (this.keywords) this.scan(this.keywords, view.allValues().strings);
+    const { pending, pendingCount, vetoStamp, generation } = this;
+    let count = this.selectedCount;
+    for (let p = 0; p < pendingCount; p++) {
+      const index = pending[p] as number;
+      if (vetoStamp[index] !== generation && this.othersHit(index)) selected[count++] = index;
+    }
+    if (this.vetoed > 0) {
+      let kept = 0;
+      for (let i = 0; i < count; i++) {
+        const index = selected[i] as number;
+        if (vetoStamp[index] !== generation) selected[kept++] = index;
+      }
+      count = kept;
+    }
+    sortSmall(selected, count);
+    return count;
   }
 
-  /** Scans one field's values (or one value); entries whose every group is now satisfied go to `hits`. */
-  private scan({ scanner, from, codes, seen }: FieldScan, texts: string | readonly string[], hits: number[]): void {
+  /** Whether every other group of entry `index` has a hit on the event at hand. */
+  private othersHit(index: number): boolean {
+    const { groupsFrom, literalsFrom, literalSlot, seen, generation } = this;
+    const last = groupsFrom[index + 1] as number;
+    for (let g = groupsFrom[index] as number; g < last; g++) {
+      const end = literalsFrom[g + 1] as number;
+      let hit = false;
+      for (let l = literalsFrom[g] as number; l < end && !hit; l++) hit = seen[literalSlot[l] as number] === generation;
+      if (!hit) return false;
+    }
+    return true;
+  }
+
+  /** Scans one field's values (or one value); entries whose first group has its first hit go to `selected` or `pending`. */
+  private scan({ scanner, from, codes, seen }: FieldScan, texts: string | readonly string[]): void {
     if (texts.length === 0) return;
-    const { need, count, entryStamp, groupStamp, generation, ids } = this;
-    // The list grows from field to field, emptied only when long: setting an array's length is a
-    // call into the runtime (40 ns, as long as scanning a short value takes) and there are ~20
-    // fields to scan per event.
-    if (ids.length > IDS_KEPT) ids.length = 0;
-    const start = ids.length;
-    if (typeof texts === 'string') scanner.collect(texts, seen, generation, ids);
-    else for (let t = 0; t < texts.length; t++) scanner.collect(texts[t] as string, seen, generation, ids);
-    for (let n = start; n < ids.length; n++) {
-      const id = ids[n] as number;
+    const { entryStamp, vetoStamp, groupsFrom, pending, selected, generation, found } = this;
+    const start = this.foundCount;
+    let end = start;
+    if (typeof texts === 'string') end = scanner.collect(texts, seen, generation, found, end);
+    else for (let t = 0; t < texts.length; t++) end = scanner.collect(texts[t] as string, seen, generation, found, end);
+    this.foundCount = end;
+    for (let n = start; n < end; n++) {
+      const id = found[n] as number;
       const last = from[id + 1] as number;
       for (let c = from[id] as number; c < last; c++) {
         const code = codes[c] as number;
-        if (groupStamp[code] === generation) continue;
-        groupStamp[code] = generation;
-        const index = (code / MAX_GROUPS) | 0;
-        if (entryStamp[index] !== generation) {
-          entryStamp[index] = generation;
-          count[index] = 0;
+        if (code < 0) {
+          const index = -1 - code;
+          if (vetoStamp[index] !== generation) {
+            vetoStamp[index] = generation;
+            this.vetoed++;
+          }
+        } else if (entryStamp[code] !== generation) {
+          entryStamp[code] = generation;
+          if (groupsFrom[code] === groupsFrom[code + 1]) selected[this.selectedCount++] = code;
+          else pending[this.pendingCount++] = code;
         }
-        count[index] = (count[index] as number) + 1;
-        if (count[index] === need[index]) hits.push(index);
       }
     }
   }

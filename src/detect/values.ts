@@ -8,7 +8,17 @@
  */
 import { cidrTest } from './cidr.js';
 import { type EventView, type FieldRead, fieldReader } from './fields.js';
-import { Automaton, allHint, anyHint, groupHint, type Hint } from './prefilter.js';
+import { belowDel, GramScanner } from './grams.js';
+import {
+  allHint,
+  anyHint,
+  type Facts,
+  type FieldLiteral,
+  groupHint,
+  type Hint,
+  type HintLiteral,
+  NO_FACTS,
+} from './prefilter.js';
 import { RuleCompileError } from './rule.js';
 import { compileSigmaRegex, MAX_REGEX_INPUT } from './safe-regex.js';
 import { ANY, literalPattern, mapLiterals, type Pattern, parsePattern, patternTest, patternText } from './wildcard.js';
@@ -197,7 +207,8 @@ function valueTest(raw: unknown, modifiers: readonly string[], options: EntryOpt
             : comparison === 'gt'
               ? (n: number) => n > bound
               : (n: number) => n >= bound;
-      return (read) => read.strings.some((s) => s.trim() !== '' && ok(Number(s)));
+      const compared = (s: string) => s.trim() !== '' && ok(Number(s));
+      return (read) => someOf(read.strings, compared);
     }
     case 're': {
       const flags = (has('i') ? 'i' : '') + (has('m') ? 'm' : '') + (has('s') ? 's' : '');
@@ -206,38 +217,39 @@ function valueTest(raw: unknown, modifiers: readonly string[], options: EntryOpt
       if (!regex.ok) throw new RuleCompileError(`re: ${regex.reason}`, path, regex.invalid ? 'invalid' : 'unsupported');
       const { test } = regex;
       // Only the first MAX_REGEX_INPUT characters of a value are searched (see safe-regex.ts).
-      const readTest: ReadTest = (read) =>
-        read.strings.some((s) => test(s.length > MAX_REGEX_INPUT ? s.slice(0, MAX_REGEX_INPUT) : s));
+      const search = (s: string) => test(s.length > MAX_REGEX_INPUT ? s.slice(0, MAX_REGEX_INPUT) : s);
+      const readTest: ReadTest = (read) => someOf(read.strings, search);
       // For the prefilter: a literal every match contains, lower-cased (`(?i)` patterns have one too),
       // else a few short ones one of which every match contains (`\.[ "']`: `. `, `."`, `.'`).
-      if (regex.lowerLiteral.length >= 3) LITERALS.set(readTest, [regex.lowerLiteral]);
-      else if (regex.lowerAlternatives.length > 0) LITERALS.set(readTest, regex.lowerAlternatives);
+      if (regex.lowerLiteral.length >= 3) LITERALS.set(readTest, [{ literal: regex.lowerLiteral }]);
+      else if (regex.lowerAlternatives.length > 0)
+        LITERALS.set(
+          readTest,
+          regex.lowerAlternatives.map((literal) => ({ literal })),
+        );
       return readTest;
     }
     case 'cidr': {
       const test = cidrTest(scalarText(raw, path));
       if (!test) throw new RuleCompileError(`cidr: not an address range: ${JSON.stringify(raw)}`, path);
-      return (read) => read.strings.some(test);
+      return (read) => someOf(read.strings, test);
     }
     case 'fieldref': {
       const other = scalarText(raw, path);
       const placement = modifiers.find((m) => PLACEMENTS.has(m));
       const cased = has('cased');
+      const readOther = fieldReader(other);
+      const some =
+        placement === 'contains'
+          ? someIncludes
+          : placement === 'startswith'
+            ? someStartsWith
+            : placement === 'endswith'
+              ? someEndsWith
+              : someEquals;
       return (read, view) => {
-        const ref = view.field(other);
-        const mine = cased ? read.strings : read.lower;
-        const theirs = cased ? ref.strings : ref.lower;
-        return mine.some((a) =>
-          theirs.some((b) =>
-            placement === 'contains'
-              ? a.includes(b)
-              : placement === 'startswith'
-                ? a.startsWith(b)
-                : placement === 'endswith'
-                  ? a.endsWith(b)
-                  : a === b,
-          ),
-        );
+        const ref = readOther(view);
+        return cased ? some(read.strings, ref.strings) : some(read.lower, ref.lower);
       };
     }
     default:
@@ -265,18 +277,24 @@ function valueTest(raw: unknown, modifiers: readonly string[], options: EntryOpt
     const placed = place(v.pattern, placement);
     return patternTest(cased ? placed : mapLiterals(placed, (t) => t.toLowerCase()));
   });
-  const any = tests.length === 1 && tests[0] ? tests[0] : (s: string) => tests.some((t) => t(s));
-  const test: ReadTest = cased ? (read) => read.strings.some(any) : (read) => read.lower.some(any);
-  // For the prefilter: the longest literal piece of each variant, which a match must contain.
-  LITERALS.set(
-    test,
-    variants.map((v) => longestLiteral(place(v.pattern, placement)).toLowerCase()),
-  );
+  const any =
+    tests.length === 1 && tests[0]
+      ? tests[0]
+      : (s: string) => {
+          for (let i = 0; i < tests.length; i++) if ((tests[i] as (value: string) => boolean)(s)) return true;
+          return false;
+        };
+  const test: ReadTest = cased ? (read) => someOf(read.strings, any) : (read) => someOf(read.lower, any);
+  // For the prefilter: the longest literal piece of each variant, which a match must contain;
+  // and the variants that are one literal piece, which a value holding it (as placed) matches.
+  const placedVariants = variants.map((v) => place(v.pattern, placement));
+  LITERALS.set(test, placedVariants.map(hintLiteral));
+  if (!cased) SURE.set(test, placedVariants.filter(isOnePiece).map(hintLiteral));
   if (!cased) {
     const pieces = variants.map((v) => place(v.pattern, placement));
     const lower = (p: Pattern, at: number) => String(p[at]).toLowerCase();
     // Empty pieces (a placeholder expanded to '') stay with the per-value tests: every value
-    // contains and ends with '', which neither the automaton nor the suffix index says.
+    // contains and ends with '', which neither the substring search nor the suffix index says.
     if (placement === 'contains' && pieces.every((p) => p.length === 3 && typeof p[1] === 'string' && p[1] !== ''))
       CONTAINS.set(
         test,
@@ -294,6 +312,14 @@ function valueTest(raw: unknown, modifiers: readonly string[], options: EntryOpt
       SUFFIXES.set(
         test,
         pieces.map((p) => lower(p, 1)),
+      );
+    if (
+      placement === 'startswith' &&
+      pieces.every((p) => p.length === 2 && p[1] === ANY && typeof p[0] === 'string' && p[0] !== '')
+    )
+      PREFIXES.set(
+        test,
+        pieces.map((p) => lower(p, 0)),
       );
   }
   return test;
@@ -331,19 +357,150 @@ function suffixTest(suffixes: readonly string[]): (value: string) => boolean {
   };
 }
 
+/** Case-insensitive prefixes that are the whole of a value's test (`startswith`), when that is all it is. */
+const PREFIXES = new WeakMap<ReadTest, readonly string[]>();
+
+/** Whether some value passes `test`: a loop, where `some` with an arrow made an object at every call. */
+function someOf(values: readonly string[], test: (value: string) => boolean): boolean {
+  for (let i = 0; i < values.length; i++) if (test(values[i] as string)) return true;
+  return false;
+}
+
+/** Whether some value holds, starts with, ends with or is one of `texts`: loops without a closure per text. */
+function someIncludes(values: readonly string[], texts: readonly string[]): boolean {
+  for (let i = 0; i < values.length; i++)
+    for (let t = 0; t < texts.length; t++) if ((values[i] as string).includes(texts[t] as string)) return true;
+  return false;
+}
+function someStartsWith(values: readonly string[], texts: readonly string[]): boolean {
+  for (let i = 0; i < values.length; i++)
+    for (let t = 0; t < texts.length; t++) if ((values[i] as string).startsWith(texts[t] as string)) return true;
+  return false;
+}
+function someEndsWith(values: readonly string[], texts: readonly string[]): boolean {
+  for (let i = 0; i < values.length; i++)
+    for (let t = 0; t < texts.length; t++) if ((values[i] as string).endsWith(texts[t] as string)) return true;
+  return false;
+}
+function someEquals(values: readonly string[], texts: readonly string[]): boolean {
+  for (let i = 0; i < values.length; i++)
+    for (let t = 0; t < texts.length; t++) if (values[i] === texts[t]) return true;
+  return false;
+}
+
 /** Case-insensitive substrings that are the whole of a value's test, when that is all it is. */
 const CONTAINS = new WeakMap<ReadTest, readonly string[]>();
 
-/** From this many substrings on, one automaton pass beats a search per substring. */
-const AUTOMATON_FROM = 8;
+/**
+ * Whether a lower-case text holds one of many lower-case substrings, in one pass of the gram
+ * scanner (grams.ts), in tables of a few KB: an Aho-Corasick table took MB for some rules (4 MB
+ * for 300 registry paths), read cold at every evaluation. The scanner finds exactly those below
+ * DEL in a lower-case text; a substring with other characters it finds wherever the text holds it
+ * and maybe more (it reads them all as one), so that one is looked up again as it is.
+ */
+function substringSearch(substrings: readonly string[]): (text: string) => boolean {
+  const scanner = new GramScanner(substrings);
+  const exact = substrings.map(belowDel);
+  const seen = new Uint32Array(substrings.length);
+  const found = new Int32Array(substrings.length);
+  let mark = 0;
+  return (text) => {
+    mark = (mark + 1) >>> 0;
+    if (mark === 0) {
+      // Wrapped after 2^32 texts: a mark left from the last cycle would read as "found now".
+      seen.fill(0);
+      mark = 1;
+    }
+    const count = scanner.collect(text, seen, mark, found, 0);
+    for (let i = 0; i < count; i++) {
+      const id = found[i] as number;
+      if (exact[id] || text.includes(substrings[id] as string)) return true;
+    }
+    return false;
+  };
+}
+
+/** From this many substrings on, one scan beats a search per substring. */
+const SUBSTRING_SEARCH_FROM = 8;
+
+/**
+ * Literals any one of which, standing where said, makes a value's test true: set by `valueTest`
+ * for case-insensitive tests, from the variants that are one literal piece, placed.
+ */
+const SURE = new WeakMap<ReadTest, readonly HintLiteral[]>();
+
+/** A placed pattern that is one non-empty literal piece: `x`, `*x`, `x*` or `*x*`. */
+function isOnePiece(pattern: Pattern): boolean {
+  const pieces = pattern.filter((part) => part !== ANY);
+  return pieces.length === 1 && typeof pieces[0] === 'string' && pieces[0] !== '';
+}
 
 /** Literals a value's test needs (one of them), set by `valueTest` when it can tell. */
-const LITERALS = new WeakMap<ReadTest, readonly string[]>();
+const LITERALS = new WeakMap<ReadTest, readonly HintLiteral[]>();
 
-function longestLiteral(pattern: Pattern): string {
+/**
+ * The longest literal piece of a placed pattern, lower-cased, and where a matching value holds
+ * it: the whole value, its start or its end when the piece is the pattern's first or last part.
+ */
+function hintLiteral(pattern: Pattern): HintLiteral {
+  let at = -1;
   let best = '';
-  for (const part of pattern) if (typeof part === 'string' && part.length > best.length) best = part;
-  return best;
+  pattern.forEach((part, i) => {
+    if (typeof part === 'string' && part.length > best.length) {
+      best = part;
+      at = i;
+    }
+  });
+  const literal = best.toLowerCase();
+  if (at < 0) return { literal };
+  if (pattern.length === 1) return { literal, anchor: 'whole' };
+  if (at === pattern.length - 1) return { literal, anchor: 'end' };
+  if (at === 0) return { literal, anchor: 'start' };
+  return { literal };
+}
+
+/**
+ * One test for a list of values (any of them, or all with `all`): lists of plain values (a set),
+ * of suffixes (by their ends) or of substrings (one scan: `substringSearch`) when long; fewer plain values,
+ * substrings, prefixes or suffixes compared in a loop, not through a test per item.
+ */
+function combine(tests: readonly ReadTest[], all: boolean): ReadTest {
+  const single = tests.length === 1 || !all;
+  const plain = (info: WeakMap<ReadTest, readonly string[]>) => {
+    const lists = single ? tests.map((t) => info.get(t)) : [];
+    return lists.length > 0 && lists.every((l) => l !== undefined) ? (lists.flat() as string[]) : undefined;
+  };
+  const included = plain(CONTAINS);
+  if (included && included.length >= SUBSTRING_SEARCH_FROM) {
+    const held = substringSearch(included);
+    return (read) => someOf(read.lower, held);
+  }
+  const equal = plain(EQUALS);
+  if (equal && tests.length > 1) {
+    const equalTo = new Set(equal);
+    const held = (s: string) => equalTo.has(s);
+    return (read) => someOf(read.lower, held);
+  }
+  const ended = plain(SUFFIXES);
+  if (ended && ended.length >= SUFFIX_INDEX_FROM) {
+    const suffixed = suffixTest(ended);
+    return (read) => someOf(read.lower, suffixed);
+  }
+  if (included) return (read) => someIncludes(read.lower, included);
+  const started = plain(PREFIXES);
+  if (started) return (read) => someStartsWith(read.lower, started);
+  if (ended) return (read) => someEndsWith(read.lower, ended);
+  if (equal) return (read) => someEquals(read.lower, equal);
+  if (tests.length === 1 && tests[0]) return tests[0];
+  if (all)
+    return (read, view) => {
+      for (let i = 0; i < tests.length; i++) if (!(tests[i] as ReadTest)(read, view)) return false;
+      return true;
+    };
+  return (read, view) => {
+    for (let i = 0; i < tests.length; i++) if ((tests[i] as ReadTest)(read, view)) return true;
+    return false;
+  };
 }
 
 /** Splits `Field|mod1|mod2` into its field (empty for keywords) and modifiers, checked. */
@@ -369,7 +526,7 @@ export function compileEntry(
   value: unknown,
   options: EntryOptions,
   path: string,
-): { test: EventTest; hint: Hint } {
+): { test: EventTest; hint: Hint; facts: Facts } {
   const parsed = parseFieldKey(key, path);
   const { field } = parsed;
   // A keyword is searched anywhere in the event's text, as full-text search does.
@@ -391,39 +548,19 @@ export function compileEntry(
     }
   });
   const all = modifiers.includes('all');
-  const substrings = tests.map((t) => CONTAINS.get(t));
-  const automaton =
-    !all && substrings.every((s) => s !== undefined) && substrings.flat().length >= AUTOMATON_FROM
-      ? new Automaton(substrings.flat() as string[])
-      : undefined;
-  const equals = all ? [] : tests.map((t) => EQUALS.get(t));
-  const equalTo =
-    equals.length > 1 && equals.every((e) => e !== undefined) ? new Set(equals.flat() as string[]) : undefined;
-  const suffixes = all ? [] : tests.map((t) => SUFFIXES.get(t));
-  const suffixed =
-    suffixes.every((e) => e !== undefined) && suffixes.flat().length >= SUFFIX_INDEX_FROM
-      ? suffixTest(suffixes.flat() as string[])
-      : undefined;
-  // Lists of plain values (a set), of suffixes (by their ends) or of substrings (an automaton): one test, not one per item.
-  const combined: ReadTest = automaton
-    ? (read) => read.lower.some((s) => automaton.any(s))
-    : equalTo
-      ? (read) => read.lower.some((s) => equalTo.has(s))
-      : suffixed
-        ? (read) => read.lower.some(suffixed)
-        : tests.length === 1 && tests[0]
-          ? tests[0]
-          : all
-            ? (read, view) => tests.every((t) => t(read, view))
-            : (read, view) => tests.some((t) => t(read, view));
   const neq = modifiers.includes('neq');
+  const combined = combine(tests, all);
   const test: ReadTest = neq ? (read, view) => read.present && !combined(read, view) : combined;
   const hints: Hint[] = tests.map((t) => {
     const literals = LITERALS.get(t);
-    return literals ? groupHint(literals.map((literal) => ({ field, literal }))) : undefined;
+    return literals ? groupHint(literals.map((l) => ({ field, ...l }))) : undefined;
   });
   const hint = neq ? undefined : all ? allHint(hints) : anyHint(hints);
-  if (field === '') return { test: (view) => test(view.allValues(), view), hint };
+  if (field === '') return { test: (view) => test(view.allValues(), view), hint, facts: NO_FACTS };
+  // One value's sure literal makes the list true, unless all must hold; `neq` turns it false.
+  const sure: FieldLiteral[] =
+    all && tests.length > 1 ? [] : tests.flatMap((t) => (SURE.get(t) ?? []).map((l) => ({ field, ...l })));
+  const facts: Facts = neq ? { sure: [], veto: sure } : { sure, veto: [] };
   const read = fieldReader(field);
-  return { test: (view) => test(read(view), view), hint };
+  return { test: (view) => test(read(view), view), hint, facts };
 }
