@@ -317,9 +317,9 @@ describe('postal-mime as installed: bodies read many lines at a time', () => {
         if (soft) content = content.slice(0, -1);
         const bytes = Buffer.from(content, 'utf8');
         for (let i = 0; i < bytes.length; i++) {
-          const escape = bytes.subarray(i + 1, i + 3).toString('latin1');
-          if (bytes[i] === 0x3d && i + 2 < bytes.length && hex.test(escape)) {
-            out.push(Buffer.from([Number.parseInt(escape, 16)]));
+          const hexDigits = bytes.subarray(i + 1, i + 3).toString('latin1');
+          if (bytes[i] === 0x3d && i + 2 < bytes.length && hex.test(hexDigits)) {
+            out.push(Buffer.from([Number.parseInt(hexDigits, 16)]));
             i += 2;
           } else out.push(bytes.subarray(i, i + 1));
         }
