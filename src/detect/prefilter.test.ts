@@ -131,6 +131,14 @@ describe('literal prefilter', () => {
       detect(`  sel: { Image|endswith: '${long}' }\n  condition: not sel`, { Image: `C:\\y${long.slice(2)}` }),
     ).toEqual(['T']);
     expect(detect(`  sel: { Image|endswith: '${long}' }\n  condition: not sel`, { Image: `C:${long}` })).toEqual([]);
+    // Values that hold a literal and still do not match make no veto (found by review): a
+    // wildcard next to it, a list that needs all its members, `neq`, a `cased` value.
+    expect(detect("  f: { A: 'abc?' }\n  condition: not f", { A: 'abc' })).toEqual(['T']);
+    expect(detect("  f: { A: '?abc' }\n  condition: not f", { A: 'abc' })).toEqual(['T']);
+    expect(detect("  f: { A|contains|all: ['xx', 'yy'] }\n  condition: not f", { A: 'only xx' })).toEqual(['T']);
+    expect(detect("  f: { A|neq: 'abc' }\n  condition: not f", { A: 'abc' })).toEqual(['T']);
+    expect(detect("  f: { A|cased: 'ABC' }\n  condition: not f", { A: 'abc' })).toEqual(['T']);
+    expect(detect("  f: { A|contains|cased: 'ABC' }\n  condition: not f", { A: 'xabcx' })).toEqual(['T']);
   });
 
   it('the detector matches exactly the rules that match when every rule is evaluated (property)', () => {
