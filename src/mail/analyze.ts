@@ -14,7 +14,13 @@ import { analyzeHtml, shownText } from './html.js';
 import { htmlTrickReasons } from './htmltricks.js';
 import { intentReasons } from './intent.js';
 import { extractLinks, linkDomains, linkReasons, urlAsWritten } from './links.js';
-import { type FeatureContribution, type MailModel, scoreMessageWithModel } from './model.js';
+import {
+  type FeatureContribution,
+  type MailModel,
+  MODEL_FEATURES_PER_SIGN,
+  MODEL_FEATURES_SHOWN,
+  scoreMessageWithModel,
+} from './model.js';
 import { DEFAULT_MAIL_LIMITS, type MailLimits, parseMessage } from './parse.js';
 import { asksToScan, decodeQrCodes, type QrReader, qrReasons } from './qr.js';
 import { senderReasons } from './sender.js';
@@ -82,7 +88,6 @@ export interface MessageEvidence {
 }
 
 const MAX_INDICATORS = 50;
-const MAX_MODEL_FEATURES_SHOWN = 12;
 
 export async function analyzeMail(raw: Uint8Array, options: AnalyzeOptions = {}): Promise<MailAnalysis> {
   const message = await parseMessage(raw, options.limits ?? DEFAULT_MAIL_LIMITS);
@@ -104,7 +109,7 @@ export async function analyzeParsed(message: ParsedMessage, options: AnalyzeOpti
     verdict,
     score,
     reasons,
-    modelFeatures: scored.contributions.slice(0, MAX_MODEL_FEATURES_SHOWN),
+    modelFeatures: scored.contributions.slice(0, MODEL_FEATURES_SHOWN),
     indicators: indicatorsOf(context),
     techniques: techniquesOf(scored.reasons, context),
     summary: {
@@ -154,16 +159,23 @@ export async function gatherEvidence(
     text: message.text && message.html ? `${html.visibleText}\n${message.text}` : shownText(message, html),
     displayName: message.from?.name ?? '',
   };
-  let features: ReadonlySet<string> | undefined;
-  return {
-    context,
-    reasons,
-    featureInput,
-    get features() {
-      features ??= messageFeatures(featureInput);
-      return features;
-    },
-  };
+  return new Evidence(context, reasons, featureInput);
+}
+
+/** A class rather than an object literal with a getter, which V8 builds on a slow path every time. */
+class Evidence implements MessageEvidence {
+  #features: ReadonlySet<string> | undefined;
+
+  constructor(
+    readonly context: SignalContext,
+    readonly reasons: readonly Reason[],
+    readonly featureInput: FeatureInput,
+  ) {}
+
+  get features(): ReadonlySet<string> {
+    this.#features ??= messageFeatures(this.featureInput);
+    return this.#features;
+  }
 }
 
 /**
@@ -216,7 +228,9 @@ function identityLookalikes(context: SignalContext): Reason[] {
 
 function modelReason(textLogit: number, contributions: readonly FeatureContribution[]): Reason {
   const towardPhishing = textLogit >= 0;
-  const features = contributions.filter((c) => (towardPhishing ? c.weight > 0 : c.weight < 0)).slice(0, 6);
+  const features = contributions
+    .filter((c) => (towardPhishing ? c.weight > 0 : c.weight < 0))
+    .slice(0, MODEL_FEATURES_PER_SIGN);
   const list = (locale: Locale) => {
     const words = features.map((c) => describeFeature(c.feature)[locale]).join(', ');
     return words ? ` (${words})` : '';

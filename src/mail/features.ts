@@ -198,11 +198,20 @@ export function featureIndex(weights: Readonly<Record<string, number>>): Feature
 /** The body's bigrams: reused, as WORDS. */
 const PAIRS = new PairSet();
 
-/** A feature of the message that the model weighs. */
-export interface WeightedFeature {
-  readonly feature: string;
-  readonly weight: number;
+/**
+ * The features of a message that the model weighs, in the order the feature set lists them: their
+ * weights, and their names built only when asked (a verdict names a dozen of hundreds).
+ */
+export interface KnownFeatures {
+  /** Distinct features of the message, known to the model or not. */
+  readonly count: number;
+  readonly weights: readonly number[];
+  nameOf(index: number): string;
 }
+
+/** Prefixes of the features by kind, as `KNOWN_REFERENCES` numbers them. */
+const FEATURE_PREFIXES = ['s:', 'n:', 'w:', 'b:'] as const;
+const BIGRAM = 3;
 
 /**
  * What `messageFeatures` followed by a lookup of each feature in the model gives — how many
@@ -210,28 +219,30 @@ export interface WeightedFeature {
  * order the feature set lists them — without building a name for the features the model does
  * not know (most of them: every bigram of a long text).
  */
-export function weightedFeatures(
-  input: FeatureInput,
-  index: FeatureIndex,
-): { count: number; known: WeightedFeature[] } {
-  const known: WeightedFeature[] = [];
-  const { vocabulary } = index;
-  const words = vocabulary.words;
+export function weightedFeatures(input: FeatureInput, index: FeatureIndex): KnownFeatures {
+  const weights: number[] = [];
+  // Per known feature, three numbers: its kind (FEATURE_PREFIXES) and its word's vocabulary
+  // index, or its two words' for a bigram.
+  const references: number[] = [];
+  const words = index.vocabulary.words;
   let count = 0;
-  const addSimple = (raw: string, prefix: string, weights: Float64Array) => {
+  const addSimple = (raw: string, kind: number, weightsByWord: Float64Array) => {
     forEachWord(
       raw,
       (_id, isNew, _linked, word) => {
         if (!isNew) return;
         count++;
-        const weight = word >= 0 ? (weights[word] as number) : Number.NaN;
-        if (!Number.isNaN(weight)) known.push({ feature: prefix + words[word], weight });
+        const weight = word >= 0 ? (weightsByWord[word] as number) : Number.NaN;
+        if (!Number.isNaN(weight)) {
+          weights.push(weight);
+          references.push(kind, word, -1);
+        }
       },
-      vocabulary,
+      index.vocabulary,
     );
   };
-  addSimple(input.subject, 's:', index.subject);
-  addSimple(input.displayName, 'n:', index.name);
+  addSimple(input.subject, 0, index.subject);
+  addSimple(input.displayName, 1, index.name);
   // A bigram of the text is the pair of its words' numbers (fewer than 65,536 words:
   // MAX_FEATURE_CHARS characters hold at most ~20,000 distinct ones, the few characters NFKD
   // expands included); one the model weighs is the pair of their vocabulary indexes.
@@ -244,19 +255,34 @@ export function weightedFeatures(
       if (isNew) {
         count++;
         const weight = word >= 0 ? (index.body[word] as number) : Number.NaN;
-        if (!Number.isNaN(weight)) known.push({ feature: `w:${words[word]}`, weight });
+        if (!Number.isNaN(weight)) {
+          weights.push(weight);
+          references.push(2, word, -1);
+        }
       }
       if (linked && PAIRS.add(previous * 65_536 + id)) {
         count++;
         if (previousWord >= 0 && word >= 0 && index.beginsBigram[previousWord] === 1) {
           const weight = index.bigrams.get(previousWord, word);
-          if (weight !== undefined) known.push({ feature: `b:${words[previousWord]}_${words[word]}`, weight });
+          if (weight !== undefined) {
+            weights.push(weight);
+            references.push(BIGRAM, previousWord, word);
+          }
         }
       }
       previous = id;
       previousWord = word;
     },
-    vocabulary,
+    index.vocabulary,
   );
-  return { count, known };
+  return {
+    count,
+    weights,
+    nameOf: (known) => {
+      const kind = references[known * 3] as number;
+      const first = words[references[known * 3 + 1] as number] as string;
+      const prefix = FEATURE_PREFIXES[kind as 0 | 1 | 2 | 3];
+      return kind === BIGRAM ? `${prefix}${first}_${words[references[known * 3 + 2] as number]}` : prefix + first;
+    },
+  };
 }

@@ -10,7 +10,7 @@ import {
   type FeatureIndex,
   type FeatureInput,
   featureIndex,
-  type WeightedFeature,
+  type KnownFeatures,
   weightedFeatures,
 } from './features.js';
 import type { Reason } from './types.js';
@@ -47,11 +47,19 @@ export interface ModelScore {
   readonly probability: number;
   /** The words' part of the log-odds (bias included). */
   readonly textLogit: number;
-  /** Features present in the message, strongest first (both signs). */
+  /**
+   * The strongest features present in the message, strongest first (ties in the order the
+   * feature set lists them): the MODEL_FEATURES_SHOWN strongest, and among them or after them
+   * the MODEL_FEATURES_PER_SIGN strongest of each sign — what a verdict shows and names.
+   */
   readonly contributions: readonly FeatureContribution[];
   /** The reasons with their weight after the learnt scale. */
   readonly reasons: readonly Reason[];
 }
+
+/** Features a verdict shows, and those its model reason names (all of one sign). */
+export const MODEL_FEATURES_SHOWN = 12;
+export const MODEL_FEATURES_PER_SIGN = 6;
 
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
@@ -89,12 +97,16 @@ export function scoreWithModel(
   reasons: readonly Reason[],
 ): ModelScore {
   const weights = featureWeights(model);
-  const known: WeightedFeature[] = [];
+  const names: string[] = [];
+  const known: number[] = [];
   for (const feature of features) {
     const weight = weights.get(feature);
-    if (weight !== undefined) known.push({ feature, weight });
+    if (weight !== undefined) {
+      names.push(feature);
+      known.push(weight);
+    }
   }
-  return scoreKnown(model, features.size, known, reasons);
+  return scoreKnown(model, { count: features.size, weights: known, nameOf: (i) => names[i] as string }, reasons);
 }
 
 /** `scoreWithModel(model, messageFeatures(input), reasons)`, the same to the last bit, faster. */
@@ -104,33 +116,58 @@ export function scoreMessageWithModel(model: MailModel, input: FeatureInput, rea
     index = featureIndex(model.features);
     FEATURE_INDEXES.set(model, index);
   }
-  const { count, known } = weightedFeatures(input, index);
-  return scoreKnown(model, count, known, reasons);
+  return scoreKnown(model, weightedFeatures(input, index), reasons);
 }
 
 const FEATURE_INDEXES = new WeakMap<MailModel, FeatureIndex>();
 
-/** The score from the features the model knows, in the feature set's order, among `count`. */
-function scoreKnown(
-  model: MailModel,
-  count: number,
-  known: readonly WeightedFeature[],
-  reasons: readonly Reason[],
-): ModelScore {
+/** The score from the features the model knows, in the feature set's order. */
+function scoreKnown(model: MailModel, known: KnownFeatures, reasons: readonly Reason[]): ModelScore {
   let textLogit = model.bias;
-  const scale = featureScale(count);
-  const contributions: FeatureContribution[] = [];
-  for (const { feature, weight } of known) {
+  const scale = featureScale(known.count);
+  const { weights } = known;
+  const rounded = new Float64Array(weights.length);
+  for (let i = 0; i < weights.length; i++) {
+    const weight = weights[i] as number;
     textLogit += weight * scale;
-    contributions.push({ feature, weight: round(weight * scale) });
+    rounded[i] = round(weight * scale);
   }
-  contributions.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+  // A long text has hundreds of known features and a verdict shows a dozen: those are picked,
+  // and only their names are built, instead of sorting them all.
+  const kept = new Set([
+    ...strongest(rounded, MODEL_FEATURES_SHOWN, 0),
+    ...strongest(rounded, MODEL_FEATURES_PER_SIGN, 1),
+    ...strongest(rounded, MODEL_FEATURES_PER_SIGN, -1),
+  ]);
+  const contributions = [...kept]
+    .sort((a, b) => Math.abs(rounded[b] as number) - Math.abs(rounded[a] as number) || a - b)
+    .map((i): FeatureContribution => ({ feature: known.nameOf(i), weight: rounded[i] as number }));
   const scaled = reasons.map((reason) => {
     const scale = signalScale(model, reason.code);
     return scale === 1 ? reason : { ...reason, weight: round(reason.weight * scale) };
   });
   const logit = textLogit + scaled.reduce((sum, r) => sum + r.weight, 0);
   return { logit, probability: sigmoid(logit), textLogit, contributions, reasons: scaled };
+}
+
+/**
+ * The indexes of the `keep` largest `weights` in absolute value, of the given sign (0: any),
+ * the earlier first among equals (what a stable sort of them all would put first).
+ */
+function strongest(weights: Float64Array, keep: number, sign: -1 | 0 | 1): number[] {
+  const chosen: number[] = [];
+  for (let i = 0; i < weights.length; i++) {
+    const weight = weights[i] as number;
+    if ((sign > 0 && !(weight > 0)) || (sign < 0 && !(weight < 0))) continue;
+    const strength = Math.abs(weight);
+    // Ties go after: an equal weight found earlier stays ahead.
+    if (chosen.length === keep && strength <= Math.abs(weights[chosen[keep - 1] as number] as number)) continue;
+    let at = chosen.length;
+    while (at > 0 && Math.abs(weights[chosen[at - 1] as number] as number) < strength) at--;
+    chosen.splice(at, 0, i);
+    if (chosen.length > keep) chosen.pop();
+  }
+  return chosen;
 }
 
 function round(x: number): number {
