@@ -6,11 +6,13 @@ import { signalContext } from '../../tests/support/mail.js';
 import {
   attachmentReasons,
   bodyGivesPassword,
+  decodePdfNames,
   gzipName,
   inspectAttachment,
   listRar,
   listZip,
   nameFacts,
+  pdfFacts,
   sniffKind,
 } from './attachments.js';
 import { hasUnsafeText } from './text.js';
@@ -394,6 +396,79 @@ describe('PDF attachments', () => {
     expect(
       codesOf(reasonsFor(attachment('a.pdf', pdf('<</Type /EmbeddedFile>> /Type /Page /Type /Page /Type /Page')))),
     ).toEqual(['mail.attachment.pdf_embedded_file']);
+  });
+
+  // What pdfFacts did before it read the names in one pass and decoded only names with a `#`.
+  const decodeName = (name: string) =>
+    name.replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  const decodeEveryName = (raw: string) => raw.replace(/\/[A-Za-z0-9#]{1,64}/g, decodeName);
+  const countEach = (text: string, re: RegExp) => {
+    let n = 0;
+    while (re.exec(text) !== null && n < 10_000) n++;
+    return n;
+  };
+  // PDF text from pieces where the two ways could part: names cut at 64 characters, escapes
+  // across the cut, `#` without a name, the names counted, spelled whole, cut or escaped.
+  const pdfText = fc
+    .array(
+      fc.oneof(
+        fc.constantFrom('/', '#', '#4', '#41', '#2F', '#23', 'a', 'F', '9', ' ', '\n', '<<', '(', ')'),
+        // Runs that bring an escape or a name's end to the 64th character.
+        fc.integer({ min: 58, max: 66 }).map((n) => 'x'.repeat(n)),
+        fc
+          .tuple(fc.integer({ min: 0, max: 66 }), fc.constantFrom('#41', '#4', '#', '#2F', '#23'), fc.nat(3))
+          .map(([before, escaped, after]) => `/${'x'.repeat(before)}${escaped}${'y'.repeat(after)}`),
+        fc.constantFrom(
+          '/JavaScript',
+          '/JS',
+          '/JSX',
+          '/OpenAction',
+          '/AA <<',
+          '/AA',
+          '/Launch',
+          '/URI',
+          '/URI (https://a.example/b)',
+        ),
+        fc.constantFrom(
+          '/EmbeddedFile',
+          '/SubmitForm',
+          '/Type /Page',
+          '/Type/Pages',
+          '/J#61vaScript',
+          '/Type #2FPage',
+          '/Ty#70e',
+        ),
+      ),
+      { maxLength: 60 },
+    )
+    .map((pieces) => pieces.join(''));
+
+  it('decodes #xx escapes in names as decoding every name did (property)', () => {
+    fc.assert(
+      fc.property(pdfText, (text) => {
+        expect(decodePdfNames(text)).toBe(decodeEveryName(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('counts what a pass per name counted (property)', () => {
+    fc.assert(
+      fc.property(pdfText, (raw) => {
+        const text = decodeEveryName(raw);
+        const facts = pdfFacts(new Uint8Array(Buffer.from(raw, 'latin1')));
+        expect(facts).toMatchObject({
+          javascript: countEach(text, /\/(?:JavaScript|JS)\b/g),
+          openAction: /\/OpenAction\b|\/AA\s*<</.test(text),
+          launch: /\/Launch\b/.test(text),
+          uris: countEach(text, /\/URI\b/g),
+          embeddedFiles: countEach(text, /\/EmbeddedFile\b/g),
+          submitForm: /\/SubmitForm\b/.test(text),
+          pages: countEach(text, /\/Type\s*\/Page\b/g),
+        });
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('a one-page PDF built around a link is a weak hint and names the link', () => {

@@ -644,16 +644,20 @@ export interface PdfFacts {
   readonly uriSamples: readonly string[];
 }
 
+/**
+ * The PDF names that count, in one scan: `/JavaScript` or `/JS`, `/OpenAction`, `/AA <<`,
+ * `/Launch`, `/URI`, `/EmbeddedFile`, `/SubmitForm`, `/Type /Page`. No match of one holds the
+ * start of another (only `/Type /Page` holds a second `/`, and no name begins with `Page`), so
+ * one pass counts what a pass per name counted.
+ */
+const PDF_NAMES =
+  /\/(?:(?:JavaScript|JS)\b()|OpenAction\b()|AA\s*<<()|Launch\b()|URI\b()|EmbeddedFile\b()|SubmitForm\b()|Type\s*\/Page\b())/g;
+/** Matches counted per name, as each count stopped at 10,000. */
+const MAX_PDF_NAME_COUNT = 10_000;
+
 /** Counts the active parts of a PDF in its first megabytes (names with #xx escapes decoded). */
 export function pdfFacts(bytes: Uint8Array): PdfFacts {
-  const raw = ascii(bytes, 0, ATTACHMENT_LIMITS.maxPdfBytes);
-  const text = raw.includes('#') ? raw.replace(/\/[A-Za-z0-9#]{1,64}/g, (name) => decodePdfName(name)) : raw;
-  const count = (re: RegExp) => {
-    let n = 0;
-    re.lastIndex = 0;
-    while (re.exec(text) !== null && n < 10_000) n++;
-    return n;
-  };
+  const text = decodePdfNames(ascii(bytes, 0, ATTACHMENT_LIMITS.maxPdfBytes));
   const uriSamples: string[] = [];
   const uriRe = /\/URI\s*\(([^)\r\n]{1,300})\)/g;
   let m: RegExpExecArray | null = uriRe.exec(text);
@@ -663,16 +667,67 @@ export function pdfFacts(bytes: Uint8Array): PdfFacts {
       uriSamples.push(uri);
     m = uriRe.exec(text);
   }
+  // Per name (the empty group that took part says which): matches found.
+  const counts = [0, 0, 0, 0, 0, 0, 0, 0];
+  PDF_NAMES.lastIndex = 0;
+  for (let found = PDF_NAMES.exec(text); found !== null; found = PDF_NAMES.exec(text)) {
+    let name = 0;
+    while (found[name + 1] === undefined) name++;
+    counts[name] = Math.min(MAX_PDF_NAME_COUNT, (counts[name] as number) + 1);
+  }
+  const [javascript, openAction, additionalActions, launch, uris, embeddedFiles, submitForm, pages] = counts as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   return {
-    javascript: count(/\/(?:JavaScript|JS)\b/g),
-    openAction: /\/OpenAction\b|\/AA\s*<</.test(text),
-    launch: /\/Launch\b/.test(text),
-    uris: count(/\/URI\b/g),
-    embeddedFiles: count(/\/EmbeddedFile\b/g),
-    submitForm: /\/SubmitForm\b/.test(text),
-    pages: count(/\/Type\s*\/Page\b/g),
+    javascript,
+    openAction: openAction + additionalActions > 0,
+    launch: launch > 0,
+    uris,
+    embeddedFiles,
+    submitForm: submitForm > 0,
+    pages,
     uriSamples,
   };
+}
+
+/** PDF name characters as names are cut for decoding: letters, digits and `#`. */
+function isPdfNameChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 35;
+}
+
+/** Longest name cut, `/` excluded: longer runs of name characters are cut there. */
+const MAX_PDF_NAME = 64;
+
+/**
+ * `#xx` escapes decoded in names: what replacing each `/` and the up to 64 name characters after
+ * it by its decoding gives, but only the names that hold a `#` are looked at (a PDF has tens of
+ * thousands of names and binary streams; building and decoding each was half the PDF's cost).
+ */
+export function decodePdfNames(raw: string): string {
+  let out = '';
+  let copied = 0;
+  for (let hash = raw.indexOf('#'); hash >= 0; ) {
+    // The name holding this `#`, if any: the last `/` before it, name characters between.
+    let slash = hash - 1;
+    while (slash >= 0 && hash - slash <= MAX_PDF_NAME && isPdfNameChar(raw.charCodeAt(slash))) slash--;
+    if (slash < 0 || hash - slash > MAX_PDF_NAME || raw.charCodeAt(slash) !== 47) {
+      hash = raw.indexOf('#', hash + 1);
+      continue;
+    }
+    let end = hash + 1;
+    while (end < raw.length && end - slash <= MAX_PDF_NAME && isPdfNameChar(raw.charCodeAt(end))) end++;
+    out += raw.slice(copied, slash) + decodePdfName(raw.slice(slash, end));
+    copied = end;
+    hash = raw.indexOf('#', end);
+  }
+  return copied === 0 ? raw : out + raw.slice(copied);
 }
 
 function decodePdfName(name: string): string {
