@@ -97,6 +97,20 @@ describe('skeleton', () => {
     expect(skeleton('ｐａｙｐａｌ')).toBe(skeleton('paypal'));
   });
 
+  it('reads ASCII as the full Unicode fold reads it (property)', () => {
+    // A trailing combining mark, which the fold removes, sends the same text down the general path.
+    const ascii = fc.string({
+      unit: fc.constantFrom('a', 'I', 'l', '1', '0', 'r', 'n', 'v', 'w', '|', '@', '$', '3', '-', '.', ' ', 'M', '~'),
+    });
+    fc.assert(
+      fc.property(ascii, fc.constantFrom('name', 'domain') as fc.Arbitrary<'name' | 'domain'>, (text, mode) => {
+        expect(skeleton(text, mode)).toBe(skeleton(`${text}\u034f`, mode));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(skeleton(`${'x'.repeat(511)}i`, 'domain')).toBe(skeleton(`${'x'.repeat(511)}i\u034f`, 'domain'));
+  });
+
   it('is idempotent and never longer than twice its input', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 60, unit: 'grapheme' }), (value) => {

@@ -275,16 +275,34 @@ const DOMAIN_I_LIKE: Readonly<Record<string, string>> = { i: 'i', і: 'i', ї: '
  * (display names, where "PayPaI" may hide a capital I) folds `i` with `l`; `domain` mode does not.
  */
 export function skeleton(value: string, mode: 'name' | 'domain' = 'name'): string {
-  const folded = value.slice(0, MAX_SKELETON_INPUT).normalize('NFKD').toLowerCase();
+  const input = value.slice(0, MAX_SKELETON_INPUT);
   let out = '';
-  for (const char of folded) {
-    // No ASCII character is a mark or a format character: only the others are tested.
-    if (char.charCodeAt(0) >= 128 && MARK_OR_FORMAT.test(char)) continue;
-    out += (mode === 'domain' ? DOMAIN_I_LIKE[char] : undefined) ?? CONFUSABLE_CHARS[char] ?? char;
+  if (ASCII_ONLY.test(input)) {
+    // Most names and hosts: NFKD leaves ASCII as it is, and no ASCII character is a mark.
+    const table = mode === 'domain' ? ASCII_DOMAIN_SKELETON : ASCII_NAME_SKELETON;
+    const folded = input.toLowerCase();
+    for (let i = 0; i < folded.length; i++) out += table[folded.charCodeAt(i)] as string;
+  } else {
+    for (const char of input.normalize('NFKD').toLowerCase()) {
+      // No ASCII character is a mark or a format character: only the others are tested.
+      if (char.charCodeAt(0) >= 128 && MARK_OR_FORMAT.test(char)) continue;
+      out += skeletonChar(char, mode);
+    }
   }
-  for (const [from, to] of CONFUSABLE_SEQUENCES) out = out.split(from).join(to);
+  for (const [from, to] of CONFUSABLE_SEQUENCES) if (out.includes(from)) out = out.split(from).join(to);
   return out;
 }
+
+function skeletonChar(char: string, mode: 'name' | 'domain'): string {
+  return (mode === 'domain' ? DOMAIN_I_LIKE[char] : undefined) ?? CONFUSABLE_CHARS[char] ?? char;
+}
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+/** What `skeletonChar` gives for each ASCII character, by mode. */
+const ASCII_NAME_SKELETON = Array.from({ length: 128 }, (_, code) => skeletonChar(String.fromCharCode(code), 'name'));
+const ASCII_DOMAIN_SKELETON = Array.from({ length: 128 }, (_, code) =>
+  skeletonChar(String.fromCharCode(code), 'domain'),
+);
 
 const MARK_OR_FORMAT = /[\p{M}\p{Cf}]/u;
 
