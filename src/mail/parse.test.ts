@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import PostalMime from 'postal-mime';
+import PostalMime, { addressParser } from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import { asciiDomain, DEFAULT_MAIL_LIMITS, MailInputError, parseMessage, withLeanResult } from './parse.js';
+import {
+  asciiDomain,
+  DEFAULT_MAIL_LIMITS,
+  MailInputError,
+  parseMessage,
+  simpleAddress,
+  withLeanResult,
+} from './parse.js';
 
 const bytes = (text: string) => Buffer.from(text.replace(/\n/g, '\r\n'), 'utf8');
 
@@ -333,6 +340,67 @@ describe('postal-mime as installed: bodies read many lines at a time', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('plain addresses read without the general address parser', () => {
+  /** Where they are read, they must read as addressParser reads them. */
+  const agrees = (value: string) => {
+    const simple = simpleAddress(value);
+    if (simple) expect(simple).toEqual(addressParser(value));
+    return simple !== undefined;
+  };
+
+  it('reads the common shapes, and leaves the others to the parser', () => {
+    expect(simpleAddress('  John   Doe  <john@x.com> ')).toEqual([{ address: 'john@x.com', name: 'John   Doe' }]);
+    expect(simpleAddress(' "Doe, John " <John@X.com>')).toEqual([{ address: 'John@X.com', name: 'Doe, John' }]);
+    expect(simpleAddress('john@x.com')).toEqual([{ address: 'john@x.com', name: '' }]);
+    for (const other of [
+      'a <b@c.d>, e <f@g.h>',
+      '=?utf-8?q?J=C3=A9r=C3=B4me?= <a@b.c>',
+      'a@b.c (John)',
+      'Team: a@b.c;',
+      '"A \\"B\\"" <a@b.c>',
+      'Jérôme <a@b.c>',
+    ]) {
+      expect(simpleAddress(other)).toBeUndefined();
+    }
+  });
+
+  it('agrees with addressParser wherever it answers (property)', () => {
+    // Shapes close to the plain ones: quotes, spacing, odd local parts and domains, stray marks.
+    const shaped = fc
+      .tuple(
+        fc.constantFrom('', ' ', '"', '  ', ' "'),
+        fc.array(
+          fc.constantFrom('a', 'B', ' ', '  ', '.', "'", '-', '_', ',', ':', '"', '&', '!', '?', '/', '|', ';', '0'),
+          { maxLength: 8 },
+        ),
+        fc.constantFrom('', ' ', '"', '" ', ' "'),
+        fc.constantFrom('<', ' <', ''),
+        fc.array(fc.constantFrom('a', '.', '-', '_', '+', '0', 'Z'), { maxLength: 5 }),
+        fc.constantFrom('@x.com', '@x', '@x..com', '@-x.com', '@x.com.', '@x-.c', '@.x', '@'),
+        fc.constantFrom('>', '> ', '>  ', '>x', ''),
+      )
+      .map((parts) => parts.map((p) => (Array.isArray(p) ? p.join('') : p)).join(''));
+    const loose = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom(' ', '"', '<', '>', '@', '.', '-', "'", ',', '\\', '(', ')', '=?', '\t', 'a', 'x.com', 'é'),
+          fc.string({ maxLength: 3 }),
+        ),
+        { maxLength: 12 },
+      )
+      .map((parts) => parts.join(''));
+    let read = 0;
+    fc.assert(
+      fc.property(fc.oneof(shaped, loose), (value) => {
+        if (agrees(value)) read++;
+      }),
+      { numRuns: 20_000 },
+    );
+    // The shapes generated are read often enough for the comparison to mean something.
+    expect(read).toBeGreaterThan(200);
   });
 });
 
