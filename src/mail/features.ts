@@ -54,7 +54,7 @@ const WORDS = new WordIds();
 let VOCABULARY_INDEXES = new Int32Array(1024);
 
 /**
- * Calls `visit` with the number of each word of `raw` in order (`WORDS.words[id]`, folded as
+ * Calls `visit` with the number of each word of `raw` in order (`WORDS.word(id)`, folded as
  * the model reads it), whether it is the word's first occurrence, and whether a word came
  * before it in the same sentence (a bigram ends at the word). Words too short or too long are
  * skipped without breaking the sentence; `. ! ?` and line breaks end it. With a `vocabulary`,
@@ -66,7 +66,7 @@ function forEachWord(
   vocabulary?: WordTable,
 ): void {
   const text = foldText(raw);
-  WORDS.reset();
+  WORDS.reset(text);
   let linked = false;
   let start = -1;
   let digits = 0;
@@ -99,8 +99,8 @@ function forEachWord(
         wordHash = MIXED_HASH;
       } else counted = false;
       if (counted) {
-        const size = WORDS.words.length;
-        const id = WORDS.idOf(text, start, i, wordHash, fixed);
+        const size = WORDS.size;
+        const id = WORDS.idOf(start, i, wordHash, fixed);
         const isNew = id === size;
         let known = -1;
         if (vocabulary) {
@@ -135,7 +135,7 @@ function addWords(features: Set<string>, raw: string, prefix: string, bigrams: b
   const forms: WordForms[] = [];
   let previous: WordForms | undefined;
   forEachWord(raw, (id, isNew, linked) => {
-    const word = WORDS.words[id] as string;
+    const word = WORDS.word(id);
     if (isNew) forms.push({ feature: prefix + word, bigramStart: `b:${word}_` });
     const form = forms[id] as WordForms;
     features.add(form.feature);

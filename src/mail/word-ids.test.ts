@@ -12,16 +12,16 @@ describe('word numbers and pair sets', () => {
           // A table of 4 slots grows many times; a constant hash makes every word collide.
           const table = new WordIds(4);
           for (const words of texts) {
-            table.reset();
             const text = words.join(' ');
+            table.reset(text);
             const reference = new Map<string, number>();
             let at = 0;
             for (const word of words) {
               const expected = reference.get(word) ?? reference.size;
               reference.set(word, expected);
-              const id = table.idOf(text, at, at + word.length, collide ? 7 : hashOf(word), undefined);
+              const id = table.idOf(at, at + word.length, collide ? 7 : hashOf(word), undefined);
               expect(id).toBe(expected);
-              expect(table.words[id]).toBe(word);
+              expect(table.word(id)).toBe(word);
               at += word.length + 1;
             }
           }
@@ -51,13 +51,16 @@ describe('word numbers and pair sets', () => {
 
   it('tells fixed words from text words with the same hash', () => {
     const table = new WordIds(4);
-    table.reset();
-    expect(table.idOf('ab', 0, 2, 1, undefined)).toBe(0);
-    expect(table.idOf('', 0, 0, 1, '#mixed')).toBe(1);
-    expect(table.idOf('xxab', 2, 4, 1, undefined)).toBe(0);
-    expect(table.idOf('', 0, 0, 1, '#mixed')).toBe(1);
-    table.reset();
-    expect(table.idOf('', 0, 0, 1, '#mixed')).toBe(0);
+    table.reset('ab xxab #mixed');
+    expect(table.idOf(0, 2, 1, undefined)).toBe(0);
+    expect(table.idOf(0, 0, 1, '#mixed')).toBe(1);
+    expect(table.idOf(5, 7, 1, undefined)).toBe(0);
+    expect(table.idOf(0, 0, 1, '#mixed')).toBe(1);
+    // The text's own `#mixed` is a word of the text, not the fixed word.
+    expect(table.idOf(8, 14, 1, undefined)).toBe(2);
+    expect([table.word(0), table.word(1), table.word(2), table.size]).toEqual(['ab', '#mixed', '#mixed', 3]);
+    table.reset('');
+    expect(table.idOf(0, 0, 1, '#mixed')).toBe(0);
   });
 
   it('holds unsigned 32-bit keys as a Set would, and forgets them on reset (property)', () => {

@@ -57,45 +57,82 @@ class Stamped {
   }
 }
 
+/**
+ * The distinct words of one text, numbered in order of first occurrence. A word is kept as the
+ * place of its first occurrence (or as the fixed word standing for it), not as a string: most
+ * words of a text are never asked for by name.
+ */
 export class WordIds extends Stamped {
-  /** The words of the current text, by number. */
-  readonly words: string[] = [];
+  #text = '';
+  #size = 0;
   #ids: Int32Array;
-  #hashes: number[] = [];
+  #hashes: Int32Array;
+  #starts: Int32Array;
+  #ends: Int32Array;
+  /** The fixed word standing for each word, where one does (numbers, mixed tokens). */
+  #fixed: (string | undefined)[] = [];
 
   constructor(capacity = 1024) {
     super(capacity);
     this.#ids = new Int32Array(capacity);
+    // Words reach half the slots plus one before the slots grow (see #add): one entry a slot is room enough.
+    this.#hashes = new Int32Array(capacity);
+    this.#starts = new Int32Array(capacity);
+    this.#ends = new Int32Array(capacity);
   }
 
   /** Starts a new text: no word is known. */
-  reset(): void {
-    this.words.length = 0;
-    this.#hashes.length = 0;
+  reset(text: string): void {
+    this.#text = text;
+    this.#size = 0;
     this.nextGeneration();
+  }
+
+  /** Distinct words read since `reset`. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The word numbered `id`: the fixed word given for it, or its characters in the text. */
+  word(id: number): string {
+    return this.#fixed[id] ?? this.#text.slice(this.#starts[id], this.#ends[id]);
   }
 
   /**
    * The number of the word `fixed`, or else of `text[start, end)`, whose characters hash to
-   * `hash`; a word not seen since `reset` gets the next number (then `words.length - 1`).
+   * `hash`; a word not seen since `reset` gets the next number (then `size - 1`).
    */
-  idOf(text: string, start: number, end: number, hash: number, fixed: string | undefined): number {
+  idOf(start: number, end: number, hash: number, fixed: string | undefined): number {
     const mask = this.stamps.length - 1;
     for (let slot = slotOf(hash, this.shift); ; slot = (slot + 1) & mask) {
-      if (this.stamps[slot] !== this.generation) return this.#add(slot, fixed ?? text.slice(start, end), hash);
+      if (this.stamps[slot] !== this.generation) return this.#add(slot, start, end, hash, fixed);
       const id = this.#ids[slot] as number;
-      if (this.#hashes[id] === hash && sameWord(this.words[id] as string, text, start, end, fixed)) return id;
+      if (this.#hashes[id] === hash && this.#same(id, start, end, fixed)) return id;
     }
   }
 
-  #add(slot: number, word: string, hash: number): number {
-    const id = this.words.length;
-    this.words.push(word);
-    this.#hashes.push(hash);
+  #same(id: number, start: number, end: number, fixed: string | undefined): boolean {
+    const known = this.#fixed[id];
+    if (fixed !== undefined || known !== undefined) return known === fixed;
+    const knownStart = this.#starts[id] as number;
+    if ((this.#ends[id] as number) - knownStart !== end - start) return false;
+    const text = this.#text;
+    for (let i = 0; i < end - start; i++) {
+      if (text.charCodeAt(knownStart + i) !== text.charCodeAt(start + i)) return false;
+    }
+    return true;
+  }
+
+  #add(slot: number, start: number, end: number, hash: number, fixed: string | undefined): number {
+    const id = this.#size++;
+    this.#hashes[id] = hash;
+    this.#starts[id] = start;
+    this.#ends[id] = end;
+    this.#fixed[id] = fixed;
     this.stamps[slot] = this.generation;
     this.#ids[slot] = id;
     // At most half full, so that probes stay short.
-    if (this.words.length * 2 > this.stamps.length) this.#grow();
+    if (this.#size * 2 > this.stamps.length) this.#grow();
     return id;
   }
 
@@ -103,16 +140,25 @@ export class WordIds extends Stamped {
     const capacity = this.stamps.length * 2;
     this.stamps = new Uint32Array(capacity);
     this.#ids = new Int32Array(capacity);
+    this.#hashes = grown(this.#hashes, capacity);
+    this.#starts = grown(this.#starts, capacity);
+    this.#ends = grown(this.#ends, capacity);
     this.shift = shiftFor(capacity);
     this.generation = 1;
     const mask = capacity - 1;
-    for (let id = 0; id < this.words.length; id++) {
+    for (let id = 0; id < this.#size; id++) {
       let slot = slotOf(this.#hashes[id] as number, this.shift);
       while (this.stamps[slot] === this.generation) slot = (slot + 1) & mask;
       this.stamps[slot] = this.generation;
       this.#ids[slot] = id;
     }
   }
+}
+
+function grown(array: Int32Array, length: number): Int32Array {
+  const copy = new Int32Array(length);
+  copy.set(array);
+  return copy;
 }
 
 function sameWord(word: string, text: string, start: number, end: number, fixed: string | undefined): boolean {
