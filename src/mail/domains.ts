@@ -297,7 +297,7 @@ function skeletonChar(char: string, mode: 'name' | 'domain'): string {
   return (mode === 'domain' ? DOMAIN_I_LIKE[char] : undefined) ?? CONFUSABLE_CHARS[char] ?? char;
 }
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const ASCII_ONLY = /^\p{ASCII}*$/u;
 /** What `skeletonChar` gives for each ASCII character, by mode. */
 const ASCII_NAME_SKELETON = Array.from({ length: 128 }, (_, code) => skeletonChar(String.fromCharCode(code), 'name'));
 const ASCII_DOMAIN_SKELETON = Array.from({ length: 128 }, (_, code) =>
