@@ -157,6 +157,40 @@ describe('damerauLevenshtein', () => {
   });
 });
 
+describe('damerauLevenshtein against the textbook table', () => {
+  /** Optimal string alignment over a full table, built afresh for every pair. */
+  const reference = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) =>
+      Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+    );
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        let value = Math.min(
+          (d[i - 1]?.[j] as number) + 1,
+          (d[i]?.[j - 1] as number) + 1,
+          (d[i - 1]?.[j - 1] as number) + cost,
+        );
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+          value = Math.min(value, (d[i - 2]?.[j - 2] as number) + 1);
+        (d[i] as number[])[j] = value;
+      }
+    }
+    return d[a.length]?.[b.length] as number;
+  };
+
+  it('agrees pair after pair, whatever the pairs before left in its rows (property)', () => {
+    // Few letters, so that transpositions and repeats are common; lengths across the rows' growth.
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c'), maxLength: 140 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(word, word), { minLength: 1, maxLength: 8 }), (pairs) => {
+        for (const [a, b] of pairs) expect(damerauLevenshtein(a, b)).toBe(reference(a, b));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('assessDomain', () => {
   it('answers per protected list: a remembered answer is never reused for other lists', () => {
     const own = { organisationDomains: ['vigie-demo.fr'], brands: [] };

@@ -316,6 +316,9 @@ export function mixesScripts(label: string): boolean {
 
 // ——— Edit distance ———
 
+type DistanceRows = [Int32Array, Int32Array, Int32Array];
+let DISTANCE_ROWS: DistanceRows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
 /**
  * Damerau–Levenshtein distance (optimal string alignment: insertions, deletions,
  * substitutions, adjacent transpositions), by UTF-16 unit. Stops early and returns `max + 1`
@@ -327,9 +330,10 @@ export function damerauLevenshtein(a: string, b: string, max = Number.POSITIVE_I
   if (a.length === 0) return b.length;
   if (b.length === 0) return a.length;
   const width = b.length + 1;
-  let before = new Int32Array(width);
-  let previous = new Int32Array(width);
-  let current = new Int32Array(width);
+  if (DISTANCE_ROWS[0].length < width) DISTANCE_ROWS = [0, 1, 2].map(() => new Int32Array(width * 2)) as DistanceRows;
+  // Rows kept from call to call (a typed array costs more to create than a short comparison):
+  // every cell is written before it is read, `before` from the second row on.
+  let [before, previous, current] = DISTANCE_ROWS;
   for (let j = 0; j < width; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     current[0] = i;

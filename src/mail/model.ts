@@ -126,7 +126,8 @@ function scoreKnown(model: MailModel, known: KnownFeatures, reasons: readonly Re
   let textLogit = model.bias;
   const scale = featureScale(known.count);
   const { weights } = known;
-  const rounded = new Float64Array(weights.length);
+  if (ROUNDED.length < weights.length) ROUNDED = new Float64Array(Math.max(weights.length, ROUNDED.length * 2));
+  const rounded = ROUNDED;
   for (let i = 0; i < weights.length; i++) {
     const weight = weights[i] as number;
     textLogit += weight * scale;
@@ -135,9 +136,9 @@ function scoreKnown(model: MailModel, known: KnownFeatures, reasons: readonly Re
   // A long text has hundreds of known features and a verdict shows a dozen: those are picked,
   // and only their names are built, instead of sorting them all.
   const kept = new Set([
-    ...strongest(rounded, MODEL_FEATURES_SHOWN, 0),
-    ...strongest(rounded, MODEL_FEATURES_PER_SIGN, 1),
-    ...strongest(rounded, MODEL_FEATURES_PER_SIGN, -1),
+    ...strongest(rounded, weights.length, MODEL_FEATURES_SHOWN, 0),
+    ...strongest(rounded, weights.length, MODEL_FEATURES_PER_SIGN, 1),
+    ...strongest(rounded, weights.length, MODEL_FEATURES_PER_SIGN, -1),
   ]);
   const contributions = [...kept]
     .sort((a, b) => Math.abs(rounded[b] as number) - Math.abs(rounded[a] as number) || a - b)
@@ -151,12 +152,18 @@ function scoreKnown(model: MailModel, known: KnownFeatures, reasons: readonly Re
 }
 
 /**
- * The indexes of the `keep` largest `weights` in absolute value, of the given sign (0: any),
+ * The rounded contributions of the message being scored, reused (scoring is synchronous): a
+ * typed array is slow to create, slower than the rest of scoring a short message.
+ */
+let ROUNDED = new Float64Array(1024);
+
+/**
+ * The indexes of the `keep` largest of the first `count` weights in absolute value, of the given sign (0: any),
  * the earlier first among equals (what a stable sort of them all would put first).
  */
-function strongest(weights: Float64Array, keep: number, sign: -1 | 0 | 1): number[] {
+function strongest(weights: Float64Array, count: number, keep: number, sign: -1 | 0 | 1): number[] {
   const chosen: number[] = [];
-  for (let i = 0; i < weights.length; i++) {
+  for (let i = 0; i < count; i++) {
     const weight = weights[i] as number;
     if ((sign > 0 && !(weight > 0)) || (sign < 0 && !(weight < 0))) continue;
     const strength = Math.abs(weight);
