@@ -50,23 +50,55 @@ const MIXED_HASH = hashOf(MIXED_WORD);
 
 /** The words of the text being read; every call starts it afresh (callers are synchronous). */
 const WORDS = new WordIds();
-/** Per word number of the text being read, its index in the vocabulary given to forEachWord. */
+/** Per word number of the text being read, its index in the vocabulary given to readWords. */
 let VOCABULARY_INDEXES = new Int32Array(1024);
 
 /**
- * Calls `visit` with the number of each word of `raw` in order (`WORDS.word(id)`, folded as
- * the model reads it), whether it is the word's first occurrence, and whether a word came
- * before it in the same sentence (a bigram ends at the word). Words too short or too long are
- * skipped without breaking the sentence; `. ! ?` and line breaks end it. With a `vocabulary`,
- * `visit` is also given the word's index in it (-1: not in it), found once per distinct word.
+ * The words of a text in order, as `readWords` leaves them: parallel arrays kept from text to
+ * text (read them before the next call). Each word is its number (`WORDS.word(id)`, folded as the
+ * model reads it), its index in the vocabulary given (-1: not in it), whether it is the word's
+ * first occurrence, and whether a word came before it in the same sentence (a bigram ends at it).
  */
-function forEachWord(
-  raw: string,
-  visit: (id: number, isNew: boolean, linked: boolean, known: number) => void,
-  vocabulary?: WordTable,
-): void {
+class WordSequence {
+  length = 0;
+  ids = new Int32Array(1024);
+  known = new Int32Array(1024);
+  /** FIRST and LINKED bits. */
+  flags = new Uint8Array(1024);
+
+  push(id: number, known: number, first: boolean, linked: boolean): void {
+    if (this.length === this.ids.length) {
+      const capacity = this.length * 2;
+      this.ids = grownTo(this.ids, new Int32Array(capacity));
+      this.known = grownTo(this.known, new Int32Array(capacity));
+      this.flags = grownTo(this.flags, new Uint8Array(capacity));
+    }
+    this.ids[this.length] = id;
+    this.known[this.length] = known;
+    this.flags[this.length] = (first ? FIRST : 0) | (linked ? LINKED : 0);
+    this.length++;
+  }
+}
+
+const FIRST = 1;
+const LINKED = 2;
+
+function grownTo<T extends Int32Array | Uint8Array | Float64Array>(old: T, grown: T): T {
+  grown.set(old);
+  return grown;
+}
+
+const SEQUENCE = new WordSequence();
+
+/**
+ * Reads the words of `raw` into SEQUENCE (see there). Words too short or too long are skipped
+ * without breaking the sentence; `. ! ?` and line breaks end it. With a `vocabulary`, each
+ * word's index in it is found once per distinct word (-1 without one).
+ */
+function readWords(raw: string, vocabulary?: WordTable): WordSequence {
   const text = foldText(raw);
   WORDS.reset(text);
+  SEQUENCE.length = 0;
   let linked = false;
   let start = -1;
   let digits = 0;
@@ -106,15 +138,13 @@ function forEachWord(
         if (vocabulary) {
           if (isNew) {
             if (id >= VOCABULARY_INDEXES.length) {
-              const grown = new Int32Array(VOCABULARY_INDEXES.length * 2);
-              grown.set(VOCABULARY_INDEXES);
-              VOCABULARY_INDEXES = grown;
+              VOCABULARY_INDEXES = grownTo(VOCABULARY_INDEXES, new Int32Array(VOCABULARY_INDEXES.length * 2));
             }
             known = vocabulary.find(text, start, i, wordHash, fixed);
             VOCABULARY_INDEXES[id] = known;
           } else known = VOCABULARY_INDEXES[id] as number;
         }
-        visit(id, isNew, linked, known);
+        SEQUENCE.push(id, known, isNew, linked);
         linked = true;
       }
       start = -1;
@@ -122,6 +152,7 @@ function forEachWord(
     // Sentence punctuation breaks bigrams; spaces and hyphens do not.
     if (code === 46 || code === 33 || code === 63 || code === 10) linked = false;
   }
+  return SEQUENCE;
 }
 
 /** A word's feature and the start of the bigrams it begins, built once per distinct word. */
@@ -134,14 +165,17 @@ function addWords(features: Set<string>, raw: string, prefix: string, bigrams: b
   // Long texts repeat their words: each distinct word's strings are built once.
   const forms: WordForms[] = [];
   let previous: WordForms | undefined;
-  forEachWord(raw, (id, isNew, linked) => {
+  const words = readWords(raw);
+  for (let k = 0; k < words.length; k++) {
+    const id = words.ids[k] as number;
+    const flags = words.flags[k] as number;
     const word = WORDS.word(id);
-    if (isNew) forms.push({ feature: prefix + word, bigramStart: `b:${word}_` });
+    if (flags & FIRST) forms.push({ feature: prefix + word, bigramStart: `b:${word}_` });
     const form = forms[id] as WordForms;
     features.add(form.feature);
-    if (bigrams && linked && previous) features.add(previous.bigramStart + word);
+    if (bigrams && flags & LINKED && previous) features.add(previous.bigramStart + word);
     previous = form;
-  });
+  }
 }
 
 /**
@@ -205,41 +239,76 @@ const PAIRS = new PairSet();
 export interface KnownFeatures {
   /** Distinct features of the message, known to the model or not. */
   readonly count: number;
-  readonly weights: readonly number[];
+  /** The known features' weights are `weights[0, length)`. */
+  readonly length: number;
+  readonly weights: ArrayLike<number>;
   nameOf(index: number): string;
 }
 
-/** Prefixes of the features by kind, as `KNOWN_REFERENCES` numbers them. */
+/** Prefixes of the features by kind, as `KnownList` numbers them. */
 const FEATURE_PREFIXES = ['s:', 'n:', 'w:', 'b:'] as const;
 const BIGRAM = 3;
+
+/**
+ * The known features of the message being scored, kept from message to message (scoring is
+ * synchronous and reads them at once): per feature its weight, its kind (FEATURE_PREFIXES) and
+ * its word's vocabulary index, or its two words' for a bigram.
+ */
+class KnownList implements KnownFeatures {
+  count = 0;
+  length = 0;
+  weights = new Float64Array(256);
+  #references = new Int32Array(768);
+  #words: readonly string[] = [];
+
+  reset(words: readonly string[]): void {
+    this.count = 0;
+    this.length = 0;
+    this.#words = words;
+  }
+
+  push(weight: number, kind: number, first: number, second: number): void {
+    if (this.length === this.weights.length) {
+      this.weights = grownTo(this.weights, new Float64Array(this.length * 2));
+      this.#references = grownTo(this.#references, new Int32Array(this.length * 6));
+    }
+    this.weights[this.length] = weight;
+    this.#references[this.length * 3] = kind;
+    this.#references[this.length * 3 + 1] = first;
+    this.#references[this.length * 3 + 2] = second;
+    this.length++;
+  }
+
+  nameOf(known: number): string {
+    const kind = this.#references[known * 3] as number;
+    const first = this.#words[this.#references[known * 3 + 1] as number] as string;
+    const prefix = FEATURE_PREFIXES[kind as 0 | 1 | 2 | 3];
+    if (kind !== BIGRAM) return prefix + first;
+    return `${prefix}${first}_${this.#words[this.#references[known * 3 + 2] as number]}`;
+  }
+}
+
+const KNOWN = new KnownList();
 
 /**
  * What `messageFeatures` followed by a lookup of each feature in the model gives — how many
  * distinct features the message has, and those the model knows with their weights, in the
  * order the feature set lists them — without building a name for the features the model does
- * not know (most of them: every bigram of a long text).
+ * not know (most of them: every bigram of a long text). Read the answer before the next call:
+ * its arrays are reused.
  */
 export function weightedFeatures(input: FeatureInput, index: FeatureIndex): KnownFeatures {
-  const weights: number[] = [];
-  // Per known feature, three numbers: its kind (FEATURE_PREFIXES) and its word's vocabulary
-  // index, or its two words' for a bigram.
-  const references: number[] = [];
-  const words = index.vocabulary.words;
-  let count = 0;
+  const known = KNOWN;
+  known.reset(index.vocabulary.words);
   const addSimple = (raw: string, kind: number, weightsByWord: Float64Array) => {
-    forEachWord(
-      raw,
-      (_id, isNew, _linked, word) => {
-        if (!isNew) return;
-        count++;
-        const weight = word >= 0 ? (weightsByWord[word] as number) : Number.NaN;
-        if (!Number.isNaN(weight)) {
-          weights.push(weight);
-          references.push(kind, word, -1);
-        }
-      },
-      index.vocabulary,
-    );
+    const words = readWords(raw, index.vocabulary);
+    for (let k = 0; k < words.length; k++) {
+      if (!((words.flags[k] as number) & FIRST)) continue;
+      known.count++;
+      const word = words.known[k] as number;
+      const weight = word >= 0 ? (weightsByWord[word] as number) : Number.NaN;
+      if (!Number.isNaN(weight)) known.push(weight, kind, word, -1);
+    }
   };
   addSimple(input.subject, 0, index.subject);
   addSimple(input.displayName, 1, index.name);
@@ -249,40 +318,25 @@ export function weightedFeatures(input: FeatureInput, index: FeatureIndex): Know
   PAIRS.reset();
   let previous = -1;
   let previousWord = -1;
-  forEachWord(
-    input.text.slice(0, MAX_FEATURE_CHARS),
-    (id, isNew, linked, word) => {
-      if (isNew) {
-        count++;
-        const weight = word >= 0 ? (index.body[word] as number) : Number.NaN;
-        if (!Number.isNaN(weight)) {
-          weights.push(weight);
-          references.push(2, word, -1);
-        }
+  const words = readWords(input.text.slice(0, MAX_FEATURE_CHARS), index.vocabulary);
+  for (let k = 0; k < words.length; k++) {
+    const id = words.ids[k] as number;
+    const flags = words.flags[k] as number;
+    const word = words.known[k] as number;
+    if (flags & FIRST) {
+      known.count++;
+      const weight = word >= 0 ? (index.body[word] as number) : Number.NaN;
+      if (!Number.isNaN(weight)) known.push(weight, 2, word, -1);
+    }
+    if (flags & LINKED && PAIRS.add(previous * 65_536 + id)) {
+      known.count++;
+      if (previousWord >= 0 && word >= 0 && index.beginsBigram[previousWord] === 1) {
+        const weight = index.bigrams.get(previousWord, word);
+        if (weight !== undefined) known.push(weight, BIGRAM, previousWord, word);
       }
-      if (linked && PAIRS.add(previous * 65_536 + id)) {
-        count++;
-        if (previousWord >= 0 && word >= 0 && index.beginsBigram[previousWord] === 1) {
-          const weight = index.bigrams.get(previousWord, word);
-          if (weight !== undefined) {
-            weights.push(weight);
-            references.push(BIGRAM, previousWord, word);
-          }
-        }
-      }
-      previous = id;
-      previousWord = word;
-    },
-    index.vocabulary,
-  );
-  return {
-    count,
-    weights,
-    nameOf: (known) => {
-      const kind = references[known * 3] as number;
-      const first = words[references[known * 3 + 1] as number] as string;
-      const prefix = FEATURE_PREFIXES[kind as 0 | 1 | 2 | 3];
-      return kind === BIGRAM ? `${prefix}${first}_${words[references[known * 3 + 2] as number]}` : prefix + first;
-    },
-  };
+    }
+    previous = id;
+    previousWord = word;
+  }
+  return known;
 }

@@ -106,7 +106,11 @@ export function scoreWithModel(
       known.push(weight);
     }
   }
-  return scoreKnown(model, { count: features.size, weights: known, nameOf: (i) => names[i] as string }, reasons);
+  return scoreKnown(
+    model,
+    { count: features.size, length: known.length, weights: known, nameOf: (i) => names[i] as string },
+    reasons,
+  );
 }
 
 /** `scoreWithModel(model, messageFeatures(input), reasons)`, the same to the last bit, faster. */
@@ -125,10 +129,10 @@ const FEATURE_INDEXES = new WeakMap<MailModel, FeatureIndex>();
 function scoreKnown(model: MailModel, known: KnownFeatures, reasons: readonly Reason[]): ModelScore {
   let textLogit = model.bias;
   const scale = featureScale(known.count);
-  const { weights } = known;
-  if (ROUNDED.length < weights.length) ROUNDED = new Float64Array(Math.max(weights.length, ROUNDED.length * 2));
+  const { weights, length } = known;
+  if (ROUNDED.length < length) ROUNDED = new Float64Array(Math.max(length, ROUNDED.length * 2));
   const rounded = ROUNDED;
-  for (let i = 0; i < weights.length; i++) {
+  for (let i = 0; i < length; i++) {
     const weight = weights[i] as number;
     textLogit += weight * scale;
     rounded[i] = round(weight * scale);
@@ -136,9 +140,9 @@ function scoreKnown(model: MailModel, known: KnownFeatures, reasons: readonly Re
   // A long text has hundreds of known features and a verdict shows a dozen: those are picked,
   // and only their names are built, instead of sorting them all.
   const kept = new Set([
-    ...strongest(rounded, weights.length, MODEL_FEATURES_SHOWN, 0),
-    ...strongest(rounded, weights.length, MODEL_FEATURES_PER_SIGN, 1),
-    ...strongest(rounded, weights.length, MODEL_FEATURES_PER_SIGN, -1),
+    ...strongest(rounded, length, MODEL_FEATURES_SHOWN, 0),
+    ...strongest(rounded, length, MODEL_FEATURES_PER_SIGN, 1),
+    ...strongest(rounded, length, MODEL_FEATURES_PER_SIGN, -1),
   ]);
   const contributions = [...kept]
     .sort((a, b) => Math.abs(rounded[b] as number) - Math.abs(rounded[a] as number) || a - b)
