@@ -471,6 +471,18 @@ describe('PDF attachments', () => {
     );
   });
 
+  it('stops counting a name at 10,000', () => {
+    const many = pdfFacts(new Uint8Array(Buffer.from('/JS /URI '.repeat(10_001), 'latin1')));
+    expect([many.javascript, many.uris]).toEqual([10_000, 10_000]);
+  });
+
+  it('decodes long runs of # as decoding every name did', () => {
+    // Where looking back from each # stops at the last one found in no name.
+    for (const text of ['#'.repeat(5_000), `/${'#41'.repeat(500)}`, `x/${'#'.repeat(200)}/a#41`, 'a#'.repeat(3_000)]) {
+      expect(decodePdfNames(text)).toBe(decodeEveryName(text));
+    }
+  });
+
   it('a one-page PDF built around a link is a weak hint and names the link', () => {
     const reasons = reasonsFor(attachment('doc.pdf', pdf('<</Type /Page>> <</S /URI /URI (https://evil.example/x)>>')));
     expect(codesOf(reasons)).toEqual(['mail.attachment.pdf_link']);

@@ -672,7 +672,8 @@ export function pdfFacts(bytes: Uint8Array): PdfFacts {
   PDF_NAMES.lastIndex = 0;
   for (let found = PDF_NAMES.exec(text); found !== null; found = PDF_NAMES.exec(text)) {
     let name = 0;
-    while (found[name + 1] === undefined) name++;
+    // Bounded: a pattern edited without its empty group must not loop forever.
+    while (name < counts.length - 1 && found[name + 1] === undefined) name++;
     counts[name] = Math.min(MAX_PDF_NAME_COUNT, (counts[name] as number) + 1);
   }
   const [javascript, openAction, additionalActions, launch, uris, embeddedFiles, submitForm, pages] = counts as [
@@ -713,11 +714,16 @@ const MAX_PDF_NAME = 64;
 export function decodePdfNames(raw: string): string {
   let out = '';
   let copied = 0;
+  // A `#` found in no name: one after it, with only name characters between, is in none either
+  // (its `/` would be farther back, and within reach of this one). Looking back stops there, so
+  // that each character is looked at a bounded number of times (a run of `#` cost quadratic time).
+  let floor = -1;
   for (let hash = raw.indexOf('#'); hash >= 0; ) {
     // The name holding this `#`, if any: the last `/` before it, name characters between.
     let slash = hash - 1;
-    while (slash >= 0 && hash - slash <= MAX_PDF_NAME && isPdfNameChar(raw.charCodeAt(slash))) slash--;
-    if (slash < 0 || hash - slash > MAX_PDF_NAME || raw.charCodeAt(slash) !== 47) {
+    while (slash > floor && hash - slash <= MAX_PDF_NAME && isPdfNameChar(raw.charCodeAt(slash))) slash--;
+    if (slash <= floor || hash - slash > MAX_PDF_NAME || raw.charCodeAt(slash) !== 47) {
+      floor = hash;
       hash = raw.indexOf('#', hash + 1);
       continue;
     }
