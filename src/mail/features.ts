@@ -5,7 +5,7 @@
  * their shape (`#4` for a 4-digit number) so that no year or order number can be learnt.
  */
 
-import { hashOf, hashStep, PairSet, PairTable, WordIds, WordTable } from './word-ids.js';
+import { grownTo, hashOf, hashStep, PairSet, PairTable, WordIds, WordTable } from './word-ids.js';
 
 /** Longest text read for features; phishing says what it wants early. */
 const MAX_FEATURE_CHARS = 40_000;
@@ -82,11 +82,6 @@ class WordSequence {
 
 const FIRST = 1;
 const LINKED = 2;
-
-function grownTo<T extends Int32Array | Uint8Array | Float64Array>(old: T, grown: T): T {
-  grown.set(old);
-  return grown;
-}
 
 const SEQUENCE = new WordSequence();
 
@@ -247,6 +242,9 @@ export interface KnownFeatures {
 
 /** Prefixes of the features by kind, as `KnownList` numbers them. */
 const FEATURE_PREFIXES = ['s:', 'n:', 'w:', 'b:'] as const;
+const SUBJECT = 0;
+const NAME = 1;
+const BODY = 2;
 const BIGRAM = 3;
 
 /**
@@ -282,7 +280,7 @@ class KnownList implements KnownFeatures {
   nameOf(known: number): string {
     const kind = this.#references[known * 3] as number;
     const first = this.#words[this.#references[known * 3 + 1] as number] as string;
-    const prefix = FEATURE_PREFIXES[kind as 0 | 1 | 2 | 3];
+    const prefix = FEATURE_PREFIXES[kind as typeof SUBJECT | typeof NAME | typeof BODY | typeof BIGRAM];
     if (kind !== BIGRAM) return prefix + first;
     return `${prefix}${first}_${this.#words[this.#references[known * 3 + 2] as number]}`;
   }
@@ -310,8 +308,8 @@ export function weightedFeatures(input: FeatureInput, index: FeatureIndex): Know
       if (!Number.isNaN(weight)) known.push(weight, kind, word, -1);
     }
   };
-  addSimple(input.subject, 0, index.subject);
-  addSimple(input.displayName, 1, index.name);
+  addSimple(input.subject, SUBJECT, index.subject);
+  addSimple(input.displayName, NAME, index.name);
   // A bigram of the text is the pair of its words' numbers (fewer than 65,536 words:
   // MAX_FEATURE_CHARS characters hold at most ~20,000 distinct ones, the few characters NFKD
   // expands included); one the model weighs is the pair of their vocabulary indexes.
@@ -326,7 +324,7 @@ export function weightedFeatures(input: FeatureInput, index: FeatureIndex): Know
     if (flags & FIRST) {
       known.count++;
       const weight = word >= 0 ? (index.body[word] as number) : Number.NaN;
-      if (!Number.isNaN(weight)) known.push(weight, 2, word, -1);
+      if (!Number.isNaN(weight)) known.push(weight, BODY, word, -1);
     }
     if (flags & LINKED && PAIRS.add(previous * 65_536 + id)) {
       known.count++;

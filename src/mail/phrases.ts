@@ -8,7 +8,7 @@
  * brackets or a group followed by `?`, `#` for any number. "Vérifiez", "VERIFIEZ" and "verifiez" are the same token.
  */
 
-import { hashStep, WordTable } from './word-ids.js';
+import { grownTo, hashStep, WordTable } from './word-ids.js';
 
 /** A word token of the folded text and where it came from in the original string. */
 export interface Token {
@@ -92,14 +92,10 @@ export class Tokens {
     // Typed arrays grown by doubling: three pushes on plain arrays per token cost a third of
     // the scan.
     if (this.length === this.starts.length) {
-      const grow = (old: Int32Array) => {
-        const grown = new Int32Array(Math.max(16, old.length * 2));
-        grown.set(old);
-        return grown;
-      };
-      this.starts = grow(this.starts);
-      this.ends = grow(this.ends);
-      this.ids = grow(this.ids);
+      const capacity = Math.max(16, this.length * 2);
+      this.starts = grownTo(this.starts, new Int32Array(capacity));
+      this.ends = grownTo(this.ends, new Int32Array(capacity));
+      this.ids = grownTo(this.ids, new Int32Array(capacity));
     }
     this.starts[this.length] = start;
     this.ends[this.length] = end;

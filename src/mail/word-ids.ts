@@ -140,9 +140,9 @@ export class WordIds extends Stamped {
     const capacity = this.stamps.length * 2;
     this.stamps = new Uint32Array(capacity);
     this.#ids = new Int32Array(capacity);
-    this.#hashes = grown(this.#hashes, capacity);
-    this.#starts = grown(this.#starts, capacity);
-    this.#ends = grown(this.#ends, capacity);
+    this.#hashes = grownTo(this.#hashes, new Int32Array(capacity));
+    this.#starts = grownTo(this.#starts, new Int32Array(capacity));
+    this.#ends = grownTo(this.#ends, new Int32Array(capacity));
     this.shift = shiftFor(capacity);
     this.generation = 1;
     const mask = capacity - 1;
@@ -155,10 +155,10 @@ export class WordIds extends Stamped {
   }
 }
 
-function grown(array: Int32Array, length: number): Int32Array {
-  const copy = new Int32Array(length);
-  copy.set(array);
-  return copy;
+/** `grown`, a longer typed array of the same kind, holding `old`'s values first. */
+export function grownTo<T extends Int32Array | Uint8Array | Float64Array>(old: T, grown: T): T {
+  grown.set(old);
+  return grown;
 }
 
 function sameWord(word: string, text: string, start: number, end: number, fixed: string | undefined): boolean {
