@@ -127,8 +127,33 @@ describe('vigie detect', () => {
     expect(result.code).toBe(1);
     expect(result.lines).toHaveLength(1);
     expect(result.err).toContain('bad.jsonl:2: not a readable event (json:');
-    expect(result.err).toContain('bad.jsonl:3: not a readable event (json: not a JSON object)');
+    expect(result.err).toContain('bad.jsonl:3: not a readable event (json: array element 1: not a JSON object)');
     expect(result.err).toContain('2 record(s) could not be read or decoded and were not checked [VIGIE_ERR_BAD_JSON]');
+  });
+
+  it('run: pretty-printed JSON (evtx_dump output, an array of events) gives the alerts of its JSON lines', async () => {
+    const events = [
+      event('C:\\Windows\\System32\\whoami.exe'),
+      event('C:\\Windows\\notepad.exe'),
+      event('C:\\whoami.exe'),
+    ];
+    mkdirSync(join(dir, 'pretty'), { recursive: true });
+    const dump = events.map((e, i) => `Record ${i + 1}\n${JSON.stringify(e, null, 2)}`).join('\n');
+    writeFileSync(join(dir, 'pretty', 'dump.json'), `${dump}\n`);
+    writeFileSync(join(dir, 'pretty', 'array.json'), `${JSON.stringify(events, null, 2)}\n`);
+    const result = await cli(['run', '--rules', join(dir, 'good'), '--logs', join(dir, 'pretty'), '--format', 'jsonl']);
+    expect(result.code).toBe(0);
+    expect(result.err).toBe('');
+    const alerts = result.lines.map((l) => JSON.parse(l));
+    // Each alert names the record by its index and its first line.
+    const height = JSON.stringify(events[0], null, 2).split('\n').length;
+    expect(alerts.map((a) => [a.source.file.replace(/.*[\\/]/, ''), a.source.index, a.source.line])).toEqual([
+      ['array.json', 0, 2],
+      ['array.json', 2, 2 + 2 * height],
+      ['dump.json', 0, 2],
+      ['dump.json', 2, 2 + 2 * (height + 1)],
+    ]);
+    expect(alerts[0].event).toEqual(events[0]);
   });
 
   it('run: a missing path is an error', async () => {
@@ -366,5 +391,19 @@ correlation:
     expect(code).toBe(1);
     expect(output.out).toMatch(/auth\.log: 12000 event\(s\) stored, [1-9]\d* alert\(s\), [1-9]\d* incident\(s\)/);
     expect(output.err).toContain(`${log}:12001:`);
+  }, 60_000);
+
+  it('imports pretty-printed JSON as records, reporting what is not an event by its line', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigie-detect-import-'));
+    const log = join(dataDir, 'events.json');
+    const events = [event('C:\\Windows\\System32\\whoami.exe'), event('C:\\Windows\\notepad.exe')];
+    const pretty = JSON.stringify(events, null, 2).split('\n');
+    // A number among the events, on its own line before the closing bracket.
+    writeFileSync(log, `${[...pretty.slice(0, -1), '  ,42', ']'].join('\n')}\n`);
+    const { io, output } = cliHarness({ VIGIE_DATA_DIR: dataDir });
+    const code = await runCli(['detect', 'import', log], io);
+    expect(code).toBe(1);
+    expect(output.out).toMatch(/events\.json: 2 event\(s\) stored/);
+    expect(output.err).toContain(`${log}:${pretty.length}: json: an array element that is not a JSON object: "42"`);
   }, 60_000);
 });

@@ -36,6 +36,7 @@ import {
   type RuleProblem,
   type RuleSet,
   type RuleText,
+  startsJsonDocuments,
 } from '../detect/index.js';
 import { createPlatform, DETECT_LINE_FORMATS, type DetectLineFormat } from '../platform/index.js';
 import { openStore } from '../store/index.js';
@@ -79,6 +80,27 @@ function fileIsEvtx(file: string): boolean {
   }
 }
 
+/** A text file's lines as they stream (CR LF line ends read as one). */
+function textLines(file: string): AsyncIterable<string> {
+  return createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+}
+
+/** How much of a file is read to find its first line. */
+const FIRST_LINE_BYTES = 64 * 1024;
+
+/** Whether a text file's first non-blank line opens JSON documents spread over lines (see `startsJsonDocuments`). */
+function holdsJsonDocuments(file: string): boolean {
+  const head = Buffer.alloc(FIRST_LINE_BYTES);
+  const fd = openSync(file, 'r');
+  try {
+    const text = head.subarray(0, readSync(fd, head, 0, FIRST_LINE_BYTES, 0)).toString('utf8');
+    const first = text.split('\n').find((line) => line.trim() !== '');
+    return first !== undefined && startsJsonDocuments(first);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Every record of one log file, whatever its format (ingest/ in the detect module decides):
  * an EVTX file is read whole (its decoder needs the bytes), text files stream line by line.
@@ -91,11 +113,7 @@ async function* logRecords(file: string, onBad: (where: string, why: string) => 
   if (fileIsEvtx(file)) {
     items = ingestFile(file, readFileSync(file), options);
   } else {
-    const lines = createInterface({
-      input: createReadStream(file, { encoding: 'utf8' }),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    });
-    items = ingestLineStream(lines, options);
+    items = ingestLineStream(textLines(file), options);
   }
   for await (const item of items) {
     if (item.ok) yield item;
@@ -299,14 +317,23 @@ export function registerDetect(program: Command, io: CliIo): Command {
             storing = false;
           };
           try {
-            if (fileIsEvtx(file)) {
-              // EVTX is decoded here (the server takes records); the decoder needs the file's bytes.
+            const evtx = fileIsEvtx(file);
+            const documents =
+              !evtx && (options.logFormat === 'auto' || options.logFormat === 'json') && holdsJsonDocuments(file);
+            if (evtx || documents) {
+              // Read here and sent as records: EVTX needs the file's bytes, and the server takes a
+              // line as one record, not a JSON document spread over lines.
+              const readOptions = { year: year ?? new Date().getUTCFullYear(), maxDepth: MAX_EVENT_DEPTH };
+              const items = evtx
+                ? ingestFile(file, readFileSync(file), readOptions)
+                : ingestLineStream(textLines(file), readOptions);
               let records: unknown[] = [];
               let sent = 0;
-              for (const item of ingestFile(file, readFileSync(file), { year: year ?? new Date().getUTCFullYear() })) {
+              for await (const item of items) {
                 if (!item.ok) {
                   failures += 1;
-                  io.err(`vigie: ${file}: record ${item.record ?? '?'}: ${item.reason}\n`);
+                  const where = item.line !== undefined ? `:${item.line}` : `: record ${item.record ?? '?'}`;
+                  io.err(`vigie: ${file}${where}: ${item.reason}\n`);
                   continue;
                 }
                 records.push(item.event);
@@ -321,11 +348,7 @@ export function registerDetect(program: Command, io: CliIo): Command {
               // Text goes as lines, parsed by the service.
               let lines: string[] = [];
               let sent = 0;
-              const reader = createInterface({
-                input: createReadStream(file, { encoding: 'utf8' }),
-                crlfDelay: Number.POSITIVE_INFINITY,
-              });
-              for await (const line of reader) {
+              for await (const line of textLines(file)) {
                 lines.push(line);
                 if (lines.length === platform.detect.maxBatch) {
                   await send({ lines }, sent);

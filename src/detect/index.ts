@@ -78,6 +78,7 @@ export {
   parseAccessLogLine,
   parseCefLine,
   parseSyslogLine,
+  startsJsonDocuments,
 } from './ingest/index.js';
 export type { LoadResult } from './load.js';
 export { loadRules } from './load.js';

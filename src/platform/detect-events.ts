@@ -35,10 +35,15 @@ export interface InputProblem {
   readonly reason: string;
 }
 
-/** One line through the engine's reader (which tries every format, JSON first). */
+/**
+ * One line through the engine's reader (which tries every format, JSON first). A line is one
+ * record here: a line holding an array of several events is refused whole, not read in part.
+ */
 function readOne(line: string, options: IngestOptions): IngestItem | undefined {
-  for (const item of ingestLines([line], options)) return item;
-  return undefined;
+  const items = [...ingestLines([line], options)];
+  if (items.length > 1)
+    return { ok: false, line: 1, reason: 'json: a line holding several events (an array): send them as records' };
+  return items[0];
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

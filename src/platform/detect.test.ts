@@ -56,6 +56,15 @@ for (const database of testDatabases())
     });
     afterAll(() => database.cleanup());
 
+    it('takes a line as one record: an array of events on a line is refused whole', async () => {
+      const odd = await service().ingest({ lines: ['[{"a":1},{"b":2}]', '[{"a":1}]', '{'], source: 'test' }, SYSTEM);
+      expect(odd).toMatchObject({ received: 3, accepted: 1 });
+      expect(odd.rejected).toEqual([
+        { index: 0, reason: 'json: a line holding several events (an array): send them as records' },
+        { index: 2, reason: 'json: a JSON value not closed at the end of the input' },
+      ]);
+    });
+
     it('turns a batch into events, rule and behavioural alerts, and one incident per host', async () => {
       const detect = service();
       await detect.importRules({ name: 'local', files: [{ path: 'ssh.yml', text: SSH_RULE }] }, SYSTEM);
