@@ -78,6 +78,12 @@ for (const database of testDatabases())
 
       const { items } = await detect.listAlerts({ limit: 50 });
       expect(items.filter((a) => a.kind === 'rule')).toHaveLength(8);
+      // One batch raised them all at once: listed by the time of their latest event, newest first, page after page.
+      const times = items.map((a) => a.lastTime);
+      expect(times).toEqual([...times].sort().reverse());
+      const first = await detect.listAlerts({ limit: 4 });
+      const next = await detect.listAlerts({ limit: 50, before: first.nextCursor ?? '' });
+      expect([...first.items, ...next.items].map((a) => a.id)).toEqual(items.map((a) => a.id));
       const brute = items.find((a) => a.kind === 'behaviour');
       expect(brute).toMatchObject({ ruleId: 'brute_force', severity: 'medium', details: { observed: 5 } });
       expect(brute?.reasons[0]?.message.fr).toContain('échecs');

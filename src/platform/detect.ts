@@ -1096,7 +1096,7 @@ export function createDetectService(
         since: since === undefined ? undefined : iso(since),
         incidentId: query.incidentId,
         limit: query.limit,
-        before: before ? { createdAt: before.createdAt, id: before.id } : undefined,
+        before: before ? { lastTime: before.lastTime, id: before.id } : undefined,
       });
       const items = records.map(toAlertView);
       return { items, nextCursor: items.length === query.limit ? (items.at(-1)?.id ?? null) : null };

@@ -16,6 +16,7 @@ import * as m0005 from './migrations/0005_guard.js';
 import * as m0006 from './migrations/0006_learn.js';
 import * as m0007 from './migrations/0007_learn_profiles.js';
 import * as m0008 from './migrations/0008_sense_summaries.js';
+import * as m0009 from './migrations/0009_detect_alert_order.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0006_learn': m0006,
   '0007_learn_profiles': m0007,
   '0008_sense_summaries': m0008,
+  '0009_detect_alert_order': m0009,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {

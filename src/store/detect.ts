@@ -247,7 +247,7 @@ export interface DetectAlertQuery {
   readonly since?: string | undefined;
   readonly incidentId?: string | undefined;
   readonly limit: number;
-  readonly before?: { readonly createdAt: string; readonly id: string } | undefined;
+  readonly before?: { readonly lastTime: string; readonly id: string } | undefined;
 }
 
 export interface DetectIncidentQuery {
@@ -499,7 +499,10 @@ export function detectRepository(db: Kysely<Database>) {
       return row ? toAlert(row) : undefined;
     },
 
-    /** Newest first. */
+    /**
+     * Newest first, by the time of their latest event (the time a queue shows): alerts raised by
+     * one batch share their creation time, and ordering by it listed them in no telling order.
+     */
     async listAlerts(query: DetectAlertQuery): Promise<DetectAlertRecord[]> {
       let q = db.selectFrom('detect_alerts').selectAll();
       if (query.status === 'open') q = q.where('verdict', 'is', null);
@@ -512,12 +515,12 @@ export function detectRepository(db: Kysely<Database>) {
       if (before) {
         q = q.where((eb) =>
           eb.or([
-            eb('created_at', '<', before.createdAt),
-            eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)]),
+            eb('last_time', '<', before.lastTime),
+            eb.and([eb('last_time', '=', before.lastTime), eb('id', '<', before.id)]),
           ]),
         );
       }
-      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+      const rows = await q.orderBy('last_time', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
       return rows.map(toAlert);
     },
 

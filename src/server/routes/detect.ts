@@ -240,7 +240,7 @@ export const detectRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
       config: { access: { permission: 'detect:read' } },
       schema: {
         tags: ['detect'],
-        summary: 'The alert queue, newest first',
+        summary: 'The alert queue, newest first (by the time of each alert’s latest event)',
         querystring: z.strictObject({
           status: z.enum(['open', 'triaged']).optional(),
           severity: z.enum(SEVERITIES).optional(),

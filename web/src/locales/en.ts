@@ -635,7 +635,7 @@ export const en = {
     until: 'until',
     alertsTitle: 'Detect — alerts',
     alertsIntro:
-      'Every alert raised on the logs: Sigma rules, correlations and behavioural detectors (brute force, spraying, scans), newest first. Each belongs to an incident.',
+      'Every alert raised on the logs: Sigma rules, correlations and behavioural detectors (brute force, spraying, scans), newest event first. Each belongs to an incident.',
     alertsCaption: 'Log alerts, newest first',
     alertsEmpty:
       'No alert yet. Alerts appear when logs sent to Detect (HTTP, syslog or file import) match a rule or show automated attack behaviour.',

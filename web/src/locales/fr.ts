@@ -649,7 +649,7 @@ export const fr: Translation = {
     until: 'jusqu’au',
     alertsTitle: 'Detect — alertes',
     alertsIntro:
-      'Toutes les alertes levées sur les journaux : règles Sigma, corrélations et détecteurs de comportement (force brute, pulvérisation, balayages), des plus récentes aux plus anciennes. Chacune appartient à un incident.',
+      'Toutes les alertes levées sur les journaux : règles Sigma, corrélations et détecteurs de comportement (force brute, pulvérisation, balayages), de l’événement le plus récent au plus ancien. Chacune appartient à un incident.',
     alertsCaption: 'Alertes des journaux, les plus récentes d’abord',
     alertsEmpty:
       'Aucune alerte pour l’instant. Elles apparaissent quand des journaux envoyés à Detect (HTTP, syslog ou import de fichier) correspondent à une règle ou montrent une attaque automatisée.',
