@@ -109,8 +109,9 @@ export class LineReader {
     switch (format) {
       case 'json': {
         if (!text.startsWith('{') && !this.options.jsonOnly) return undefined;
-        const reads = parseJsonText(text, this.maxDepth);
-        return reads.length === 1 ? reads[0] : { ok: false, reason: 'not a JSON object' };
+        // Arrays of events are read before (`read`).
+        const parsed = parseJson(text);
+        return parsed.ok ? eventOf(parsed.value, this.maxDepth) : parsed;
       }
       case 'cef':
         return text.includes('CEF:') ? parseCefLine(text, this.options) : undefined;
