@@ -73,6 +73,12 @@ describe('JSON documents spread over lines', () => {
       { ok: false, line: 2, reason: 'json: a JSON value not closed before the next document (lines 2–4)' },
       { ok: true, index: 0, line: 6, format: 'json', event: { c: 2 } },
     ]);
+    // Cut inside a string, too.
+    const cut = ['Record 1', '{', '  "a": "b', 'Record 2', '{', '  "c": 2', '}'];
+    expect(events([...ingestLines(cut, OPTIONS)])).toEqual([
+      { problem: 'json: a JSON value not closed before the next document (lines 2–3)' },
+      { c: 2 },
+    ]);
     // An indented document left open ends at the next unindented `{`.
     const plain = ['{', '  "a": [', '{', '  "c": 2', '}'];
     expect(events([...ingestLines(plain, OPTIONS)])).toEqual([

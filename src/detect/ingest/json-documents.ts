@@ -87,7 +87,7 @@ export class JsonDocumentSplitter {
 
   /** Whether a line starts a new top-level document while one is open (see above). */
   private restarts(line: string): boolean {
-    if (this.depth === 0 || this.inString) return false;
+    if (this.depth === 0) return false;
     return EVTX_DUMP_HEADER.test(line) || (line === '{' && this.indented);
   }
 
@@ -159,6 +159,10 @@ export class JsonDocumentSplitter {
         return out;
       }
     }
+    // A JSON string never spans lines: one left open here is broken (JSON.parse will say so), and
+    // the next line is read as structure, where a `Record N` or `{` line can still end the value.
+    this.inString = false;
+    this.escaped = false;
     if (this.depth > 0) {
       const rest = line.slice(start);
       if (this.kept + rest.length + 1 > this.maxChars) {
