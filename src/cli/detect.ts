@@ -68,37 +68,34 @@ function problemLine(problem: RuleProblem): string {
   return `${problem.file}:${problem.line}  ${problem.kind}  ${problem.rule ?? '-'}  ${problem.reason}`;
 }
 
-/** Whether a file is EVTX, by its first bytes (or its name when it is too short to tell). */
-function fileIsEvtx(file: string): boolean {
-  const head = Buffer.alloc(8);
+/** How much of a file is read to tell its kind: EVTX's magic, or a text's first line. */
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * What a log file holds, from one read of its first bytes: EVTX (by its magic, or its name when
+ * too short to tell), JSON documents spread over lines (`startsJsonDocuments` on its first
+ * non-blank line), or text lines.
+ */
+function fileKind(file: string): 'evtx' | 'json-documents' | 'lines' {
+  const head = Buffer.alloc(HEAD_BYTES);
   const fd = openSync(file, 'r');
+  let bytes: Buffer;
   try {
-    const length = readSync(fd, head, 0, 8, 0);
-    return isEvtx(head.subarray(0, length)) || /\.evtx$/i.test(file);
+    bytes = head.subarray(0, readSync(fd, head, 0, HEAD_BYTES, 0));
   } finally {
     closeSync(fd);
   }
+  if (isEvtx(bytes) || /\.evtx$/i.test(file)) return 'evtx';
+  const first = bytes
+    .toString('utf8')
+    .split('\n')
+    .find((line) => line.trim() !== '');
+  return first !== undefined && startsJsonDocuments(first) ? 'json-documents' : 'lines';
 }
 
 /** A text file's lines as they stream (CR LF line ends read as one). */
 function textLines(file: string): AsyncIterable<string> {
   return createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
-}
-
-/** How much of a file is read to find its first line. */
-const FIRST_LINE_BYTES = 64 * 1024;
-
-/** Whether a text file's first non-blank line opens JSON documents spread over lines (see `startsJsonDocuments`). */
-function holdsJsonDocuments(file: string): boolean {
-  const head = Buffer.alloc(FIRST_LINE_BYTES);
-  const fd = openSync(file, 'r');
-  try {
-    const text = head.subarray(0, readSync(fd, head, 0, FIRST_LINE_BYTES, 0)).toString('utf8');
-    const first = text.split('\n').find((line) => line.trim() !== '');
-    return first !== undefined && startsJsonDocuments(first);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /**
@@ -110,7 +107,7 @@ async function* logRecords(file: string, onBad: (where: string, why: string) => 
   const year = statSync(file).mtime.getUTCFullYear();
   const options = { year, maxDepth: MAX_EVENT_DEPTH, jsonOnly: /\.(jsonl|ndjson)$/i.test(file) };
   let items: AsyncIterable<IngestItem> | Iterable<IngestItem>;
-  if (fileIsEvtx(file)) {
+  if (fileKind(file) === 'evtx') {
     items = ingestFile(file, readFileSync(file), options);
   } else {
     items = ingestLineStream(textLines(file), options);
@@ -317,9 +314,10 @@ export function registerDetect(program: Command, io: CliIo): Command {
             storing = false;
           };
           try {
-            const evtx = fileIsEvtx(file);
+            const kind = fileKind(file);
+            const evtx = kind === 'evtx';
             const documents =
-              !evtx && (options.logFormat === 'auto' || options.logFormat === 'json') && holdsJsonDocuments(file);
+              kind === 'json-documents' && (options.logFormat === 'auto' || options.logFormat === 'json');
             if (evtx || documents) {
               // Read here and sent as records: EVTX needs the file's bytes, and the server takes a
               // line as one record, not a JSON document spread over lines.
