@@ -186,20 +186,6 @@ function walk(root: Json, path: readonly string[]): Json {
   return node;
 }
 
-/** Whether a JSON value nests objects or arrays deeper than `max` levels (read without recursion). */
-export function exceedsDepth(value: Json, max: number = MAX_EVENT_DEPTH): boolean {
-  const stack: Array<{ node: Json; depth: number }> = [{ node: value, depth: 0 }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { node, depth } = item;
-    if (typeof node !== 'object' || node === null) continue;
-    if (depth >= max) return true;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) {
-      if (typeof child === 'object' && child !== null) stack.push({ node: child, depth: depth + 1 });
-    }
-  }
-  return false;
-}
-
 const splitPath = (path: string): string[] => (path === '' ? [] : path.split('.'));
 
 /** XML text nodes as evtx_dump writes them (`{"#text": 4624, "#attributes": …}`) read as their text. */

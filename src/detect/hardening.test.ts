@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { attackFromTags } from './attack.js';
 import type { CompiledRule } from './compile.js';
 import { createDetector } from './engine.js';
-import { exceedsDepth, MAX_EVENT_DEPTH } from './fields.js';
+import { MAX_EVENT_DEPTH } from './fields.js';
+import { exceedsDepth } from './ingest/index.js';
 import { ruleScope } from './logsource.js';
 import { compileRuleTexts } from './ruleset.js';
 
@@ -124,11 +125,11 @@ describe('deeply nested events', () => {
   });
 
   it('exceedsDepth tells over-deep events apart without recursion', () => {
-    expect(exceedsDepth({ x: deepObject('1') })).toBe(true);
-    expect(exceedsDepth(deepArray('1'))).toBe(true);
-    expect(exceedsDepth({ a: [{ b: 1 }] })).toBe(false);
+    expect(exceedsDepth({ x: deepObject('1') }, MAX_EVENT_DEPTH)).toBe(true);
+    expect(exceedsDepth(deepArray('1'), MAX_EVENT_DEPTH)).toBe(true);
+    expect(exceedsDepth({ a: [{ b: 1 }] }, MAX_EVENT_DEPTH)).toBe(false);
     const atCap = JSON.parse(`${'['.repeat(MAX_EVENT_DEPTH)}${']'.repeat(MAX_EVENT_DEPTH)}`);
-    expect(exceedsDepth(atCap)).toBe(false);
-    expect(exceedsDepth([atCap])).toBe(true);
+    expect(exceedsDepth(atCap, MAX_EVENT_DEPTH)).toBe(false);
+    expect(exceedsDepth([atCap], MAX_EVENT_DEPTH)).toBe(true);
   });
 });

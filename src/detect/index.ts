@@ -53,7 +53,6 @@ export { eventTime } from './event-time.js';
 export type { FieldMapping } from './fields.js';
 export {
   EVTX_JSON_MAPPING,
-  exceedsDepth,
   FIELD_MAPPINGS,
   LINUX_SYSLOG_MAPPING,
   MAX_EVENT_DEPTH,
@@ -71,6 +70,7 @@ export type {
   SyslogContext,
 } from './ingest/index.js';
 export {
+  exceedsDepth,
   ingestFile,
   ingestLineStream,
   ingestLines,

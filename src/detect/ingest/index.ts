@@ -8,7 +8,7 @@ export { decodeEvtx, eventXmlToJson, isEvtx } from './evtx.js';
 export type { IngestItem, IngestOptions, IngestProblem, IngestRecord, LogFormat } from './ingest.js';
 export { ingestFile, ingestLineStream, ingestLines, LineReader } from './ingest.js';
 export type { JsonFormat } from './json.js';
-export { jsonFormat, unflatten } from './json.js';
+export { exceedsDepth, jsonFormat, unflatten } from './json.js';
 export { MAX_DOCUMENT_CHARS, startsJsonDocuments } from './json-documents.js';
 export type { SyslogContext } from './syslog.js';
 export { parseSyslogLine } from './syslog.js';

@@ -8,7 +8,7 @@ import { parseAccessLogLine } from './access-log.js';
 import { parseCefLine } from './cef.js';
 import type { ParsedLine } from './event.js';
 import { decodeEvtx, isEvtx } from './evtx.js';
-import { jsonFormat, unflatten } from './json.js';
+import { exceedsDepth, jsonFormat, unflatten } from './json.js';
 import { type DocumentPiece, EVTX_DUMP_HEADER, JsonDocumentSplitter, opensDocument } from './json-documents.js';
 import { parseSyslogLine } from './syslog.js';
 
@@ -42,24 +42,13 @@ export type IngestItem = IngestRecord | IngestProblem;
 
 type LineFormat = 'json' | 'syslog' | 'access-log' | 'cef';
 
-function depthOver(value: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  for (let item = stack.pop(); item; item = stack.pop()) {
-    const [node, depth] = item;
-    if (typeof node !== 'object' || node === null) continue;
-    if (depth >= max) return true;
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
-
 type JsonRead = ParsedLine & { format?: LogFormat };
 
 /** One JSON object as an event: flattened keys nested, its format told. */
 function eventOf(value: unknown, maxDepth: number): JsonRead {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return { ok: false, reason: 'not a JSON object' };
-  if (depthOver(value, maxDepth)) return { ok: false, reason: `nested deeper than ${maxDepth} levels` };
+  if (exceedsDepth(value, maxDepth)) return { ok: false, reason: `nested deeper than ${maxDepth} levels` };
   const event = unflatten(value as Record<string, unknown>);
   return { ok: true, event, format: jsonFormat(event) };
 }

@@ -23,11 +23,11 @@ const LAYOUTS: Record<string, (objects: readonly object[]) => string[]> = {
   ],
   'pretty-printed, unindented': (objects) =>
     objects.flatMap((o) => JSON.stringify(o, null, 2).replace(/^ +/gm, '').split('\n')),
-  'first member on the opening line when it opens an object': (objects) =>
+  'first member on the opening line, when it opens a value or another member follows': (objects) =>
     objects.flatMap((o) => {
       const lines = JSON.stringify(o, null, 2).split('\n');
       const second = lines[1]?.trim() ?? '';
-      return second.endsWith('{') || second.endsWith('[') ? [`{${second}`, ...lines.slice(2)] : lines;
+      return /[[{,]$/.test(second) ? [`{${second}`, ...lines.slice(2)] : lines;
     }),
   'pretty-printed, tabs and CR LF': (objects) =>
     objects.flatMap((o) => JSON.stringify(o, null, '\t').split('\n')).map((l) => `${l}\r`),

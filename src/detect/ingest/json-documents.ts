@@ -52,12 +52,14 @@ function scalarEnd(line: string, from: number): number {
 /**
  * Whether a trimmed line starts a document spread over lines: a lone `{` or `[` (or `[{`), as
  * pretty-printers write the first line, or one that opens with `{` or `[` and ends with one
- * (`{"Event": {`), which no whole JSON value does.
+ * (`{"Event": {`) or with a comma (`{"EventID": 4625,`), which no whole JSON value does.
  */
 export function opensDocument(trimmed: string): boolean {
   const first = trimmed.charCodeAt(0);
   const last = trimmed.charCodeAt(trimmed.length - 1);
-  return (first === OPEN_BRACE || first === OPEN_BRACKET) && (last === OPEN_BRACE || last === OPEN_BRACKET);
+  return (
+    (first === OPEN_BRACE || first === OPEN_BRACKET) && (last === OPEN_BRACE || last === OPEN_BRACKET || last === COMMA)
+  );
 }
 
 /**

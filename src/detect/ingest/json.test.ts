@@ -1,7 +1,7 @@
 // JSON events: flattened ECS keys nested again without loss, and each kind of event told apart.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonFormat, unflatten } from './index.js';
+import { exceedsDepth, jsonFormat, unflatten } from './index.js';
 
 /** Every (path, leaf) of a nested value, dotted keys kept as written. */
 function leaves(value: unknown, prefix: string[] = [], out: Array<[string, unknown]> = []): Array<[string, unknown]> {
@@ -96,5 +96,30 @@ describe('jsonFormat', () => {
 
   it('reads flattened Winlogbeat once nested', () => {
     expect(jsonFormat(unflatten({ 'winlog.channel': 'Security', 'winlog.event_id': 4625 }))).toBe('winlogbeat');
+  });
+});
+
+describe('exceedsDepth', () => {
+  /** The levels of containers a value nests (a scalar 0, `{}` and `[]` 1), by plain recursion. */
+  const levels = (value: unknown): number =>
+    typeof value !== 'object' || value === null
+      ? 0
+      : 1 + Math.max(0, ...(Array.isArray(value) ? value : Object.values(value)).map(levels));
+
+  it('says whether containers nest deeper than the cap, as a recursive count does', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 10 }), (value, max) => {
+        // Containers on levels 0 .. levels - 1: too deep when the last is at `max` or below it.
+        expect(exceedsDepth(value, max)).toBe(levels(value) > max);
+      }),
+    );
+  });
+
+  it('reads own keys only, `__proto__` among them, and arrays by their elements', () => {
+    const parsed = JSON.parse('{"__proto__": {"a": {"b": 1}}}');
+    expect(exceedsDepth(parsed, 3)).toBe(false);
+    expect(exceedsDepth(parsed, 2)).toBe(true);
+    expect(exceedsDepth([[], [[1]]], 2)).toBe(true);
+    expect(exceedsDepth('text', 0)).toBe(false);
   });
 });

@@ -66,6 +66,40 @@ export function unflatten(event: Record<string, unknown>): Record<string, unknow
   return out;
 }
 
+/**
+ * Whether a JSON value nests objects or arrays deeper than `max` levels (the value itself at
+ * level 0). Read without recursion, and without an object per node: only containers are
+ * stacked, each with its level in a parallel list (every event read is checked).
+ */
+export function exceedsDepth(value: unknown, max: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (max <= 0) return true;
+  const nodes: object[] = [value];
+  const levels: number[] = [0];
+  for (let node = nodes.pop(); node !== undefined; node = nodes.pop()) {
+    const below = (levels.pop() as number) + 1;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const child: unknown = node[i];
+        if (typeof child !== 'object' || child === null) continue;
+        if (below >= max) return true;
+        nodes.push(child);
+        levels.push(below);
+      }
+      continue;
+    }
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue;
+      const child: unknown = (node as Record<string, unknown>)[key];
+      if (typeof child !== 'object' || child === null) continue;
+      if (below >= max) return true;
+      nodes.push(child);
+      levels.push(below);
+    }
+  }
+  return false;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The kind of a (nested) JSON event. */
