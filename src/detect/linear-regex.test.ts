@@ -178,6 +178,20 @@ describe('linear-time regular expressions', () => {
     expect(linearMatch('x{1000}', 'x'.repeat(999))).toBe(false);
   });
 
+  it('knows the fewest characters a match spans, to skip shorter texts unsearched', () => {
+    const shortest = (p: string, f = '') => {
+      const compiled = compileLinearRegex(p, f);
+      if (!compiled.ok) throw new Error(compiled.reason);
+      return compiled.regex.shortest;
+    };
+    // SNAKE's installer arguments (SigmaHQ): two hex runs, each after a blank.
+    expect(shortest('\\s[a-fA-F0-9]{64}\\s[a-fA-F0-9]{16}')).toBe(82);
+    expect(shortest('ab|c')).toBe(1);
+    expect(shortest('^(?:x{2,}|y)?z\\b$')).toBe(1);
+    expect(shortest('(ab){3}c*')).toBe(6);
+    expect(shortest('')).toBe(0);
+  });
+
   it('finds the literal every match contains, to skip texts without it', () => {
     const literal = (pattern: string, flags = '') => {
       const compiled = compileLinearRegex(pattern, flags);
@@ -393,6 +407,8 @@ describe('linear-time regular expressions', () => {
           const compiled = compileLinearRegex(p, f);
           if (!compiled.ok) throw new Error(`${p}: ${compiled.reason}`);
           expect(compiled.regex.test(t)).toBe(new RegExp(p, f).test(t));
+          // What the JavaScript path skips unsearched: no shorter text matches.
+          if (t.length < compiled.regex.shortest) expect(new RegExp(p, f).test(t)).toBe(false);
         },
       ),
       { numRuns: 3000 },

@@ -627,6 +627,26 @@ function requiredLowerAlternatives(node: Node): string[] {
   return best;
 }
 
+/**
+ * The fewest characters (UTF-16 code units, as both engines read them) any match spans: a
+ * shorter text cannot match, which is told before any search (`\s[a-fA-F0-9]{64}\s[a-fA-F0-9]{16}`
+ * needs 82, more than most command lines hold).
+ */
+function shortestMatch(node: Node): number {
+  switch (node.type) {
+    case 'set':
+      return 1;
+    case 'assert':
+      return 0;
+    case 'seq':
+      return node.items.reduce((n, item) => n + shortestMatch(item), 0);
+    case 'alt':
+      return node.items.length === 0 ? 0 : Math.min(...node.items.map(shortestMatch));
+    case 'repeat':
+      return node.min === 0 ? 0 : node.min * shortestMatch(node.node);
+  }
+}
+
 /** The longest run of consecutive required sets that `char` reads as one character each. */
 function longestRun(node: Node, char: (set: CharSet) => string | undefined): string {
   let best = '';
@@ -775,6 +795,8 @@ export class LinearRegex {
   readonly lowerLiteral: string;
   /** Lower-case literals one of which every match, lower-cased, contains (none when none is known). */
   readonly lowerAlternatives: readonly string[];
+  /** The fewest characters a match spans: no shorter text matches. */
+  readonly shortest: number;
 
   /** @internal Use {@link compileLinearRegex}. */
   constructor(
@@ -784,8 +806,10 @@ export class LinearRegex {
     literal: string,
     lowerLiteral = '',
     lowerAlternatives: readonly string[] = [],
+    shortest = 0,
   ) {
     this.literal = literal;
+    this.shortest = shortest;
     this.lowerLiteral = lowerLiteral;
     this.lowerAlternatives = lowerAlternatives;
     this.op = Int32Array.from(nfa.op);
@@ -935,6 +959,7 @@ export class LinearRegex {
   /** Whether the pattern matches somewhere in `text`. */
   test(text: string): boolean {
     if (this.alwaysMatches) return true;
+    if (text.length < this.shortest) return false;
     if (this.literal !== '' && !text.includes(this.literal)) return false;
     const dead = this.dead;
     let state = this.startState();
@@ -971,6 +996,7 @@ export function compileLinearRegex(pattern: string, flags = ''): LinearCompiled 
         requiredLiteral(node),
         requiredLowerLiteral(node),
         requiredLowerAlternatives(node),
+        shortestMatch(node),
       ),
     };
   } catch (error) {

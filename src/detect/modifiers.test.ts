@@ -1,4 +1,5 @@
 // Value modifiers of Sigma 2.x on flat JSON events (detection alone: no log source to decide).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type CompileOptions, compileRuleTexts } from './index.js';
 import { MAX_REGEX_INPUT } from './safe-regex.js';
@@ -173,6 +174,23 @@ describe('value modifiers', () => {
     expect(rule('User|fieldref: TargetUser').matches({ User: 'Bob', TargetUser: 'bob' })).toBe(true);
     expect(rule('User|fieldref: TargetUser').matches({ User: 'Bob', TargetUser: 'alice' })).toBe(false);
     expect(rule('Path|fieldref|endswith: Name').matches({ Path: 'c:\\x\\a.exe', Name: 'A.exe' })).toBe(true);
+  });
+
+  it('fieldref compares lower cases, also of texts whose length lower case changes (property)', () => {
+    const equal = rule('User|fieldref: TargetUser');
+    // `İ` lower-cases to `i` and a combining dot: one character against two, and yet equal.
+    expect(equal.matches({ User: 'İ', TargetUser: 'i\u0307' })).toBe(true);
+    expect(equal.matches({ User: ['x', 'aB'], TargetUser: 'Ab' })).toBe(true);
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'A', 'i', 'I', 'İ', '\u0307', 'ß', 'K', '\u212a'),
+      maxLength: 4,
+    });
+    fc.assert(
+      fc.property(text, text, (user, target) => {
+        expect(equal.matches({ User: user, TargetUser: target })).toBe(user.toLowerCase() === target.toLowerCase());
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('expand uses given placeholder values, and is unsupported without them', () => {

@@ -332,12 +332,14 @@ export function compileSigmaRegex(pattern: string, flags: string): SigmaRegex {
   // Nothing runs on JavaScript's engine alone: what the linear-time matcher refuses is refused.
   if (!linear.ok) return { ok: false, reason: linear.reason, invalid: linear.invalid };
   const { regex } = linear;
-  const { lowerLiteral, lowerAlternatives } = regex;
+  const { lowerLiteral, lowerAlternatives, shortest } = regex;
   if (checked.ok && checked.unbounded <= 1) {
     const fast = new RegExp(checked.source, checked.flags);
     return {
       ok: true,
-      test: (text) => (text.length <= JAVASCRIPT_MAX_INPUT ? fast.test(text) : regex.test(text)),
+      // Too short to hold a match: no search (the linear matcher checks so itself).
+      test: (text) =>
+        text.length <= JAVASCRIPT_MAX_INPUT ? text.length >= shortest && fast.test(text) : regex.test(text),
       engine: 'javascript',
       literal,
       lowerLiteral,

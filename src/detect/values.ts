@@ -249,7 +249,10 @@ function valueTest(raw: unknown, modifiers: readonly string[], options: EntryOpt
               : someEquals;
       return (read, view) => {
         const ref = readOther(view);
-        return cased ? some(read.strings, ref.strings) : some(read.lower, ref.lower);
+        if (cased) return some(read.strings, ref.strings);
+        // Equality on lower case: most pairs (Image and ParentImage) differ in length already.
+        if (some === someEquals && !mayEqualLowered(read.strings, ref.strings)) return false;
+        return some(read.lower, ref.lower);
       };
     }
     default:
@@ -385,6 +388,21 @@ function someEndsWith(values: readonly string[], texts: readonly string[]): bool
 function someEquals(values: readonly string[], texts: readonly string[]): boolean {
   for (let i = 0; i < values.length; i++)
     for (let t = 0; t < texts.length; t++) if (values[i] === texts[t]) return true;
+  return false;
+}
+
+/**
+ * Whether some value and some other text may be equal once both are lower-cased: lower case
+ * keeps a text's length, but for `İ` (U+0130, the one character whose lower case is two), so
+ * texts of other lengths are told apart without lower-casing either.
+ */
+function mayEqualLowered(values: readonly string[], others: readonly string[]): boolean {
+  for (let i = 0; i < values.length; i++)
+    for (let j = 0; j < others.length; j++) {
+      const value = values[i] as string;
+      const other = others[j] as string;
+      if (value.length === other.length || value.includes('\u0130') || other.includes('\u0130')) return true;
+    }
   return false;
 }
 
