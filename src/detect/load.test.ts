@@ -1,6 +1,6 @@
 // Reading rule YAML: problems with their lines, collections, and never a throw.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { compileRule, isCompiled } from './compile.js';
 import { loadRules } from './load.js';
@@ -173,5 +173,20 @@ detection:
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('the patched YAML parser (patches/yaml+2.9.1.patch)', () => {
+  it('reads its token-logging switch once, not from the environment at every token', () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    process.env.LOG_TOKENS = '1';
+    try {
+      expect(loadRules(GOOD, 'good.yml').rules).toHaveLength(1);
+      // Unpatched, the parser looks the switch up per token, and logs each one now.
+      expect(log).not.toHaveBeenCalled();
+    } finally {
+      delete process.env.LOG_TOKENS;
+      log.mockRestore();
+    }
   });
 });
