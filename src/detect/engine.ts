@@ -172,7 +172,8 @@ export function createDetector(
     }
     return chosen;
   };
-  const everything = pool(rules);
+  // Every rule, for events that say nothing of their source: built on the first such event.
+  let everything: Pool | undefined;
   // Linux and web events: the rules of the product (by service for Linux), never another's.
   const forServices = (product: string, services: readonly string[]): Pool => {
     const k = `${product}\u0001${services.join('\u0000')}`;
@@ -217,7 +218,7 @@ export function createDetector(
     match(event) {
       const mapping = mappingFor(event, mappings);
       const view = new EventView(event, mapping);
-      let chosen = everything;
+      let chosen: Pool | undefined;
       if (mapping.product === 'linux') {
         const services = linuxServices(view.field('ProcessName').strings[0], walkFacility(event));
         chosen = forServices(mapping.product, services);
@@ -228,6 +229,10 @@ export function createDetector(
         const eventId = view.field('EventID').strings[0];
         // A Windows event without a channel cannot be placed: detection alone.
         if (channel !== undefined) chosen = forEvent(mapping.product, channel, eventId ?? '*');
+      }
+      if (chosen === undefined) {
+        everything ??= pool(rules);
+        chosen = everything;
       }
       let found = 0;
       const { prefilter } = chosen;
