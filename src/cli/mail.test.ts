@@ -141,6 +141,14 @@ describe('vigie mail scan', () => {
     expect(JSON.parse(result.lines[0] ?? '{}')).toMatchObject({ error: { code: 'mail.empty' } });
   });
 
+  it('reports a file given by name that is no message (no header field) as an error line, not a verdict', async () => {
+    writeFileSync(join(dir, 'notes.txt'), 'hello world\nthis is not a mail\n');
+    const result = await scan([join(dir, 'notes.txt'), '--format', 'jsonl']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.lines[0] ?? '{}')).toMatchObject({ error: { code: 'mail.not_a_message' } });
+    expect(JSON.parse(result.lines[0] ?? '{}')).not.toHaveProperty('verdict');
+  });
+
   it('does not follow links inside folders (a link to a parent would loop)', async () => {
     const looped = mkdtempSync(join(tmpdir(), 'vigie-mail-loop-'));
     writeFileSync(join(looped, 'phish.eml'), PHISH);

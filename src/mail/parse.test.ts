@@ -85,6 +85,19 @@ describe('parseMessage', () => {
     expect(message.from).toEqual({ name: 'Microsoft Security', address: '', domain: '' });
   });
 
+  it('refuses text without a single header field as no message, and reads one after a byte-order mark', async () => {
+    for (const junk of [
+      'hello world\nthis is not a mail\n',
+      '\nSubject: after a blank line\n\nbody\n',
+      '\u00ff\u0001\u0002',
+    ])
+      await expect(parseMessage(bytes(junk))).rejects.toMatchObject({ code: 'mail.not_a_message' });
+    const marked = await parseMessage(bytes('\ufeffFrom: a@b.example\nSubject: marked\n\nbody\n'));
+    expect(marked.subject).toBe('marked');
+    expect(marked.from?.address).toBe('a@b.example');
+    await expect(parseMessage(bytes('\ufeff'))).rejects.toMatchObject({ code: 'mail.empty' });
+  });
+
   it('refuses empty and oversized messages with a clear error', async () => {
     await expect(parseMessage(new Uint8Array())).rejects.toMatchObject({ code: 'mail.empty' });
     const big = bytes(`Subject: big\n\n${'a'.repeat(2000)}\n`);
@@ -181,7 +194,7 @@ describe('parseMessage', () => {
     expect(message.problems.map((p) => p.code)).toEqual(['mail.parse.html_too_long']);
   });
 
-  it('never throws on arbitrary bytes, and always returns a bounded message', async () => {
+  it('never throws on arbitrary bytes but to say they are no message, and always returns a bounded one', async () => {
     const headerish = fc.array(
       fc.oneof(
         fc.constantFrom(
@@ -206,8 +219,18 @@ describe('parseMessage', () => {
           headerish.map((h) => bytes(h.join('') || 'x')),
         ),
         async (raw) => {
+          const refused = await parseMessage(raw).then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          // Bytes that hold no header field are no message, and said so; anything else is read.
+          if (refused !== undefined) {
+            expect(refused).toMatchObject({ code: 'mail.not_a_message' });
+            return;
+          }
           const message = await parseMessage(raw);
-          expect(message.size).toBe(raw.byteLength);
+          const marked = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf;
+          expect(message.size).toBe(raw.byteLength - (marked ? 3 : 0));
           expect(message.text.length).toBeLessThanOrEqual(DEFAULT_MAIL_LIMITS.maxHtmlChars + raw.byteLength);
         },
       ),

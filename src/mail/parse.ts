@@ -34,7 +34,7 @@ export const DEFAULT_MAIL_LIMITS: MailLimits = {
 /** A message the engine refuses to read at all (too large, not bytes). */
 export class MailInputError extends Error {
   constructor(
-    readonly code: 'mail.too_large' | 'mail.empty',
+    readonly code: 'mail.too_large' | 'mail.empty' | 'mail.not_a_message',
     message: string,
   ) {
     super(message);
@@ -48,7 +48,16 @@ export class MailInputError extends Error {
  */
 const MAX_NESTING = 256;
 
-export async function parseMessage(raw: Uint8Array, limits: MailLimits = DEFAULT_MAIL_LIMITS): Promise<ParsedMessage> {
+/** What a message without a single header field gets: a verdict on it would be on text, not on an e-mail. */
+const NOT_A_MESSAGE =
+  'This is not an e-mail message: it has no header fields (a message starts with lines such as "From: …" and "Subject: …").';
+
+export async function parseMessage(
+  given: Uint8Array,
+  limits: MailLimits = DEFAULT_MAIL_LIMITS,
+): Promise<ParsedMessage> {
+  // A byte-order mark, as some Windows tools save .eml files, would make the whole message a body.
+  const raw = given[0] === 0xef && given[1] === 0xbb && given[2] === 0xbf ? given.subarray(3) : given;
   if (raw.byteLength === 0) throw new MailInputError('mail.empty', 'The message is empty.');
   if (raw.byteLength > limits.maxBytes) {
     throw new MailInputError(
@@ -73,7 +82,12 @@ export async function parseMessage(raw: Uint8Array, limits: MailLimits = DEFAULT
   } catch (error) {
     problems.push(parseFailure(error));
   }
-  if (!parsed) return fallbackMessage(buffer, rawHeaders(buffer, limits.maxHeaderBytes), problems, limits);
+  if (!parsed) {
+    const headers = rawHeaders(buffer, limits.maxHeaderBytes);
+    if (headers.length === 0) throw new MailInputError('mail.not_a_message', NOT_A_MESSAGE);
+    return fallbackMessage(buffer, headers, problems, limits);
+  }
+  if (parsed.headerLines.length === 0) throw new MailInputError('mail.not_a_message', NOT_A_MESSAGE);
 
   const headers = parsed.headerLines.map(({ key, line }) => {
     const colon = line.indexOf(':');

@@ -56,6 +56,14 @@ describe('Mail API', () => {
     expect(json.json().message).toContain('message/rfc822');
     const empty = await t.app.inject({ method: 'POST', url: '/api/mail/reports', headers: raw(learner), payload: '' });
     expect(empty.statusCode).toBe(400);
+    const text = await t.app.inject({
+      method: 'POST',
+      url: '/api/mail/analyze',
+      headers: raw(learner),
+      payload: 'hello world\nthis is not a mail\n',
+    });
+    expect(text.statusCode).toBe(400);
+    expect(text.json().message).toContain('no header fields');
   });
 
   it('queues reported messages with a finding, once per message, and audits the report', async () => {
