@@ -149,7 +149,7 @@ export const addressDetector: Detector = {
       const toks = tokens(text, f, i, 14);
       context.work.units += toks.length;
       const number = toks[0];
-      if (!number || !number.num || number.end - number.start > 5) {
+      if (!number?.num || number.end - number.start > 5) {
         i++;
         continue;
       }

@@ -3,9 +3,9 @@
  * summary row per series (updated with the readings), and an index of Sense alerts by device.
  */
 import { type Kysely, sql } from 'kysely';
-import type { Finding, ModuleId, Severity } from '../core/index.js';
+import type { Finding } from '../core/index.js';
 import { toFinding } from './findings.js';
-import type { Database, FindingsTable, SenseDevicesTable, SenseReadingsTable } from './schema.js';
+import type { Database, SenseDevicesTable, SenseReadingsTable } from './schema.js';
 
 export interface SenseDeviceRecord {
   readonly id: string;

@@ -193,11 +193,9 @@ function Dashboard() {
             <GuardTrendChart trend={data.trend} describedBy={`${id}-trend`} />
           </section>
           {/* One table per row: five columns of counts do not fit in a third of the page. */}
-          <>
-            <CountsTable title={t('guard.byType')} rows={data.byType} testId="guard-by-type" />
-            <CountsTable title={t('guard.byDepartment')} rows={data.byDepartment} testId="guard-by-department" />
-            <CountsTable title={t('guard.byService')} rows={data.byService} testId="guard-by-service" />
-          </>
+          <CountsTable title={t('guard.byType')} rows={data.byType} testId="guard-by-type" />
+          <CountsTable title={t('guard.byDepartment')} rows={data.byDepartment} testId="guard-by-department" />
+          <CountsTable title={t('guard.byService')} rows={data.byService} testId="guard-by-service" />
           <section className="card" data-testid="guard-latest">
             <h2>{t('guard.latest')}</h2>
             {data.latest.length === 0 ? (
