@@ -212,7 +212,9 @@ export function createMailService(
         qrReader: await loadQrReader(),
       });
     } catch (error) {
-      if (error instanceof MailInputError) throw new VigieError('VIGIE_ERR_VALIDATION', error.message);
+      // The reason's code goes along, for a client to say it in the reader's language.
+      if (error instanceof MailInputError)
+        throw new VigieError('VIGIE_ERR_VALIDATION', error.message, { reason: error.code });
       throw error;
     }
   }

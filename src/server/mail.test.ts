@@ -63,6 +63,7 @@ describe('Mail API', () => {
       payload: 'hello world\nthis is not a mail\n',
     });
     expect(text.statusCode).toBe(400);
+    expect(text.json()).toMatchObject({ details: { reason: 'mail.not_a_message' } });
     expect(text.json().message).toContain('no header fields');
   });
 

@@ -466,6 +466,19 @@ describe.skipIf(missing !== null)(`web app in a real browser${missing ? ` (skipp
       await learner.getByRole('heading', { level: 2, name: /Verdict : Hameçonnage/ }).waitFor();
       expect(await analysis.textContent()).toContain('Un lien affiche une adresse mais mène vers un autre site');
       await mailShot(learner, '14-mail-analyse-result-fr');
+
+      // A file that holds no message (a note saved as text) is said to be none, in French too.
+      const notes = await learner.evaluateHandle(() => {
+        const Transfer = (globalThis as unknown as { DataTransfer: new () => { items: { add(file: File): void } } })
+          .DataTransfer;
+        const transfer = new Transfer();
+        transfer.items.add(new File(['hello world\nthis is not a mail\n'], 'notes.txt', { type: 'text/plain' }));
+        return transfer;
+      });
+      await learner.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: notes });
+      await learner.getByRole('alert').filter({ hasText: "notes.txt n'est pas un message électronique" }).waitFor();
+      expect(await learner.getByTestId('mail-analysis').count()).toBe(0);
+      await mailShot(learner, '14b-mail-not-a-message-fr');
     });
 
     test('an analyst triages the queue and confirms the phishing', async () => {

@@ -425,6 +425,8 @@ export const en = {
     another: 'Analyse another message',
     fileEmpty: '{{name}} is empty: choose the saved message itself.',
     fileTooLarge: '{{name}} is larger than {{max}}, the limit for one message.',
+    fileNotAMessage:
+      '{{name}} is not an e-mail message (it has no header lines such as From: and Subject:): save the message itself, as a .eml file.',
     triageTitle: 'Mail — triage',
     triageIntro:
       'Messages reported by staff, newest first, with Vigie’s verdict. Open one to read its reasons and give your verdict: confirmed verdicts also teach the model.',

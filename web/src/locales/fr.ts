@@ -434,6 +434,8 @@ export const fr: Translation = {
     another: 'Analyser un autre message',
     fileEmpty: '{{name}} est vide : choisissez le message enregistré lui-même.',
     fileTooLarge: '{{name}} dépasse {{max}}, la limite pour un message.',
+    fileNotAMessage:
+      "{{name}} n'est pas un message électronique (aucune ligne d'en-tête comme From: et Subject:) : enregistrez le message lui-même, en fichier .eml.",
     triageTitle: 'Messagerie — tri',
     triageIntro:
       'Les messages signalés par le personnel, du plus récent au plus ancien, avec le verdict de Vigie. Ouvrez-en un pour lire ses raisons et donner votre verdict : les verdicts confirmés instruisent aussi le modèle.',

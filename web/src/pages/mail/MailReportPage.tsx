@@ -2,7 +2,7 @@
 // message to the security team. Nothing is kept until the person reports it.
 import { type DragEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { analyzeMail, type MailAnalysis, type MailQueueItem, reportMail } from '../../api.ts';
+import { ApiError, analyzeMail, type MailAnalysis, type MailQueueItem, reportMail } from '../../api.ts';
 import { StatusMessage } from '../../components/StatusMessage.tsx';
 import { formatDateTime } from '../../format.ts';
 import { useLocale } from '../../i18n.ts';
@@ -16,6 +16,13 @@ const MAX_BYTES = 25 * 1024 * 1024;
 
 type Reported = { item: MailQueueItem; duplicate: boolean };
 
+/** The server's answer for a file that holds no header field: no message at all (`mail.not_a_message`). */
+function isNotAMessage(error: unknown): boolean {
+  if (!(error instanceof ApiError) || error.code !== 'VIGIE_ERR_VALIDATION') return false;
+  const details = error.body.details as { reason?: unknown } | undefined;
+  return details?.reason === 'mail.not_a_message';
+}
+
 export function MailReportPage() {
   const { t } = useTranslation();
   const locale = useLocale();
@@ -28,8 +35,8 @@ export function MailReportPage() {
   const [reporting, setReporting] = useState(false);
   const [reported, setReported] = useState<Reported | null>(null);
   const [dragging, setDragging] = useState(false);
-  /** A file refused before sending it: empty, or over the size limit. */
-  const [problem, setProblem] = useState<'empty' | 'tooLarge' | null>(null);
+  /** A file refused before sending it (empty, over the size limit), or by the server as no message. */
+  const [problem, setProblem] = useState<'empty' | 'tooLarge' | 'notAMessage' | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const verdictHeading = useRef<HTMLHeadingElement>(null);
   // Answers for a file replaced in the meantime are dropped.
@@ -54,7 +61,9 @@ export function MailReportPage() {
       const result = await analyzeMail(chosen);
       if (ticket === generation.current) setAnalysis(result);
     } catch (error) {
-      if (ticket === generation.current) status.failure(error);
+      if (ticket !== generation.current) return;
+      if (isNotAMessage(error)) setProblem('notAMessage');
+      else status.failure(error);
     } finally {
       if (ticket === generation.current) setAnalysing(false);
     }
@@ -139,7 +148,9 @@ export function MailReportPage() {
         <p className="notice notice-error" role="alert">
           {problem === 'empty'
             ? t('mail.fileEmpty', { name: file?.name ?? '' })
-            : t('mail.fileTooLarge', { name: file?.name ?? '', max: formatBytes(MAX_BYTES, locale) })}
+            : problem === 'notAMessage'
+              ? t('mail.fileNotAMessage', { name: file?.name ?? '' })
+              : t('mail.fileTooLarge', { name: file?.name ?? '', max: formatBytes(MAX_BYTES, locale) })}
         </p>
       )}
       {analysing && (
