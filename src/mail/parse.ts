@@ -31,7 +31,7 @@ export const DEFAULT_MAIL_LIMITS: MailLimits = {
   maxHeaderBytes: 256 * 1024,
 };
 
-/** A message the engine refuses to read at all (too large, not bytes). */
+/** A message the engine refuses to read at all: empty, too large, or no message (not a single header field). */
 export class MailInputError extends Error {
   constructor(
     readonly code: 'mail.too_large' | 'mail.empty' | 'mail.not_a_message',
