@@ -141,17 +141,28 @@ function contributorSource(ref: string | undefined): { file: string; index: numb
 
 const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
 
-function sigmaJson(match: DetectMatch, file: string, record: IngestRecord): string {
-  return JSON.stringify({
-    kind: 'sigma',
-    rule_id: match.ruleId,
-    rule_title: match.ruleTitle,
-    level: match.level ?? null,
-    tags: match.tags,
-    attack: match.attack,
-    source: sourceOf(file, record),
-    event: record.event,
-  });
+/**
+ * An alert's JSON line: its fields, then `event`, the record's event as JSON made once per record
+ * (`eventJson`), however many alerts the record raises. The same text as `JSON.stringify` of the
+ * whole, whose keys keep their order.
+ */
+function alertLine(fields: Readonly<Record<string, unknown>>, eventJson: string): string {
+  return `${JSON.stringify(fields).slice(0, -1)},"event":${eventJson}}`;
+}
+
+function sigmaJson(match: DetectMatch, file: string, record: IngestRecord, eventJson: string): string {
+  return alertLine(
+    {
+      kind: 'sigma',
+      rule_id: match.ruleId,
+      rule_title: match.ruleTitle,
+      level: match.level ?? null,
+      tags: match.tags,
+      attack: match.attack,
+      source: sourceOf(file, record),
+    },
+    eventJson,
+  );
 }
 
 function correlationJson(alert: CorrelationAlert): string {
@@ -177,30 +188,32 @@ function correlationJson(alert: CorrelationAlert): string {
   });
 }
 
-function behaviourJson(alert: BehaviourAlert, file: string, record: IngestRecord): string {
-  return JSON.stringify({
-    kind: 'behaviour',
-    rule_id: `behaviour.${alert.pattern}`,
-    rule_title: alert.title.en,
-    level: alert.severity,
-    id: alert.id,
-    status: alert.status,
-    pattern: alert.pattern,
-    entity: alert.entity,
-    entities: alert.entities,
-    observed: alert.observed,
-    threshold: alert.threshold,
-    counts: alert.counts,
-    ...(alert.baseline ? { baseline: alert.baseline } : {}),
-    window_ms: alert.windowMs,
-    first_time: iso(alert.firstTime),
-    last_time: iso(alert.lastTime),
-    techniques: alert.techniques,
-    reasons: alert.reasons,
-    // The record that opened or worsened the alert.
-    source: sourceOf(file, record),
-    event: record.event,
-  });
+function behaviourJson(alert: BehaviourAlert, file: string, record: IngestRecord, eventJson: string): string {
+  return alertLine(
+    {
+      kind: 'behaviour',
+      rule_id: `behaviour.${alert.pattern}`,
+      rule_title: alert.title.en,
+      level: alert.severity,
+      id: alert.id,
+      status: alert.status,
+      pattern: alert.pattern,
+      entity: alert.entity,
+      entities: alert.entities,
+      observed: alert.observed,
+      threshold: alert.threshold,
+      counts: alert.counts,
+      ...(alert.baseline ? { baseline: alert.baseline } : {}),
+      window_ms: alert.windowMs,
+      first_time: iso(alert.firstTime),
+      last_time: iso(alert.lastTime),
+      techniques: alert.techniques,
+      reasons: alert.reasons,
+      // The record that opened or worsened the alert.
+      source: sourceOf(file, record),
+    },
+    eventJson,
+  );
 }
 
 const groupText = (group: Readonly<Record<string, string>>) =>
@@ -484,6 +497,12 @@ export function registerDetect(program: Command, io: CliIo): Command {
             }
             if (time > newest) newest = time;
             const matches = set.detector.match(record.event);
+            // The event's JSON, made at its first alert and shared by the others.
+            let eventText: string | undefined;
+            const eventJson = (): string => {
+              if (eventText === undefined) eventText = JSON.stringify(record.event);
+              return eventText;
+            };
             for (const match of matches) {
               if (correlator) {
                 emitCorrelations(
@@ -503,7 +522,7 @@ export function registerDetect(program: Command, io: CliIo): Command {
               alerts += 1;
               output.push(
                 jsonl
-                  ? sigmaJson(match, file, record)
+                  ? sigmaJson(match, file, record, eventJson())
                   : tableLine(match.level ?? '-', refOf(file, record.index), `${match.ruleTitle} (${match.ruleId})`),
               );
             }
@@ -516,7 +535,9 @@ export function registerDetect(program: Command, io: CliIo): Command {
                 for (const observation of adapted.observations)
                   for (const alert of behaviour.observe(observation)) {
                     behaviourAlerts += 1;
-                    output.push(jsonl ? behaviourJson(alert, file, record) : behaviourRow(alert, file, record));
+                    output.push(
+                      jsonl ? behaviourJson(alert, file, record, eventJson()) : behaviourRow(alert, file, record),
+                    );
                   }
             }
             showNewProblems();
