@@ -393,6 +393,19 @@ correlation:
     expect(output.err).toContain(`${log}:12001:`);
   }, 60_000);
 
+  it('imports a file of no log format naming its first bad lines only, then how many in all', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigie-detect-import-'));
+    const log = join(dataDir, 'notes.log');
+    writeFileSync(log, `${Array.from({ length: 40 }, (_, i) => `note ${i}: nothing a log format reads`).join('\n')}\n`);
+    const { io, output } = cliHarness({ VIGIE_DATA_DIR: dataDir });
+    const code = await runCli(['detect', 'import', log], io);
+    expect(code).toBe(1);
+    expect(output.out).toContain('notes.log: 0 event(s) stored');
+    const named = output.err.split('\n').filter((line) => line.startsWith(`vigie: ${log}:`) && /:\d+: /.test(line));
+    expect(named).toHaveLength(5);
+    expect(output.err).toContain(`vigie: ${log}: 40 record(s) in all could not be read`);
+  }, 60_000);
+
   it('imports pretty-printed JSON as records, reporting what is not an event by its line', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'vigie-detect-import-'));
     const log = join(dataDir, 'events.json');

@@ -128,6 +128,26 @@ function sourceOf(file: string, record: IngestRecord) {
   };
 }
 
+/** Bad records named per file; past them, one line says how many there were in all. */
+const NAMED_BAD_RECORDS = 5;
+
+/**
+ * The bad records of one file, reported: the first few each by its line (a binary file read as
+ * text would otherwise print one line per line of it), then their number.
+ */
+function badRecordsOf(io: CliIo, file: string): { report(line: string): void; finish(): void } {
+  let count = 0;
+  return {
+    report(line) {
+      count += 1;
+      if (count <= NAMED_BAD_RECORDS) io.err(line);
+    },
+    finish() {
+      if (count > NAMED_BAD_RECORDS) io.err(`vigie: ${file}: ${count} record(s) in all could not be read\n`);
+    },
+  };
+}
+
 /** `file#index`, the reference a correlation keeps of each contributing record. */
 const refOf = (file: string, index: number) => `${file}#${index}`;
 
@@ -305,6 +325,7 @@ export function registerDetect(program: Command, io: CliIo): Command {
         });
         await platform.detect.restore();
         for (const file of files) {
+          const badRecords = badRecordsOf(io, file);
           let accepted = 0;
           let created = 0;
           const incidents = new Set<string>();
@@ -322,7 +343,7 @@ export function registerDetect(program: Command, io: CliIo): Command {
             for (const problem of result.rejected) {
               failures += 1;
               const at = first + problem.index + 1;
-              io.err(`vigie: ${file}:${batch.lines ? at : `record ${at}`}: ${problem.reason}\n`);
+              badRecords.report(`vigie: ${file}:${batch.lines ? at : `record ${at}`}: ${problem.reason}\n`);
             }
             storing = false;
           };
@@ -344,7 +365,7 @@ export function registerDetect(program: Command, io: CliIo): Command {
                 if (!item.ok) {
                   failures += 1;
                   const where = item.line !== undefined ? `:${item.line}` : `: record ${item.record ?? '?'}`;
-                  io.err(`vigie: ${file}${where}: ${item.reason}\n`);
+                  badRecords.report(`vigie: ${file}${where}: ${item.reason}\n`);
                   continue;
                 }
                 records.push(item.event);
@@ -373,9 +394,11 @@ export function registerDetect(program: Command, io: CliIo): Command {
             // A store failure ends the import; a file that cannot be read is reported and skipped.
             if (storing || error instanceof VigieError) throw error;
             failures += 1;
+            badRecords.finish();
             io.err(`vigie: cannot read ${file}: ${unreadableText(error)}\n`);
             continue;
           }
+          badRecords.finish();
           io.out(`${file}: ${accepted} event(s) stored, ${created} alert(s), ${incidents.size} incident(s)\n`);
         }
       } finally {
@@ -461,12 +484,10 @@ export function registerDetect(program: Command, io: CliIo): Command {
       };
       if (!jsonl) io.out(`${tableLine('LEVEL', 'SOURCE', 'RULE')}\n`);
       for (const file of logs) {
-        let badHere = 0;
+        const badRecords = badRecordsOf(io, file);
         const onBad = (where: string, why: string) => {
           bad += 1;
-          badHere += 1;
-          // The first few are named; the count covers them all.
-          if (badHere <= 5) io.err(`vigie: ${file}:${where}: not a readable event (${why})\n`);
+          badRecords.report(`vigie: ${file}:${where}: not a readable event (${why})\n`);
         };
         let firstTimed = true;
         try {
@@ -553,7 +574,7 @@ export function registerDetect(program: Command, io: CliIo): Command {
         }
         if (output.length > 0) io.out(`${output.join('\n')}\n`);
         output = [];
-        if (badHere > 5) io.err(`vigie: ${file}: ${badHere} record(s) in all could not be read\n`);
+        badRecords.finish();
       }
       // End of input: windows still open are closed (conditions checked at close fire now).
       if (correlator) {
