@@ -157,6 +157,22 @@ describe('GramScanner', () => {
     expect(collected(scanner, ['', 'zzz', 'abx'], patterns.length).sort()).toEqual([0, 1]);
   });
 
+  it('finds one-character literals past the 31 it marks by bits, given twice or placed (property)', () => {
+    // Every printable ASCII character, some twice: 95 one-character literals, 31 with bits of their own.
+    const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
+    const patterns = [...printable, 'a', 'Z', '~', 'ab'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom(...printable, 'é'), maxLength: 12 }), { maxLength: 3 }),
+        (texts) => findsExactlyWhatIsThere(patterns, texts),
+      ),
+      { numRuns: 300 },
+    );
+    const placed = new GramScanner([':', 'x', ':'], [{ start: 0, atEnd: false }]);
+    expect(collected(placed, ['a:x'], 3).sort()).toEqual([1, 2]);
+    expect(collected(placed, [':'], 3).sort()).toEqual([0, 2]);
+  });
+
   it('skips literals already marked, and finds them again under a new mark', () => {
     const scanner = new GramScanner(['abcd', 'xy']);
     const seen = new Uint32Array(2);

@@ -78,7 +78,9 @@ const SLOT_MULTIPLIER = 0x9e3779b1 | 0;
 
 /**
  * Per literal in `entries`: its id, the offset of its gram's last character, where its characters
- * start, its length, where in a text it must start (-1: anywhere) and whether it must end the text.
+ * start, its length, where in a text it must start (-1: anywhere), and its first character (as
+ * `code` reads it) times two plus 1 if it must end the text: most candidates differ from the text
+ * at the first character, told there without reading `chars`, a cache miss away.
  */
 const ENTRY = 6;
 
@@ -94,6 +96,10 @@ export interface Place {
 
 const ANYWHERE: Place = { start: -1, atEnd: false };
 
+/** The last number of a literal's entry (see `ENTRY`). */
+const firstAndEnd = (literal: string, place: Place): number =>
+  (code(literal.charCodeAt(0)) << 1) | (place.atEnd ? 1 : 0);
+
 /** The packed gram of `text` ending at `end` (inclusive), `length` characters, 8 bits each. */
 function packed(text: string, end: number, length: number): number {
   let g = 0;
@@ -101,9 +107,13 @@ function packed(text: string, end: number, length: number): number {
   return g;
 }
 
-/** `single` entries: no one-character literal, or more than one (the same given twice). */
-const NONE = -1;
-const SEVERAL = -2;
+/**
+ * `singleBits` entries: the bit of a one-character literal (one of `SINGLE_BITS`), or `SEVERAL`
+ * for a character that is more than one (the same given twice, or placed: each id then found
+ * through the tables, where places are checked) or past the bits.
+ */
+const SINGLE_BITS = 31;
+const SEVERAL = 1 << 31;
 
 /** Pairs of characters below DEL: the `shortPairs` table's size, in bits. */
 const PAIRS = 1 << 14;
@@ -202,13 +212,13 @@ export class GramScanner {
    */
   private readonly shortPairs = new Int32Array(PAIRS / 32);
   /**
-   * By character code: the id of the literal that is that one character, `NONE`, or `SEVERAL`
-   * (the same literal given twice, or a placed one: each id then found through the tables, where
-   * places are checked); and whether any is.
-   * One-character literals (`:`, `s`) occur in most command lines: a hit is marked here, without
-   * a table lookup, and not again once seen.
+   * By character code: the bit of the one-character literal that it is (its id in `singleIds` at
+   * that bit's place), `SEVERAL`, or 0; and whether any is. One-character literals (`:`, `-`)
+   * occur in most command lines, many times: a text's characters are or-ed into one word of
+   * bits, without a branch that the text decides, and the bits set read once at the end.
    */
-  private readonly single = new Int32Array(128).fill(NONE);
+  private readonly singleBits = new Int32Array(128);
+  private readonly singleIds: number[] = [];
   private readonly hasSingle: boolean;
   /** Short literals by their whole gram (`shortKey`), long ones by their anchor. */
   private readonly shortSlots: Int32Array;
@@ -266,7 +276,18 @@ export class GramScanner {
         addTo(short, key, id);
         anchorEnd[id] = p.length - 1;
         // A placed one found through the tables, where its place is checked.
-        if (p.length === 1) this.single[key & 0x7f] = this.single[key & 0x7f] === NONE && !placed(id) ? id : SEVERAL;
+        if (p.length === 1) {
+          const k = key & 0x7f;
+          if (this.singleBits[k] === 0 && !placed(id) && this.singleIds.length < SINGLE_BITS) {
+            this.singleBits[k] = 1 << this.singleIds.length;
+            this.singleIds.push(id);
+          } else if (this.singleBits[k] !== SEVERAL) {
+            // The first one given, if it had a bit, is now found through the tables as well.
+            const bit = this.singleBits[k] as number;
+            if (bit !== 0) this.singleIds[31 - Math.clz32(bit)] = -1;
+            this.singleBits[k] = SEVERAL;
+          }
+        }
         return;
       }
       // The rarest gram; among equals the last (the end of a path or command tells most).
@@ -283,7 +304,7 @@ export class GramScanner {
       addTo(long, anchor, id);
       anchorEnd[id] = best;
     });
-    this.hasSingle = this.single.some((id) => id !== NONE);
+    this.hasSingle = this.singleBits.some((bits) => bits !== 0);
     // Entries grouped by gram, each group's range in the tables.
     const entries: number[] = [];
     const chars: number[] = [];
@@ -299,7 +320,7 @@ export class GramScanner {
             chars.length,
             p.length,
             placeOf(id).start,
-            placeOf(id).atEnd ? 1 : 0,
+            firstAndEnd(p, placeOf(id)),
           );
           for (let i = 0; i < p.length; i++) chars.push(code(p.charCodeAt(i)));
         }
@@ -330,7 +351,14 @@ export class GramScanner {
       for (const [gram, list] of at) {
         const start = entries.length;
         for (const { id, end, from } of list)
-          entries.push(id, end, from, (patterns[id] as string).length, placeOf(id).start, placeOf(id).atEnd ? 1 : 0);
+          entries.push(
+            id,
+            end,
+            from,
+            (patterns[id] as string).length,
+            placeOf(id).start,
+            firstAndEnd(patterns[id] as string, placeOf(id)),
+          );
         sampled.set(gram, { start, end: entries.length });
       }
     }
@@ -375,7 +403,7 @@ export class GramScanner {
   collect(text: string, seen: Uint32Array, mark: number, out: Int32Array, count: number): number {
     if (this.gate !== undefined && !this.gate.test(text)) return count;
     if (this.step > 0) return this.collectSampled(text, seen, mark, out, count);
-    const { bitmap, bitmapShift, shortBitmap, shortBitmapShift, single, hasSingle, hasShort, hasLong, shortPairs } =
+    const { bitmap, bitmapShift, shortBitmap, shortBitmapShift, singleBits, hasSingle, hasShort, hasLong, shortPairs } =
       this;
     const before = count;
     let g = 0;
@@ -392,19 +420,17 @@ export class GramScanner {
       }
       return n;
     }
+    // The bits of the one-character literals met (see `singleBits`).
+    let singles = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c >= 127 && lowersToAscii(c)) return this.collectLowerCased(text, seen, mark, out, before, n);
       const k = code(c);
       g = (g << 8) | k;
       if (hasSingle) {
-        const id = single[k] as number;
-        if (id >= 0) {
-          if (seen[id] !== mark) {
-            seen[id] = mark;
-            out[n++] = id;
-          }
-        } else if (id === SEVERAL)
+        const bits = singleBits[k] as number;
+        singles |= bits;
+        if (bits === SEVERAL)
           n = this.found(this.shortSlots, this.shortShift, shortKey(k, 1), text, i, seen, mark, out, n);
       }
       // Nearly every position misses the bitmaps: a few reads of tables of a few KB, no branch taken.
@@ -423,6 +449,14 @@ export class GramScanner {
         const h2 = Math.imul(two, BITMAP_MULTIPLIER) >>> shortBitmapShift;
         if ((shortBitmap[h2 >>> 5] as number) & (1 << (h2 & 31)))
           n = this.found(this.shortSlots, this.shortShift, two, text, i, seen, mark, out, n);
+      }
+    }
+    // The one-character literals met, each once (`SEVERAL`'s bit set none of theirs).
+    for (let bits = singles & ~SEVERAL; bits !== 0; bits &= bits - 1) {
+      const id = this.singleIds[31 - Math.clz32(bits & -bits)] as number;
+      if (seen[id] !== mark) {
+        seen[id] = mark;
+        out[n++] = id;
       }
     }
     return n;
@@ -486,8 +520,10 @@ export class GramScanner {
       const length = entries[e + 3] as number;
       if (start < 0 || start + length > text.length) continue;
       const at = entries[e + 4] as number;
-      if ((at >= 0 && start !== at) || (entries[e + 5] === 1 && start + length !== text.length)) continue;
-      let q = 0;
+      const tail = entries[e + 5] as number;
+      if ((at >= 0 && start !== at) || ((tail & 1) === 1 && start + length !== text.length)) continue;
+      if (code(text.charCodeAt(start)) !== tail >> 1) continue;
+      let q = 1;
       while (q < length && code(text.charCodeAt(start + q)) === chars[from + q]) q++;
       if (q === length) {
         seen[id] = mark;
