@@ -159,7 +159,7 @@ const GATE_LITERALS = 64;
  * that lower-case to ASCII (see above), which the gate lets through. Chosen greedily, the gram
  * covering most literals first, the longest among those.
  */
-function gateFor(patterns: readonly string[]): RegExp | undefined {
+export function gateFor(patterns: readonly string[]): RegExp | undefined {
   // Many literals have no small cover, and looking for one would cost more than it saves.
   if (patterns.length === 0 || patterns.length > GATE_LITERALS) return undefined;
   let left = patterns.map((p) => folded(p).replace(/[A-Z]/g, (c) => c.toLowerCase()));

@@ -46,6 +46,22 @@ describe('literal prefilter', () => {
     expect(prefilter.candidates(view({ CommandLine: 'WHOAMI /all /c del', note: 'Mimikatz' }))).toEqual([1, 2, 3]);
   });
 
+  it("uses a rule's keyword groups only where the pool scans every value in full anyway", () => {
+    const method = [{ field: 'cs-method', literal: 'get', anchor: 'whole' as const }];
+    const injection = [{ field: '', literal: 'union select' }];
+    const view = (uri: string) => new EventView({ 'cs-method': 'GET', 'cs-uri-query': uri }, PLAIN_JSON_MAPPING);
+    // Keyword rules with no small gate (many literals sharing no gram): the GET rule waits for its keyword.
+    const many = Array.from({ length: 70 }, (_, i) => [[{ field: '', literal: `tool${i.toString(36)}x` }]]);
+    const scanned = new Prefilter([...many, [method, injection]]);
+    expect(scanned.candidates(view('/index.php?id=1'))).toEqual([]);
+    expect(scanned.candidates(view('/index.php?id=1 UNION SELECT 2'))).toEqual([70]);
+    // A keyword rule with a small gate: the pool does not scan every value, the GET alone selects.
+    const gated = new Prefilter([[[{ field: '', literal: 'mimikatz' }]], [method, injection]]);
+    expect(gated.candidates(view('/index.php?id=1'))).toEqual([1]);
+    // No keyword rule: the same.
+    expect(new Prefilter([[method, injection]]).candidates(view('/index.php?id=1'))).toEqual([0]);
+  });
+
   it('counts only the hits of the event and field at hand, however many came before', () => {
     // More literal hits in a row than the hit list keeps before it is emptied.
     const literals = Array.from({ length: 1500 }, (_, i) => `<${i.toString(36).padStart(3, '0')}>`);

@@ -14,7 +14,7 @@
  */
 import { type ConditionNode, identifiersMatching } from './condition.js';
 import { type EventView, FieldPicker } from './fields.js';
-import { belowDel, folded, GramScanner, type Place } from './grams.js';
+import { belowDel, folded, GramScanner, gateFor, type Place } from './grams.js';
 
 /**
  * Where in a value a literal must stand: the whole value, its start or its end; anywhere when
@@ -52,14 +52,26 @@ export function groupHint(group: HintGroup): Hint {
   return normalise([group]);
 }
 
-/** Groups with an empty literal always hold: they are dropped; no group left means no hint. */
+/** Whether a group has a keyword literal: a hit may be in any value of the event. */
+export function needsKeywords(group: HintGroup): boolean {
+  return group.some((h) => h.field === '');
+}
+
+/**
+ * Groups with an empty literal always hold: they are dropped; no group left means no hint. The
+ * most selective groups on fields are kept, then the most selective keyword groups: a pool
+ * uses these only if it scans every value of its events anyway (see `Prefilter`).
+ */
 function normalise(groups: readonly HintGroup[]): Hint {
-  let kept = groups.filter((g) => g.length > 0 && g.every((h) => h.literal !== ''));
+  const kept = groups.filter((g) => g.length > 0 && g.every((h) => h.literal !== ''));
   if (kept.length === 0) return undefined;
-  // Keyword groups make every event's whole text be read and scanned: only when nothing else is known.
-  const onFields = kept.filter((g) => g.every((h) => h.field !== ''));
-  if (onFields.length > 0) kept = onFields;
-  return kept.sort((a, b) => cost(a) - cost(b)).slice(0, MAX_GROUPS);
+  return cheapestGroups(kept);
+}
+
+/** The `MAX_GROUPS` most selective groups on fields, then the `MAX_GROUPS` most selective keyword groups. */
+function cheapestGroups(groups: HintGroup[]): HintGroup[] {
+  const cheapest = (list: HintGroup[]) => list.sort((a, b) => cost(a) - cost(b)).slice(0, MAX_GROUPS);
+  return [...cheapest(groups.filter((g) => !needsKeywords(g))), ...cheapest(groups.filter(needsKeywords))];
 }
 
 /** All must hold: every requirement of every part holds (the most selective are kept). */
@@ -80,7 +92,7 @@ export function anyHint(hints: readonly Hint[]): Hint {
     const next: HintGroup[] = [];
     for (const union of unions) for (const group of hint) next.push([...union, ...group]);
     // Any subset of the unions is still necessary: the cheapest few go on to the next part.
-    unions = next.length > MAX_GROUPS ? next.sort((a, b) => cost(a) - cost(b)).slice(0, MAX_GROUPS) : next;
+    unions = cheapestGroups(next);
   }
   return normalise(unions);
 }
@@ -170,6 +182,10 @@ interface FieldScan {
   readonly codes: Int32Array;
   readonly seen: Uint32Array;
 }
+
+/** What the scanner searches of a literal: its end (see `MAX_PREFILTER_LITERAL`), folded. */
+const searchedText = (literal: string): string =>
+  folded(literal.length > MAX_PREFILTER_LITERAL ? literal.slice(-MAX_PREFILTER_LITERAL) : literal);
 
 /** Codes of vetoes are below zero, those of groups not. */
 const vetoCode = (index: number): number => -1 - index;
@@ -271,7 +287,7 @@ export class Prefilter {
     const searchedOf = ({ field, literal, anchor }: FieldLiteral): Searched => {
       const literals = byField.get(field) ?? new Map<string, Searched>();
       byField.set(field, literals);
-      const text = folded(literal.length > MAX_PREFILTER_LITERAL ? literal.slice(-MAX_PREFILTER_LITERAL) : literal);
+      const text = searchedText(literal);
       // Keywords are searched in values one by one, anywhere.
       const place = placeOf(field === '' ? undefined : anchor, literal.length, text.length);
       const key = `${place.start},${place.atEnd}\u0000${text}`;
@@ -282,7 +298,21 @@ export class Prefilter {
       }
       return searched;
     };
-    const groups = hints.map((hint) => (hint ?? []).map((group) => [...new Set(group.map(searchedOf))]));
+    // A keyword group makes every value of every event be scanned. A rule with groups on fields
+    // too uses its keyword groups only in a pool whose keyword rules have every value scanned in
+    // full anyway (their literals have no small gate, see grams.ts): then they cost little, and
+    // the rule is evaluated on a keyword hit only. Sigma's web rules pair keyword lists with
+    // `cs-method: GET`, which nearly every request has; Windows pools keep their Mimikatz gate.
+    const keywordOnly = (hint: Hint) => hint !== undefined && hint.length > 0 && hint.every(needsKeywords);
+    const keywordTexts = hints
+      .filter(keywordOnly)
+      .flatMap((hint) => (hint ?? []).flat().flatMap((l) => (l.field === '' ? [searchedText(l.literal)] : [])));
+    const scannedInFull = keywordTexts.length > 0 && gateFor(keywordTexts) === undefined;
+    const groups = hints.map((hint) =>
+      (hint ?? [])
+        .filter((group) => scannedInFull || keywordOnly(hint) || !needsKeywords(group))
+        .map((group) => [...new Set(group.map(searchedOf))]),
+    );
     for (const entry of groups) for (const group of entry) for (const searched of group) searched.uses++;
     const others = groups.map((entry, index) => {
       if (entry.length === 0) {
