@@ -84,6 +84,22 @@ describe('EventView', () => {
     expect(view.allValues().strings).toEqual(['1', 'X', 'true', 'T', 'dotted']);
   });
 
+  it('gives keyword search a container held by a later one once (the message, Winlogbeat event data)', () => {
+    const web = {
+      message: 'GET /x?q=union select HTTP/1.1',
+      event: { original: '"GET /x?q=union select HTTP/1.1"' },
+      http: { request: { method: 'GET' }, response: { status_code: 200 } },
+    };
+    expect(new EventView(web, mappingFor(web)).allValues().strings).toEqual([
+      'GET /x?q=union select HTTP/1.1',
+      '"GET /x?q=union select HTTP/1.1"',
+      'GET',
+      '200',
+    ]);
+    const beat = { winlog: { channel: 'Security', event_data: { TargetUserName: 'bob', Status: '0xc000006d' } } };
+    expect(new EventView(beat, mappingFor(beat)).allValues().strings).toEqual(['bob', '0xc000006d', 'Security']);
+  });
+
   it('reads a flat container’s values as it reads a nested one’s (property)', () => {
     const scalar = fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.boolean(), fc.constant(null));
     fc.assert(

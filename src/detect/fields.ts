@@ -236,8 +236,9 @@ function scalarText(value: Json): string | undefined {
 /**
  * Text values, in order, below `root`: with `objects`, every value of nested objects too (keyword
  * search); without, only nested arrays (a field's values). Iterative, with depth and size caps.
+ * Nodes in `skip` are passed over with what they hold (values already read).
  */
-function collectStrings(root: Json, objects: boolean, out: string[]): void {
+function collectStrings(root: Json, objects: boolean, out: string[], skip: readonly Json[] = []): void {
   const single = scalarText(root);
   // Most fields hold one value: no walk for them.
   if (single !== undefined) {
@@ -271,7 +272,8 @@ function collectStrings(root: Json, objects: boolean, out: string[]): void {
     else if (objects) children = Object.values(node);
     else continue;
     // Pushed last-first so that values come out in document order.
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], depth: depth + 1 });
+    for (let i = children.length - 1; i >= 0; i--)
+      if (skip.length === 0 || !skip.includes(children[i])) stack.push({ node: children[i], depth: depth + 1 });
   }
 }
 
@@ -453,12 +455,16 @@ export class EventView {
   allValues(): FieldRead {
     if (!this.everything) {
       let strings: string[] = [];
-      // Keywords search the event's data, not the header, when the format separates them.
+      // Keywords search the event's data, not the header, when the format separates them. A
+      // container inside a later one (the message, or Winlogbeat's event data, inside the whole
+      // event) is read once: its values twice would only be searched twice.
+      const read: Json[] = [];
       for (let i = 0; i < this.mapping.containers.length; i++) {
         const container = this.container(i);
         const flat = strings.length === 0 ? flatTexts(container) : undefined;
         if (flat) strings = flat;
-        else collectStrings(container, true, strings);
+        else collectStrings(container, true, strings, read);
+        if (container !== undefined) read.push(container);
       }
       this.everything = new Read(true, false, strings);
     }
