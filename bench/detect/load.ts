@@ -5,6 +5,8 @@
  * repeated for a stable figure:
  * - JSON lines parsed and matched, over the regression samples and over the attack/ logs;
  * - EVTX files decoded and matched (the regression samples' and attack/'s .evtx originals);
+ * - text lines parsed by our readers and matched: attack/'s Apache access logs (web scanners)
+ *   and loghub's OpenSSH syslog;
  * - the attack/ logs again (in time order) with correlation rules (generated here: SigmaHQ
  *   ships none) fed every match, and with the behavioural detectors fed every event, to price each.
  * Usage: npx tsx bench/detect/load.ts [DEV pack folder, default ../shared/data/detect] [--show] [--seconds N]
@@ -20,7 +22,7 @@ import {
   fromWindowsEvent,
   type RuleText,
 } from '../../src/detect/index.js';
-import { decodeEvtx } from '../../src/detect/ingest/index.js';
+import { decodeEvtx, type ParsedLine, parseAccessLogLine, parseSyslogLine } from '../../src/detect/ingest/index.js';
 
 const args = process.argv.slice(2);
 const show = args.includes('--show');
@@ -115,6 +117,32 @@ function filesUnder(dir: string, suffix: string): string[] {
 
 function jsonlUnder(dir: string): string[] {
   return filesUnder(dir, '.jsonl').flatMap((path) => readFileSync(path, 'utf8').split('\n').filter(Boolean));
+}
+
+/** Text lines read by one of our line readers (access log, syslog) and matched. */
+function textThroughput(name: string, lines: readonly string[], read: (line: string) => ParsedLine): void {
+  let events = 0;
+  let alerts = 0;
+  for (const line of lines) {
+    const parsed = read(line);
+    if (parsed.ok) {
+      events++;
+      alerts += detector.match(parsed.event).length;
+    }
+  }
+  const { perSecond, passes } = measure(lines.length, () => {
+    for (const line of lines) {
+      const parsed = read(line);
+      if (parsed.ok) detector.match(parsed.event);
+    }
+  });
+  const readOnly = measure(lines.length, () => {
+    for (const line of lines) read(line);
+  });
+  console.log(
+    `Throughput, ${name}: ${perSecond} lines per CPU-second (read + match; read alone ${readOnly.perSecond}), ` +
+      `${lines.length} lines × ${passes} passes, ${events} events, ${alerts} alerts per pass`,
+  );
 }
 
 /** EVTX files decoded (binary XML to events) and matched, end to end from the bytes. */
@@ -213,5 +241,17 @@ if (existsSync(join(root, 'attack'))) {
   throughput('attack/ logs (Security channel, brute force and spraying)', attack);
   evtxThroughput('attack/ EVTX files', filesUnder(join(root, 'attack'), '.evtx'));
   correlationAndBehaviour(attack);
+  const linesOf = (paths: readonly string[]) =>
+    paths.flatMap((path) => readFileSync(path, 'utf8').split('\n').filter(Boolean));
+  textThroughput(
+    'attack/ Apache access logs (Netsparker and w3af scans)',
+    linesOf(filesUnder(join(root, 'attack', 'apache-http-logs'), '.txt')),
+    parseAccessLogLine,
+  );
+  textThroughput(
+    'attack/ OpenSSH syslog (loghub, brute force)',
+    linesOf(filesUnder(join(root, 'attack', 'loghub'), '.log')),
+    (line) => parseSyslogLine(line, { year: 2016 }),
+  );
 }
 evtxThroughput('SigmaHQ regression samples, EVTX originals', filesUnder(join(root, 'sigma', 'regression'), '.evtx'));
