@@ -51,6 +51,33 @@ describe('access logs', () => {
     expect(e.event.original.startsWith('"192')).toBe(true);
   });
 
+  it('unescapes quoted fields as a character-at-a-time reading does (property)', () => {
+    // The reference: \" and \\ give the character after the backslash, any other character is itself.
+    const reference = (inside: string): string | undefined => {
+      let out = '';
+      for (let i = 0; i < inside.length; i++) {
+        const c = inside[i];
+        if (c === '\\' && (inside[i + 1] === '"' || inside[i + 1] === '\\')) out += inside[++i];
+        else if (c === '"') return out;
+        else out += c;
+      }
+      return undefined;
+    };
+    const unit = fc.constantFrom('a', ' ', '\\', '"', 'x', 'é');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 24 }), (agent) => {
+        const expected = reference(`${agent}"`);
+        const r = parseAccessLogLine(`1.2.3.4 - - [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "${agent}"`);
+        // What the reference reads as the agent, the parser reads too (the line may end inside it).
+        if (r.ok && expected !== undefined)
+          expect((r.event as { user_agent?: { original?: string } }).user_agent?.original).toBe(
+            expected === '-' ? undefined : expected,
+          );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('keeps a request line that is not HTTP in the message only', () => {
     const e = ok('1.2.3.4 - - [01/Jan/2024:00:00:00 +0000] "\\x16\\x03\\x01" 400 0 "-" "-"');
     expect(e.http.request).toBeUndefined();

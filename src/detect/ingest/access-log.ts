@@ -10,7 +10,17 @@ export const MAX_ACCESS_LOG_LINE = 64 * 1024;
 
 /** `22/Dec/2016:15:19:05 +0300` (Apache `%t` without brackets) as ISO UTC, or undefined. */
 const CLF_TIME = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
+/** The last time read and its reading: consecutive lines of a busy log share their second. */
+let lastTime: { readonly text: string; readonly iso: string | undefined } = { text: '', iso: undefined };
+
 export function clfTimeToIso(text: string): string | undefined {
+  if (text === lastTime.text) return lastTime.iso;
+  const iso = readClfTime(text);
+  lastTime = { text, iso };
+  return iso;
+}
+
+function readClfTime(text: string): string | undefined {
   const m = CLF_TIME.exec(text);
   if (!m) return undefined;
   const [, d, mon, y, h, mi, s, sign, oh, om] = m as unknown as string[];
@@ -19,6 +29,10 @@ export function clfTimeToIso(text: string): string | undefined {
   const offset = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
   return isoFrom(Number(y), month, Number(d), Number(h), Number(mi), Number(s), 0, offset);
 }
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09;
 
 /** Reads fields left to right; each `read*` returns undefined when the line does not fit. */
 class Scanner {
@@ -30,13 +44,13 @@ class Scanner {
   }
 
   skipSpaces(): void {
-    while (this.text[this.i] === ' ' || this.text[this.i] === '\t') this.i++;
+    while (isSpace(this.text.charCodeAt(this.i))) this.i++;
   }
 
   word(): string | undefined {
     this.skipSpaces();
     const start = this.i;
-    while (this.i < this.text.length && this.text[this.i] !== ' ' && this.text[this.i] !== '\t') this.i++;
+    while (this.i < this.text.length && !isSpace(this.text.charCodeAt(this.i))) this.i++;
     return this.i > start ? this.text.slice(start, this.i) : undefined;
   }
 
@@ -50,21 +64,29 @@ class Scanner {
     return inside;
   }
 
-  /** A `"…"` field; `\"` and `\\` are unescaped, other backslash sequences (`\x22`) kept as written. */
+  /**
+   * A `"…"` field; `\"` and `\\` are unescaped, other backslash sequences (`\x22`) kept as written.
+   * Taken in slices between escapes (most fields have none), not a character at a time.
+   */
   quoted(): string | undefined {
     this.skipSpaces();
-    if (this.text[this.i] !== '"') return undefined;
+    const { text } = this;
+    if (text.charCodeAt(this.i) !== QUOTE) return undefined;
     let out = '';
-    for (let i = this.i + 1; i < this.text.length; i++) {
-      const c = this.text[i];
-      if (c === '\\' && (this.text[i + 1] === '"' || this.text[i + 1] === '\\')) {
-        out += this.text[i + 1];
-        i++;
-      } else if (c === '"') {
+    // The start of the part not yet taken: an escaped character starts the next part.
+    let from = this.i + 1;
+    for (let i = from; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === BACKSLASH) {
+        const next = text.charCodeAt(i + 1);
+        if (next === QUOTE || next === BACKSLASH) {
+          out += text.slice(from, i);
+          from = i + 1;
+          i++;
+        }
+      } else if (c === QUOTE) {
         this.i = i + 1;
-        return out;
-      } else {
-        out += c;
+        return out + text.slice(from, i);
       }
     }
     return undefined;

@@ -5,6 +5,20 @@ export type ParsedLine = { ok: true; event: Record<string, unknown> } | { ok: fa
 
 export type EcsEvent = Record<string, unknown>;
 
+/** Dotted paths split once: a reader puts a dozen per line, always the same few. */
+const SPLIT_PATHS = new Map<string, readonly string[]>();
+const MAX_SPLIT_PATHS = 1024;
+
+function keysOf(path: string): readonly string[] {
+  let keys = SPLIT_PATHS.get(path);
+  if (keys === undefined) {
+    keys = path.split('.');
+    // Bounded, whatever a caller passes.
+    if (SPLIT_PATHS.size < MAX_SPLIT_PATHS) SPLIT_PATHS.set(path, keys);
+  }
+  return keys;
+}
+
 /**
  * Sets `path` (dotted) in `event`, creating the objects on the way: `put(e, 'source.ip', x)`
  * gives `{ source: { ip: x } }`. `undefined` values are left out, so optional parts of a line
@@ -12,7 +26,7 @@ export type EcsEvent = Record<string, unknown>;
  */
 export function put(event: EcsEvent, path: string, value: unknown): void {
   if (value === undefined) return;
-  const keys = path.split('.');
+  const keys = keysOf(path);
   let node = event;
   for (let i = 0; i < keys.length - 1; i++) {
     const key = keys[i] as string;
@@ -67,6 +81,46 @@ export function isoFrom(
   second: number,
   millis = 0,
   offsetMinutes = 0,
+): string | undefined {
+  // Consecutive lines of a busy log share their second: the last reading is kept.
+  const last = lastInstant;
+  if (
+    second === last.second &&
+    minute === last.minute &&
+    hour === last.hour &&
+    day === last.day &&
+    month === last.month &&
+    year === last.year &&
+    millis === last.millis &&
+    offsetMinutes === last.offsetMinutes
+  )
+    return last.iso;
+  const iso = readInstant(year, month, day, hour, minute, second, millis, offsetMinutes);
+  lastInstant = { year, month, day, hour, minute, second, millis, offsetMinutes, iso };
+  return iso;
+}
+
+let lastInstant = {
+  year: Number.NaN,
+  month: 0,
+  day: 0,
+  hour: 0,
+  minute: 0,
+  second: 0,
+  millis: 0,
+  offsetMinutes: 0,
+  iso: undefined as string | undefined,
+};
+
+function readInstant(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  millis: number,
+  offsetMinutes: number,
 ): string | undefined {
   if (!Number.isInteger(year) || year < 1 || year > 9999) return undefined;
   if (hour > 23 || minute > 59 || second > 60 || day < 1 || month < 0 || month > 11) return undefined;
