@@ -23,6 +23,8 @@ import {
   compileRuleTexts,
   createBehaviourEngine,
   createCorrelator,
+  DETECT_LINE_FORMATS,
+  type DetectLineFormat,
   type DetectMatch,
   eventTime,
   fromEcsEvent,
@@ -38,8 +40,6 @@ import {
   type RuleText,
   startsJsonDocuments,
 } from '../detect/index.js';
-import { createPlatform, DETECT_LINE_FORMATS, type DetectLineFormat } from '../platform/index.js';
-import { openStore } from '../store/index.js';
 import { type CliIo, cliActor, configFrom, type GlobalOptions, identityPolicyFrom } from './context.js';
 import { filesUnder, type OnUnreadable, unreadableText } from './files.js';
 
@@ -308,7 +308,7 @@ export function registerDetect(program: Command, io: CliIo): Command {
     .option('--year <year>', 'year of RFC 3164 syslog time stamps, which carry none (default: this year)')
     .action(async (paths: string[], options: { logFormat: DetectLineFormat; year?: string }) => {
       const globals = program.opts<GlobalOptions>();
-      const config = configFrom(io, globals);
+      const config = await configFrom(io, globals);
       const year = options.year === undefined ? undefined : Number(options.year);
       if (year !== undefined && !(Number.isInteger(year) && year >= 1970 && year <= 9999))
         throw new VigieError('VIGIE_ERR_VALIDATION', `--year must be a year, not "${options.year}".`);
@@ -317,6 +317,10 @@ export function registerDetect(program: Command, io: CliIo): Command {
         failures += 1;
         io.err(`vigie: cannot read ${path}: ${why}\n`);
       });
+      const [{ createPlatform }, { openStore }] = await Promise.all([
+        import('../platform/index.js'),
+        import('../store/index.js'),
+      ]);
       const store = await openStore({ url: config.VIGIE_DATABASE_URL, dataDir: config.VIGIE_DATA_DIR });
       try {
         const platform = createPlatform(store, {

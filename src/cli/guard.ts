@@ -29,7 +29,6 @@ import {
 } from '../guard/index.js';
 import { type CliIo, configFrom, type GlobalOptions } from './context.js';
 import { unreadableText } from './files.js';
-import { serve } from './serve.js';
 
 interface ScanOptions {
   readonly format: 'jsonl' | 'table';
@@ -340,7 +339,7 @@ export function registerGuard(program: Command, io: CliIo, onServe?: (stop: () =
         command: Command,
       ) => {
         // The flags go through the same validation as the environment variables.
-        const merged = configFrom(
+        const merged = await configFrom(
           {
             ...io,
             env: {
@@ -355,6 +354,7 @@ export function registerGuard(program: Command, io: CliIo, onServe?: (stop: () =
           },
           command.optsWithGlobals<GlobalOptions>(),
         );
+        const { serve } = await import('./serve.js');
         const stop = await serve(merged, io, { demo: false });
         io.out(`Guard proxy: ${merged.VIGIE_GUARD_UPSTREAM_URL} as service "${merged.VIGIE_GUARD_SERVICE}"\n`);
         onServe?.(stop);

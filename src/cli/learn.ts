@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { type Command, Option } from 'commander';
 import { generateQuestions, type KbDocument, loadContent } from '../learn/index.js';
-import { readContentDir, SHIPPED_CONTENT_DIR } from '../platform/index.js';
 import type { CliIo } from './context.js';
 import { unreadableText } from './files.js';
 
@@ -19,7 +18,8 @@ export function registerLearn(program: Command, io: CliIo): void {
     .description('learning content')
     .command('check [dir]')
     .description('load the shipped content and the organisation folder DIR; list problems with file and line')
-    .action((dir: string | undefined) => {
+    .action(async (dir: string | undefined) => {
+      const { readContentDir, SHIPPED_CONTENT_DIR } = await import('../platform/index.js');
       const shipped = readContentDir(SHIPPED_CONTENT_DIR, 'shipped');
       const own = dir ? readContentDir(dir, 'organisation') : { files: [], problems: [] };
       const content = loadContent([...shipped.files, ...own.files]);

@@ -16,7 +16,6 @@ import {
   parseMailSettings,
   splitMbox,
 } from '../mail/index.js';
-import { loadQrReader } from '../platform/index.js';
 import type { CliIo } from './context.js';
 import { filesUnder, type OnUnreadable, unreadableText } from './files.js';
 
@@ -150,7 +149,10 @@ interface ScanLine {
 async function scanOne(source: MailSource, settings: MailSettings): Promise<ScanLine> {
   const where = source.index === undefined ? { file: source.file } : { file: source.file, index: source.index };
   try {
-    const analysis = await analyzeMail(source.bytes, { settings, qrReader: await loadQrReader() });
+    const analysis = await analyzeMail(source.bytes, {
+      settings,
+      qrReader: await (await import('../platform/index.js')).loadQrReader(),
+    });
     return {
       ...where,
       verdict: analysis.verdict,

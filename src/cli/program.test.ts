@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,6 +18,31 @@ describe('vigie CLI', () => {
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'vigie-cli-'));
   });
+
+  it('loads the platform, the store and the server only for the commands that use them', () => {
+    // Every `vigie` start loaded them (SQL drivers, MQTT, IMAP, SMTP, Fastify): 1.3 s for `--help`.
+    const loaded = (args: string[]) => {
+      const root = join(import.meta.dirname, '..', '..');
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--import', './tests/support/loaded-modules.mjs', 'src/cli/main.ts', ...args],
+        { cwd: root, env: { ...process.env, VIGIE_DATA_DIR: dataDir }, encoding: 'utf8' },
+      );
+      expect(run.status).toBe(0);
+      const lines = run.stderr.split('\n').filter((line) => line.startsWith('loaded: '));
+      // The hook did see the program's modules.
+      expect(lines.some((line) => line.includes('/src/cli/'))).toBe(true);
+      return lines.filter((line) => /\/src\/(platform|store|server)\//.test(line));
+    };
+    const rule = join(dataDir, 'rule.yml');
+    writeFileSync(
+      rule,
+      'title: T\nlogsource: { product: windows }\ndetection:\n  sel: { Image: x }\n  condition: sel\n',
+    );
+    expect(loaded(['--help'])).toEqual([]);
+    expect(loaded(['detect', 'rules', 'check', rule])).toEqual([]);
+    expect(loaded(['audit', 'verify']).length).toBeGreaterThan(0);
+  }, 60_000);
 
   it('prints its version', async () => {
     const res = await run(['--version']);

@@ -5,14 +5,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { ChainHead } from '../audit/index.js';
 import { isRole, PERMISSIONS, type Permission, ROLES, VigieError } from '../core/index.js';
-import { checkPasswordStrength } from '../platform/index.js';
 import { type CliIo, cliActor, configFrom, type GlobalOptions, packageVersion, withPlatform } from './context.js';
 import { registerDetect } from './detect.js';
 import { registerGuard } from './guard.js';
 import { registerLearn } from './learn.js';
 import { registerMail } from './mail.js';
 import { registerSense } from './sense.js';
-import { serve } from './serve.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -63,7 +61,7 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
     .option('--host <host>', 'address to listen on (VIGIE_HOST, default 127.0.0.1)')
     .option('--demo', 'load a demo team (one account per role) on start')
     .action(async (options: { port?: string; host?: string; demo?: boolean }) => {
-      const config = configFrom(io, globals());
+      const config = await configFrom(io, globals());
       const merged = {
         ...config,
         ...(options.port !== undefined ? { VIGIE_PORT: Number(options.port) } : {}),
@@ -72,6 +70,7 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
       if (!Number.isInteger(merged.VIGIE_PORT) || merged.VIGIE_PORT < 0 || merged.VIGIE_PORT > 65535) {
         throw new VigieError('VIGIE_ERR_CONFIG', `Invalid port: ${options.port}`);
       }
+      const { serve } = await import('./serve.js');
       const stop = await serve(merged, io, { demo: options.demo ?? false });
       onServe?.(stop);
     });
@@ -91,8 +90,8 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
       ) => {
         if (!isRole(options.role)) throw new InvalidArgumentError(`role must be one of ${ROLES.join(', ')}`);
         const password = options.passwordStdin ? (await io.readStdin()).replace(/\r?\n$/, '') : undefined;
-        if (password !== undefined) checkPasswordStrength(password, username);
-        await withPlatform(configFrom(io, globals()), async (platform) => {
+        if (password !== undefined) (await import('../platform/index.js')).checkPasswordStrength(password, username);
+        await withPlatform(await configFrom(io, globals()), async (platform) => {
           const created = await platform.identity.createUser(
             {
               username,
@@ -113,7 +112,7 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
     .description('list accounts')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      await withPlatform(configFrom(io, globals()), async (platform) => {
+      await withPlatform(await configFrom(io, globals()), async (platform) => {
         const users = await platform.identity.listUsers();
         if (options.json) return io.out(`${JSON.stringify(users, null, 2)}\n`);
         const now = new Date().toISOString();
@@ -139,7 +138,7 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
       .command(`${name} <username>`)
       .description(disabled ? 'disable an account and end its sessions' : 'enable a disabled account')
       .action(async (username: string) => {
-        await withPlatform(configFrom(io, globals()), async (platform) => {
+        await withPlatform(await configFrom(io, globals()), async (platform) => {
           const found = await platform.identity.findUserByName(username);
           if (!found) throw new VigieError('VIGIE_ERR_NOT_FOUND', `No user named ${username}`);
           await platform.identity.updateUser(found.id, { disabled }, cliActor());
@@ -162,7 +161,7 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
     .option('-e, --expires <days>', 'days until it expires (1–365)', positiveInt, 90)
     .action(async (options: { user: string; name: string; scope?: Permission[]; expires: number }) => {
       if (options.expires > 365) throw new InvalidArgumentError('--expires is at most 365 days');
-      await withPlatform(configFrom(io, globals()), async (platform) => {
+      await withPlatform(await configFrom(io, globals()), async (platform) => {
         const owner = await platform.identity.findUserByName(options.user);
         if (!owner) throw new VigieError('VIGIE_ERR_NOT_FOUND', `No user named ${options.user}`);
         const { token: created, secret } = await platform.identity.createToken(
@@ -181,7 +180,7 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
     .description('list API tokens')
     .option('-u, --user <username>', 'only this user’s tokens')
     .action(async (options: { user?: string }) => {
-      await withPlatform(configFrom(io, globals()), async (platform) => {
+      await withPlatform(await configFrom(io, globals()), async (platform) => {
         const owner = options.user ? await platform.identity.findUserByName(options.user) : undefined;
         if (options.user && !owner) throw new VigieError('VIGIE_ERR_NOT_FOUND', `No user named ${options.user}`);
         const tokens = await platform.identity.listTokens(owner ? { userId: owner.id } : {});
@@ -204,7 +203,7 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
     .command('revoke <id>')
     .description('revoke an API token at once')
     .action(async (id: string) => {
-      await withPlatform(configFrom(io, globals()), async (platform) => {
+      await withPlatform(await configFrom(io, globals()), async (platform) => {
         await platform.identity.revokeToken(id, cliActor());
         io.out(`Revoked token ${id}.\n`);
       });
@@ -227,7 +226,7 @@ export function buildProgram(io: CliIo, onServe?: (stop: () => Promise<void>) =>
       anchor,
     )
     .action(async (options: { json?: boolean; anchor?: ChainHead[] }) => {
-      await withPlatform(configFrom(io, globals()), async (platform) => {
+      await withPlatform(await configFrom(io, globals()), async (platform) => {
         const verdict = await platform.auditTrail.verify(options.anchor ?? []);
         if (options.json) io.out(`${JSON.stringify(verdict)}\n`);
         else if (verdict.ok) {

@@ -87,7 +87,7 @@ export async function detectFile(path: string, io: CliIo): Promise<void> {
 
 /** Imports a CSV of readings into the store, scored as if they had arrived live. */
 export async function importFile(path: string, device: string, series: string, io: CliIo, globals: GlobalOptions) {
-  await withPlatform(configFrom(io, globals), async (platform) => {
+  await withPlatform(await configFrom(io, globals), async (platform) => {
     await platform.sense.restore();
     let batch: Array<{ device: string; series: string; timestampMs: number; value: number }> = [];
     const totals = { accepted: 0, rejected: 0, alerts: 0 };

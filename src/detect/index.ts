@@ -61,6 +61,7 @@ export {
   WINLOGBEAT_MAPPING,
 } from './fields.js';
 export type {
+  DetectLineFormat,
   IngestItem,
   IngestOptions,
   IngestProblem,
@@ -70,6 +71,7 @@ export type {
   SyslogContext,
 } from './ingest/index.js';
 export {
+  DETECT_LINE_FORMATS,
   exceedsDepth,
   ingestFile,
   ingestLineStream,

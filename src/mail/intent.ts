@@ -637,7 +637,8 @@ for (const category of INTENT_CATEGORIES) {
     PATTERNS.push(pattern);
   }
 }
-const MATCHER = new PhraseMatcher(PATTERNS);
+/** Built at the first message read (70 ms), not when the module is loaded by every `vigie` command. */
+let matcher: PhraseMatcher | undefined;
 
 /** What fired in one category: its score and the phrases as written in the message. */
 export interface IntentHit {
@@ -664,7 +665,8 @@ const INTENT_TEXTS = new WeakMap<SignalContext['message'], { html: SignalContext
 
 /** Scores every category on a text (bounded by the caller). Exposed for tests and tools. */
 export function scoreIntent(text: string): IntentHit[] {
-  const matches = MATCHER.match(
+  matcher ??= new PhraseMatcher(PATTERNS);
+  const matches = matcher.match(
     wordTokens(text.length > MAX_INTENT_TEXT + 1001 ? text.slice(0, MAX_INTENT_TEXT + 1001) : text),
   );
   // First occurrence of each pattern.

@@ -5,6 +5,7 @@
  */
 import type { Entities } from '../core/index.js';
 import {
+  type DetectLineFormat,
   type IngestItem,
   type IngestOptions,
   ingestLines,
@@ -14,10 +15,6 @@ import {
   parseCefLine,
   parseSyslogLine,
 } from '../detect/index.js';
-
-/** Formats a caller may name for text lines; `auto` tries each (JSON, CEF, access log, syslog). */
-export const DETECT_LINE_FORMATS = ['auto', 'json', 'syslog', 'access-log', 'cef'] as const;
-export type DetectLineFormat = (typeof DETECT_LINE_FORMATS)[number];
 
 /** A line longer than this is refused (a syslog message is at most a few kilobytes). */
 export const MAX_LINE_LENGTH = 64 * 1024;

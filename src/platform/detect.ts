@@ -47,6 +47,7 @@ import {
   compileRuleTexts,
   createBehaviourEngine,
   createCorrelator,
+  type DetectLineFormat,
   type DetectMatch,
   fromEcsEvent,
   fromWindowsEvent,
@@ -69,7 +70,6 @@ import type {
 import { type ActionContext, actorLabel } from './actor.js';
 import {
   at,
-  type DetectLineFormat,
   eventEntities,
   eventTime,
   type InputProblem,

@@ -32,8 +32,7 @@ export {
   INCIDENT_RESOLUTIONS,
   INCIDENT_STATUSES,
 } from './detect.js';
-export type { DetectLineFormat } from './detect-events.js';
-export { DETECT_LINE_FORMATS, MAX_LINE_LENGTH } from './detect-events.js';
+export { MAX_LINE_LENGTH } from './detect-events.js';
 export { MAX_RULE_FILE_BYTES } from './detect-rules.js';
 export type { DetectSyslogListener, DetectSyslogOptions } from './detect-syslog.js';
 export { parseHostPort, SyslogFramer, startDetectSyslog } from './detect-syslog.js';

@@ -14,6 +14,10 @@ import { parseSyslogLine } from './syslog.js';
 
 export type LogFormat = 'evtx' | 'evtx-json' | 'winlogbeat' | 'ecs' | 'json' | 'syslog' | 'access-log' | 'cef';
 
+/** Formats a caller may name for text lines; `auto` tries each (JSON, CEF, access log, syslog). */
+export const DETECT_LINE_FORMATS = ['auto', 'json', 'syslog', 'access-log', 'cef'] as const;
+export type DetectLineFormat = (typeof DETECT_LINE_FORMATS)[number];
+
 export interface IngestOptions {
   /** The year RFC 3164 syslog timestamps are read in (they carry none). */
   readonly year: number;

@@ -286,7 +286,8 @@ export const STRUCTURAL_RULES: readonly RuleDefinition[] = [
 export const ALL_RULES: readonly RuleDefinition[] = [...RULES, ...STRUCTURAL_RULES];
 export const RULE_BY_CODE: ReadonlyMap<string, RuleDefinition> = new Map(ALL_RULES.map((r) => [r.code, r]));
 
-const MATCHER = new PhraseMatcher(RULES.map((r) => r.patterns ?? []));
+/** Built at the first text read (30 ms), not when the module is loaded by every `vigie` command. */
+let matcher: PhraseMatcher | undefined;
 
 // Role markers of chat templates; `(?:^|\n)` anchors keep the scan linear.
 const DELIMITER =
@@ -409,7 +410,8 @@ export function scanRules(text: string, mode: InjectionMode, normalized: Normali
     if (prior) prior.count += count;
     else perRule.set(code, span ? { count, span } : { count });
   };
-  for (const m of MATCHER.match(normalized.words)) {
+  matcher ??= new PhraseMatcher(RULES.map((r) => r.patterns ?? []));
+  for (const m of matcher.match(normalized.words)) {
     const rule = RULES[m.family];
     if (!rule || (rule.documentOnly && mode !== 'document')) continue;
     add(rule.code, 1, { start: normalized.starts[m.first] ?? 0, end: normalized.ends[m.last] ?? 0 });

@@ -6,10 +6,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SEVERITIES, VigieError } from '../../core/index.js';
-import { BEHAVIOUR_PATTERNS, behaviourSettingsSchema } from '../../detect/index.js';
+import { BEHAVIOUR_PATTERNS, behaviourSettingsSchema, DETECT_LINE_FORMATS } from '../../detect/index.js';
 import {
   DETECT_ALERT_KINDS,
-  DETECT_LINE_FORMATS,
   DETECT_SOURCE_PATTERN,
   DETECT_VERDICTS,
   INCIDENT_RESOLUTIONS,
