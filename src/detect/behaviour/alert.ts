@@ -54,6 +54,39 @@ interface Episode {
   current: BehaviourAlert;
 }
 
+/**
+ * The alert a draft states, field by field: an object rest and spread of the draft (every event
+ * of an ongoing attack reports one) took half of the behavioural engine's time.
+ */
+function alertOf(
+  draft: AlertDraft,
+  severity: Severity,
+  id: string,
+  status: BehaviourAlert['status'],
+  firstTime: number,
+  lastTime: number,
+): BehaviourAlert {
+  return {
+    id,
+    pattern: draft.pattern,
+    status,
+    severity,
+    score: draft.score,
+    title: draft.title,
+    techniques: draft.techniques,
+    entity: draft.entity,
+    entities: draft.entities,
+    windowMs: draft.windowMs,
+    observed: draft.observed,
+    threshold: draft.threshold,
+    counts: draft.counts,
+    ...(draft.baseline !== undefined ? { baseline: draft.baseline } : {}),
+    firstTime,
+    lastTime,
+    reasons: draft.reasons,
+  };
+}
+
 export class EpisodeBook {
   private readonly episodes: EntityTable<Episode>;
 
@@ -74,37 +107,30 @@ export class EpisodeBook {
   report(key: string, draft: AlertDraft): BehaviourAlert | undefined {
     const bookKey = `${draft.pattern}|${key}`;
     const existing = this.episodes.peek(bookKey);
-    const { windowStart, time, ...rest } = draft;
+    const { windowStart, time } = draft;
     if (existing && time - existing.lastTime <= this.cooldownMs) {
       existing.lastTime = Math.max(existing.lastTime, time);
       const severity =
-        severityRank(rest.severity) >= severityRank(existing.current.severity)
-          ? rest.severity
+        severityRank(draft.severity) >= severityRank(existing.current.severity)
+          ? draft.severity
           : existing.current.severity;
-      existing.current = {
-        ...rest,
-        severity,
-        id: existing.id,
-        status: 'updated',
-        firstTime: existing.firstTime,
-        lastTime: existing.lastTime,
-      };
+      existing.current = alertOf(draft, severity, existing.id, 'updated', existing.firstTime, existing.lastTime);
       this.episodes.touch(bookKey, time, () => existing);
       const worse = severityRank(severity) > severityRank(existing.emittedSeverity);
-      if (!worse && rest.observed < existing.emittedObserved * 2) return undefined;
-      existing.emittedObserved = rest.observed;
+      if (!worse && draft.observed < existing.emittedObserved * 2) return undefined;
+      existing.emittedObserved = draft.observed;
       existing.emittedSeverity = severity;
       return existing.current;
     }
     const firstTime = Math.min(windowStart, time);
     const id = `${draft.pattern}|${key}|${new Date(firstTime).toISOString()}`;
-    const alert: BehaviourAlert = { ...rest, id, status: 'opened', firstTime, lastTime: time };
+    const alert = alertOf(draft, draft.severity, id, 'opened', firstTime, time);
     const episode: Episode = {
       id,
       firstTime,
       lastTime: time,
-      emittedObserved: rest.observed,
-      emittedSeverity: rest.severity,
+      emittedObserved: draft.observed,
+      emittedSeverity: draft.severity,
       current: alert,
     };
     this.episodes.set(bookKey, time, episode);
