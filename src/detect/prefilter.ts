@@ -53,7 +53,7 @@ export function groupHint(group: HintGroup): Hint {
 }
 
 /** Whether a group has a keyword literal: a hit may be in any value of the event. */
-export function needsKeywords(group: HintGroup): boolean {
+function needsKeywords(group: HintGroup): boolean {
   return group.some((h) => h.field === '');
 }
 
