@@ -6,6 +6,7 @@ import { isoFrom } from './event.js';
 /** Date's reading of the same wall-clock time, or undefined where `isoFrom` must refuse it. */
 function reference(parts: readonly [number, number, number, number, number, number, number, number]) {
   const [year, month, day, hour, minute, second, millis, offset] = parts;
+  if (year < 1 || year > 9999) return undefined;
   if (hour > 23 || minute > 59 || second > 60 || day < 1 || month < 0 || month > 11) return undefined;
   const d = new Date(0);
   d.setUTCFullYear(year, month, day);

@@ -82,7 +82,8 @@ export function isoFrom(
   millis = 0,
   offsetMinutes = 0,
 ): string | undefined {
-  // Consecutive lines of a busy log share their second: the last reading is kept.
+  // Consecutive lines of a busy log share their second: the last reading is kept (an instant
+  // refused is remembered as undefined, by the returns below).
   const last = lastInstant;
   if (
     second === last.second &&
@@ -95,33 +96,8 @@ export function isoFrom(
     offsetMinutes === last.offsetMinutes
   )
     return last.iso;
-  const iso = readInstant(year, month, day, hour, minute, second, millis, offsetMinutes);
-  lastInstant = { year, month, day, hour, minute, second, millis, offsetMinutes, iso };
-  return iso;
-}
-
-let lastInstant = {
-  year: Number.NaN,
-  month: 0,
-  day: 0,
-  hour: 0,
-  minute: 0,
-  second: 0,
-  millis: 0,
-  offsetMinutes: 0,
-  iso: undefined as string | undefined,
-};
-
-function readInstant(
-  year: number,
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-  second: number,
-  millis: number,
-  offsetMinutes: number,
-): string | undefined {
+  const reading: Instant = { year, month, day, hour, minute, second, millis, offsetMinutes, iso: undefined };
+  lastInstant = reading;
   if (!Number.isInteger(year) || year < 1 || year > 9999) return undefined;
   if (hour > 23 || minute > 59 || second > 60 || day < 1 || month < 0 || month > 11) return undefined;
   // setUTCFullYear, not Date.UTC: the latter reads years 0-99 as 1900-1999.
@@ -130,8 +106,33 @@ function readInstant(
   check.setUTCHours(hour, minute, Math.min(second, 59), millis);
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month) return undefined;
   const instant = new Date(check.getTime() - offsetMinutes * 60_000);
-  return Number.isNaN(instant.getTime()) ? undefined : instant.toISOString();
+  reading.iso = Number.isNaN(instant.getTime()) ? undefined : instant.toISOString();
+  return reading.iso;
 }
+
+interface Instant {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly millis: number;
+  readonly offsetMinutes: number;
+  iso: string | undefined;
+}
+
+let lastInstant: Instant = {
+  year: Number.NaN,
+  month: 0,
+  day: 0,
+  hour: 0,
+  minute: 0,
+  second: 0,
+  millis: 0,
+  offsetMinutes: 0,
+  iso: undefined,
+};
 
 /** The line without its end-of-line characters (files written on Windows end lines with CR LF). */
 export function stripEol(line: string): string {
