@@ -393,6 +393,24 @@ correlation:
     expect(output.err).toContain(`${log}:12001:`);
   }, 60_000);
 
+  it('says how many events of an older log the behavioural detectors could not count', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigie-detect-import-'));
+    const failed = (day: string, i: number) =>
+      `Mar ${day} 10:00:${String(i).padStart(2, '0')} web1 sshd[${1000 + i}]: Failed password for root from 203.0.113.7 port ${40000 + i} ssh2`;
+    const recent = join(dataDir, 'recent.log');
+    const older = join(dataDir, 'older.log');
+    writeFileSync(recent, `${failed(' 9', 0)}\n`);
+    // A day earlier: behind every behavioural window of the newest event the platform has seen.
+    writeFileSync(older, `${Array.from({ length: 3 }, (_, i) => failed(' 8', i)).join('\n')}\n`);
+    const { io, output } = cliHarness({ VIGIE_DATA_DIR: dataDir });
+    expect(await runCli(['detect', 'import', recent, older, '--year', '2026'], io)).toBe(0);
+    expect(output.out).toContain('older.log: 3 event(s) stored');
+    expect(output.err).toContain(
+      `vigie: ${older}: 3 observation(s) older than the behavioural windows (behind the newest event the platform has seen) were not counted by the behavioural detectors`,
+    );
+    expect(output.err).not.toContain(`vigie: ${recent}:`);
+  }, 60_000);
+
   it('imports a file of no log format naming its first bad lines only, then how many in all', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'vigie-detect-import-'));
     const log = join(dataDir, 'notes.log');

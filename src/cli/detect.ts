@@ -332,6 +332,10 @@ export function registerDetect(program: Command, io: CliIo): Command {
           const badRecords = badRecordsOf(io, file);
           let accepted = 0;
           let created = 0;
+          // Matches and events the engines found older than their windows (the platform's watermark
+          // is the newest event it has seen): said, or an import of old logs looks merely quiet.
+          let lateCorrelation = 0;
+          let lateBehaviour = 0;
           const incidents = new Set<string>();
           // Batches are sent as they fill, so a log of any size is read once, in bounded memory.
           let storing = false;
@@ -343,6 +347,8 @@ export function registerDetect(program: Command, io: CliIo): Command {
             );
             accepted += result.accepted;
             created += result.alerts.created;
+            lateCorrelation += result.late.correlation;
+            lateBehaviour += result.late.behaviour;
             for (const id of result.incidents) incidents.add(id);
             for (const problem of result.rejected) {
               failures += 1;
@@ -404,6 +410,14 @@ export function registerDetect(program: Command, io: CliIo): Command {
           }
           badRecords.finish();
           io.out(`${file}: ${accepted} event(s) stored, ${created} alert(s), ${incidents.size} incident(s)\n`);
+          if (lateBehaviour > 0)
+            io.err(
+              `vigie: ${file}: ${lateBehaviour} observation(s) older than the behavioural windows (behind the newest event the platform has seen) were not counted by the behavioural detectors\n`,
+            );
+          if (lateCorrelation > 0)
+            io.err(
+              `vigie: ${file}: ${lateCorrelation} rule match(es) older than their correlation window were not correlated\n`,
+            );
         }
       } finally {
         await store.close();
